@@ -1,0 +1,64 @@
+"""Where the world of roles comes from: the TOML catalog, the AWS config file's role profiles, and the
+cached organization — merged into the one Catalog every command and the UI use.
+
+No API call happens here and boto3 is not imported: the AWS config file is read with botocore's own
+config parser (a light import), and discovered accounts come from the cache (refreshing is explicit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from roleui.core.awsconfig import merge_profile_roles, profile_lines, roles_from_profiles
+from roleui.core.catalog import load_catalog
+from roleui.core.errors import ConfigError, Problem
+from roleui.core.models import Catalog
+from roleui.core.paths import aws_config_path, config_path
+
+Warn = Callable[[str], None]
+
+
+def read_aws_profiles(path: Path) -> tuple[dict[str, dict[str, object]], dict[str, int], list[Problem]]:
+    """Profiles of an AWS config file through botocore's parser, their header lines, and parse problems."""
+    if not path.is_file():
+        return {}, {}, []
+    from botocore.configloader import load_config
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        profiles = load_config(str(path)).get("profiles", {})
+    except (BotoCoreError, OSError, UnicodeError) as error:
+        return {}, {}, [Problem(str(path), 0, "", f"cannot parse the AWS config file: {error}", "fix its syntax (INI)")]
+    return profiles, profile_lines(text), []
+
+
+def load_world(explicit_config: str | None = None, *, warn: Warn | None = None, strict: bool = False) -> Catalog:
+    """The merged catalog. `strict` (roleui check) turns unusable AWS config profiles into errors;
+    otherwise they are skipped, with a warning through `warn`."""
+    path, named = config_path(explicit_config)
+    catalog = load_catalog(path) if named or path.exists() else Catalog()
+    aws_path = aws_config_path()
+    profiles, lines, problems = read_aws_profiles(aws_path)
+    roles, role_problems = roles_from_profiles(profiles, file=str(aws_path), lines=lines, accounts=catalog.accounts)
+    problems += role_problems
+    if problems and strict:
+        raise ConfigError(problems)
+    if warn is not None:
+        for problem in problems:
+            warn(f"skipped: {problem}")
+    catalog = merge_profile_roles(catalog, roles)
+    catalog = replace(catalog, aws_config_path=str(aws_path) if profiles else None)
+    if catalog.organizations.enabled:
+        catalog = _with_organization(catalog, warn)
+    return catalog
+
+
+def _with_organization(catalog: Catalog, warn: Warn | None) -> Catalog:
+    from roleui.core.org_cache import load_org_snapshot
+    from roleui.core.org_merge import merge_organization
+
+    snapshot = load_org_snapshot(warn=warn)
+    return catalog if snapshot is None else merge_organization(catalog, snapshot)

@@ -1,0 +1,170 @@
+"""The catalog's data: accounts, the roles people assume in them, and the defaults that fill the gaps.
+
+Everything is an immutable dataclass with slots: a catalog of 10,000 accounts x 3 roles stays small, and
+nothing downstream can change what the loader validated. Durations are seconds; `None` means "not set here,
+fall back to the account, then the catalog defaults".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+DEFAULT_DURATION = 3600
+CHAINED_MAX_DURATION = 3600
+MIN_DURATION = 900
+MAX_DURATION = 43200
+DEFAULT_MFA_SESSION_DURATION = 12 * 3600
+DEFAULT_CACHE_MARGIN = 300
+
+
+class Source(StrEnum):
+    """Where a role came from; shown by `roleui list` and in the UI."""
+
+    CATALOG = "catalog"
+    TEMPLATE = "template"
+    AWS_CONFIG = "aws-config"
+    ORGANIZATIONS = "organizations"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where an entry was written, for messages: `file:line`."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Defaults:
+    """The `[defaults]` table."""
+
+    region: str | None = None
+    duration: int = DEFAULT_DURATION
+    session_name: str = "{user}"  # template: {user}, {account}, {role}
+    source_profile: str | None = None  # base credentials; None = botocore's default chain
+    mfa_serial: str | None = None
+    mfa_process: str | None = None
+    mfa_session_duration: int = DEFAULT_MFA_SESSION_DURATION
+    cache_margin: int = DEFAULT_CACHE_MARGIN
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An AWS account: its 12-digit id, a name people use, and what the console and filters show."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    color: str | None = None
+    region: str | None = None
+    ou_path: str | None = None  # "Workloads/Prod" for discovered accounts
+    state: str = "ACTIVE"  # ACTIVE / SUSPENDED / PENDING_CLOSURE / CLOSED (Organizations)
+    partition: str = "aws"
+    source: Source = Source.CATALOG
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role in an account and every option used to assume it.
+
+    `key` ("account-name/RoleName") is the canonical role reference; `via` holds such a key for chaining.
+    """
+
+    account: Account
+    name: str
+    path: str = "/"
+    description: str = ""
+    external_id: str | None = None
+    mfa_serial: str | None = None
+    duration: int | None = None
+    session_name: str | None = None
+    session_tags: dict[str, str] = field(default_factory=dict)
+    transitive_tag_keys: tuple[str, ...] = ()
+    source_identity: str | None = None
+    region: str | None = None
+    color: str | None = None
+    confirm: bool = False
+    via: str | None = None
+    source_profile: str | None = None
+    credential_source: str | None = None
+    profile: str | None = None  # the ~/.aws/config profile this role came from
+    source: Source = Source.CATALOG
+    location: Location | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.account.name}/{self.name}"
+
+    @property
+    def arn(self) -> str:
+        return f"arn:{self.account.partition}:iam::{self.account.id}:role{self.path}{self.name}"
+
+    @property
+    def path_and_name(self) -> str:
+        """`ops/ProdSupportRole` for path `/ops/`: what the console's roleName expects."""
+        return f"{self.path.strip('/')}/{self.name}" if self.path.strip("/") else self.name
+
+    def effective_region(self, defaults: Defaults) -> str | None:
+        return self.region or self.account.region or defaults.region
+
+    def effective_duration(self, defaults: Defaults) -> int:
+        return self.duration if self.duration is not None else defaults.duration
+
+    def effective_color(self) -> str | None:
+        return self.color or self.account.color
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRule:
+    """An `[[organizations.rules]]` entry: accounts matched by OU glob and/or tags get these settings."""
+
+    ou: str | None = None  # glob over the OU path, e.g. "Workloads/Prod/*"
+    tags: dict[str, str] = field(default_factory=dict)  # all must match; value "*" = key present
+    roles: tuple[str, ...] = ()
+    color: str | None = None
+    region: str | None = None
+    confirm: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrgConfig:
+    """The `[organizations]` table: discover accounts from AWS Organizations."""
+
+    enabled: bool = False
+    source_profile: str | None = None
+    roles: tuple[str, ...] = ("OrganizationAccountAccessRole",)
+    rules: tuple[OrgRule, ...] = ()
+    include_ous: tuple[str, ...] = ()
+    exclude_ous: tuple[str, ...] = ()
+    include_tags: dict[str, str] = field(default_factory=dict)
+    exclude_tags: dict[str, str] = field(default_factory=dict)
+    read_tags: bool = True
+    cache_lifetime: int = 24 * 3600
+    include_inactive_roles: bool = False  # offer roles in suspended/closed accounts
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Everything roleui can assume, merged from the TOML catalog, templates, ~/.aws/config (and discovery).
+
+    `roles` is in a deterministic order: catalog accounts in file order, then discovered, then aws-config.
+    """
+
+    defaults: Defaults = field(default_factory=Defaults)
+    accounts: tuple[Account, ...] = ()
+    roles: tuple[Role, ...] = ()
+    organizations: OrgConfig = field(default_factory=OrgConfig)
+    keys: dict[str, str] = field(default_factory=dict)
+    path: str | None = None  # the catalog file, None when there is none
+    aws_config_path: str | None = None
+
+    def count(self, source: Source) -> int:
+        return sum(1 for r in self.roles if r.source is source)

@@ -1,0 +1,44 @@
+"""Where roleui keeps its files: the catalog, the caches and the user data (favorites, frecency).
+
+platformdirs gives each OS's conventional place (`~/.config/roleui`, `~/.cache/roleui`, `~/.local/share/roleui`
+on Linux). ROLEUI_CONFIG, ROLEUI_CACHE_DIR and ROLEUI_DATA_DIR override them (tests and the demo use these
+to stay away from the user's real files).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "roleui"
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def config_path(explicit: str | None = None) -> tuple[Path, bool]:
+    """The catalog path and whether the user named it (then a missing file is an error, not an empty catalog)."""
+    if explicit:
+        return Path(explicit).expanduser(), True
+    env = os.environ.get("ROLEUI_CONFIG")
+    if env:
+        return Path(env).expanduser(), True
+    return default_config_path(), False
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("ROLEUI_CACHE_DIR")
+    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir(APP))
+
+
+def data_dir() -> Path:
+    env = os.environ.get("ROLEUI_DATA_DIR")
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir(APP))
+
+
+def aws_config_path() -> Path:
+    """The AWS config file the SDKs read: AWS_CONFIG_FILE, else ~/.aws/config."""
+    return Path(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()

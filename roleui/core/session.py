@@ -1,0 +1,58 @@
+"""An assumed-role session: temporary credentials, whose role they are, and when they expire.
+
+The secret parts never appear in `repr()`, so a session can be logged or shown in a traceback-free error
+without leaking. Expiry maths takes `now` so countdowns are testable without sleeping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
+    expiration: datetime | None = None  # aware, UTC; None for long-lived keys
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Credentials of an assumed role, plus what the environment and the UI need to describe them."""
+
+    role_key: str  # "account-name/RoleName"
+    role_arn: str
+    account_id: str
+    assumed_role_arn: str  # arn:aws:sts::ACCT:assumed-role/ROLE/SESSION
+    session_name: str
+    credentials: Credentials
+    region: str | None = None
+    chained: bool = False  # assumed with another role's credentials: 1 h cap, no SessionDuration on federation
+    issued_at: datetime | None = None
+
+    @property
+    def expiration(self) -> datetime:
+        assert self.credentials.expiration is not None
+        return self.credentials.expiration
+
+    def seconds_left(self, now: datetime) -> float:
+        return (self.expiration - now).total_seconds()
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.seconds_left(now) <= 0
+
+
+def format_countdown(seconds: float) -> str:
+    """`59m 12s`, `11h 03m`, `42s`, or `expired`: short enough for a list column."""
+    if seconds <= 0:
+        return "expired"
+    s = int(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    if h:
+        return f"{h}h {m:02d}m"
+    if m:
+        return f"{m}m {sec:02d}s"
+    return f"{sec}s"
