@@ -1,5 +1,5 @@
 """`python -m roleui` is the `roleui` command."""
 
-from roleui.cli import entrypoint
+from roleui.launcher import entrypoint
 
 entrypoint()

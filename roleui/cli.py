@@ -58,12 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='UI only: on quit, print the exports of the last assumed session (eval "$(roleui --print-env)")',
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, module in COMMANDS.items():
-        # TEMP(lead): skip commands still being written by the team; removed before the first commit.
-        import importlib.util
-
-        if importlib.util.find_spec(f"roleui.commands.{module}") is None:
-            continue
+    for name in COMMANDS:
         _command_module(name).register(sub)
     return parser
 
@@ -74,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from roleui.commands import ui
 
-            return ui.run(args)
+            ui_code: int = ui.run(args)
+            return ui_code
         code: int = _command_module(args.command).run(args)
         return code
     except RoleuiError as error:

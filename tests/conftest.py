@@ -55,6 +55,11 @@ def moto_server() -> Iterator[str]:
 def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A wiped local AWS and an environment whose SDKs talk to it with fake base credentials; yields the URL."""
     urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")).read()
+    # moto's reset leaves one global behind: which accounts belong to an organization. The demo's in-process
+    # seeding (same process as this server) fills it, and a later create_organization would then be refused.
+    from moto.organizations.models import organizations_backends
+
+    organizations_backends.master_accounts.clear()
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")

@@ -16,7 +16,12 @@ EXAMPLE = ROOT / "config.example.toml"
 
 def roleui(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "roleui", *args], check=False, capture_output=True, text=True, env=env or dict(os.environ), timeout=60
+        [sys.executable, "-m", "roleui", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env or dict(os.environ),
+        timeout=60,
     )
 
 

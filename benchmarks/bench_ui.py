@@ -1,0 +1,388 @@
+"""The terminal UI with 30,000 roles (10,000 accounts x 3 roles), measured in a real pseudo-terminal.
+
+    .venv/bin/python benchmarks/bench_ui.py [--runs 7] [--idle 20]
+
+The world is what a big organization looks like to roleui: a catalog with `[organizations]` on and a fresh
+organization cache of 10,000 accounts (no API call, no AWS: there are no credentials and AWS_ENDPOINT_URL points
+at a closed local port). Figures, all in the same run on the same machine:
+
+1. time to first screen, the UI's part: from `App.run()` (app constructed inside the timing) to its first frame, with
+   all 30,000 rows, arriving on the terminal, against the same for a bare Textual app showing one label; fresh
+   processes, runs interleaved, medians (target: at most 1.2x). Also reported: from process start, where loading
+   the world (organization cache, merge: not UI code) and the imports come in;
+2. filter keystroke to repaint: a key written to the terminal until the frame with the new count, the new first
+   row and the typed text has arrived (read through the pyte terminal emulator; arrival times are taken when the
+   bytes are read, before any parsing), over realistic queries typed and then erased, the next key 50 ms after
+   each frame (16 keys a second) (target: p95 <= 16 ms);
+3. resident memory (VmRSS) at the first screen, and after the typing with boto3 loaded (target: <= 60 MB);
+4. CPU while idle with 20 live countdowns on screen (utime+stime over --idle seconds; target: <= 2%);
+5. whether boto3 was imported before the first screen (target: no), reported by the app itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pexpect
+import pyte
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PYTHON = str(BIN / "python")
+ROLEUI = str(BIN / "roleui")
+COLUMNS, LINES = 120, 40
+ACCOUNTS = 10_000
+ROLES = ("ReadOnly", "Developer", "Admin")
+COUNTDOWNS = 20
+TYPING_GAP = 0.05  # seconds from a frame to the next key: ~16 keys a second, a very fast typist
+
+BARE_APP = """
+import os, sys, time
+from textual.app import App
+from textual.widgets import Label
+
+class Bare(App):
+    def compose(self):
+        yield Label("bare textual app")
+
+if len(sys.argv) > 1:  # time the UI only: everything imported, clock from here
+    with open(sys.argv[1], "w") as out:
+        out.write(repr(time.perf_counter()))
+Bare().run()
+"""
+
+# The UI only: imports done and the world loaded before the clock starts; the app is built inside the timing.
+ROLEUI_APP = """
+import os, sys, time
+from roleui.aws.engine import Engine
+from roleui.aws.sources import load_world
+from roleui.ui.app import RoleuiApp
+
+world = load_world(None)
+with open(sys.argv[1], "w") as out:
+    out.write(repr(time.perf_counter()))
+RoleuiApp(world, Engine(world)).run()
+"""
+
+# `roleui` itself, plus a report the app writes when its first screen is up (what was imported by then).
+REPORTING_ROLEUI = """
+import json, os, sys
+import roleui.commands.ui as ui_command
+
+frame_rate = ui_command._frame_rate
+
+def frame_rate_then_hook():
+    frame_rate()  # as `roleui` does, before textual is imported
+    from roleui.ui import app as app_module
+
+    first_screen = app_module.RoleuiApp._after_first_screen
+
+    def report(self):
+        with open("/proc/self/status") as status:
+            rss = next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS"))
+        first_screen(self)
+        with open(os.environ["BENCH_REPORT"], "w") as out:
+            json.dump({"boto3_before_first_screen": self.boto3_before_first_screen, "rss_first_screen": rss}, out)
+
+    app_module.RoleuiApp._after_first_screen = report
+
+ui_command._frame_rate = frame_rate_then_hook
+from roleui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+# Typed one key at a time, then erased one key at a time: first keys over all 30,000 rows, narrowing, backspace.
+QUERIES = ("payprod", "web stag 00042", "env:prod dev", "search-dev", "ml admin", "04217", "identity sandbox read")
+
+TEAMS = ("web", "data", "payments", "search", "ml", "infra", "mobile", "identity")
+ENVS = ("prod", "staging", "dev", "sandbox")
+
+
+def build_world(directory: Path) -> dict[str, str]:
+    """Write the catalog, the organization cache and the 20 cached sessions; returns the environment to run in."""
+    home = directory / "home"
+    home.mkdir()
+    env = {
+        "HOME": str(home),
+        "PATH": f"{BIN}{os.pathsep}/usr/bin:/bin",
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "LANG": "C.UTF-8",
+        "ROLEUI_CONFIG": str(directory / "catalog.toml"),
+        "ROLEUI_CACHE_DIR": str(directory / "cache"),
+        "ROLEUI_DATA_DIR": str(directory / "data"),
+        "AWS_CONFIG_FILE": str(directory / "aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(directory / "aws-credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing can reach AWS (and there are no credentials)
+        "BENCH_REPORT": str(directory / "report.json"),
+    }
+    Path(env["ROLEUI_CONFIG"]).write_text(
+        '[defaults]\nregion = "eu-west-1"\n\n[organizations]\nenabled = true\n'
+        f'roles = {json.dumps(list(ROLES))}\ncache_lifetime = "24h"\n',
+        encoding="utf-8",
+    )
+    os.environ.update(env)  # the writers below and load_world read the same places
+    from roleui.aws.sources import load_world
+    from roleui.core.credcache import CredentialCache
+    from roleui.core.org_cache import save_org_snapshot
+    from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
+    from roleui.core.session import Credentials, Session
+
+    now = datetime.now(UTC)
+    accounts = tuple(
+        DiscoveredAccount(
+            id=f"{100000000000 + n:012d}",
+            name=f"{TEAMS[n % 8]}-{ENVS[(n // 8) % 4]}-{n:05d}",
+            email=f"aws+{n}@example.com",
+            state="ACTIVE",
+            ou_path=f"Workloads/{ENVS[(n // 8) % 4].title()}/{TEAMS[n % 8]}",
+            tags={"environment": ENVS[(n // 8) % 4], "team": TEAMS[n % 8]},
+            discovered_at=now,
+        )
+        for n in range(ACCOUNTS)
+    )
+    save_org_snapshot(OrgSnapshot(discovered_at=now, accounts=accounts, organization_id="o-bench", ou_count=20))
+    world = load_world(None)
+    assert len(world.roles) == ACCOUNTS * len(ROLES), len(world.roles)
+    cache = CredentialCache()
+    for n, role in enumerate(world.roles[:COUNTDOWNS]):
+        expires = now + timedelta(minutes=50, seconds=7 * n)
+        session = Session(
+            role_key=role.key,
+            role_arn=role.arn,
+            account_id=role.account.id,
+            assumed_role_arn=f"arn:aws:sts::{role.account.id}:assumed-role/{role.name}/bench",
+            session_name="bench",
+            credentials=Credentials("ASIABENCHBENCHBENCH0", "secret", "token", expires),
+            region="eu-west-1",
+            issued_at=now,
+        )
+        cache.save_role(f"bench-{n}", session, "bench")
+    return env
+
+
+class Screen:
+    """A program on a pty, its output read as it arrives (timestamped) and rendered by pyte."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.started = time.perf_counter()
+        self.child = pexpect.spawn(argv[0], argv[1:], env=env, dimensions=(LINES, COLUMNS), timeout=None)
+        self.fd = self.child.child_fd
+        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def _drain(self, timeout: float) -> tuple[float, bytes]:
+        """Everything available now (waiting up to `timeout` for the first byte), and when it was read."""
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return time.perf_counter(), b""
+        data = b""
+        while True:
+            try:
+                data += os.read(self.fd, 1 << 16)
+            except OSError:
+                break
+            if not select.select([self.fd], [], [], 0)[0]:
+                break
+        return time.perf_counter(), data
+
+    def wait(self, check: Callable[[list[str]], bool], timeout: float = 60.0) -> float:
+        """Read until `check(screen lines)` holds; returns when the bytes that made it true were read."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            at, data = self._drain(0.5)
+            if data:
+                self.stream.feed(data)
+                if check(self.screen.display):
+                    return at
+            if time.perf_counter() > deadline:
+                raise TimeoutError("\n".join(self.screen.display))
+
+    def pump(self, seconds: float) -> None:
+        """Keep reading (the app must never block on a full pty) for `seconds`."""
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            _, data = self._drain(0.2)
+            if data:
+                self.stream.feed(data)
+
+    def send(self, text: str) -> float:
+        sent = time.perf_counter()
+        os.write(self.fd, text.encode())
+        return sent
+
+    def close(self) -> None:
+        self.child.terminate(force=True)
+        self.child.close(force=True)
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def memory_mb(self) -> tuple[float, float]:
+        status = dict(
+            line.split(":", 1)
+            for line in Path(f"/proc/{self.child.pid}/status").read_text().splitlines()
+            if ":" in line
+        )
+        return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+
+
+def has_rows(lines: list[str]) -> bool:
+    return any("SESSION" in line for line in lines) and any("ReadOnly" in line for line in lines)
+
+
+def first_screen(
+    argv: list[str], env: dict[str, str], ready: Callable[[list[str]], bool], start_file: Path | None = None
+) -> float:
+    """Seconds from process start (or from the time the child wrote to `start_file`) to the ready frame."""
+    if start_file:
+        start_file.unlink(missing_ok=True)
+    screen = Screen(argv + ([str(start_file)] if start_file else []), env)
+    try:
+        arrived = screen.wait(ready)
+        return arrived - (float(start_file.read_text()) if start_file else screen.started)
+    finally:
+        screen.close()
+
+
+def world_load_ms(env: dict[str, str]) -> float:
+    """What `load_world` (organization cache + merge, not UI code) costs in a fresh process, median of 3."""
+    code = "import time; from roleui.aws.sources import load_world; t = time.perf_counter(); load_world(None); print(time.perf_counter() - t)"
+    times = []
+    for _ in range(3):
+        done = subprocess.run([PYTHON, "-c", code], env=env, capture_output=True, text=True, check=True)
+        times.append(float(done.stdout))
+    return statistics.median(times) * 1000
+
+
+def expected_frames(env: dict[str, str]) -> list[tuple[str, str, str]]:
+    """For every keystroke: (key, text the filter box shows, the list header's count, the first row's account)."""
+    del env
+    from roleui.aws.sources import load_world
+    from roleui.core.filtering import RoleFilter
+
+    world = load_world(None)
+    roles = RoleFilter(world.roles)
+    total = len(world.roles)
+    steps = []
+    for query in QUERIES:
+        typed = [query[: n + 1] for n in range(len(query))]
+        erased = [query[:n] for n in range(len(query) - 1, -1, -1)]
+        for step, text in [*[("type", t) for t in typed], *[("erase", t) for t in erased]]:
+            rows = roles.filter(text)
+            count = f"({len(rows):,} roles)" if len(rows) == total else f"({len(rows):,}/{total:,} roles)"
+            first = world.roles[rows[0]].account.name if rows else "no role matches"
+            key = text[-1] if step == "type" else "\x7f"
+            steps.append((key, text, count, first))
+    return steps  # type: ignore[return-value]
+
+
+def filter_latencies(env: dict[str, str]) -> tuple[list[tuple[float, str]], tuple[float, float, float], bool]:
+    steps = expected_frames(env)
+    screen = Screen([PYTHON, "-c", REPORTING_ROLEUI], env)
+    try:
+        screen.wait(has_rows)
+        screen.pump(1.0)
+        screen.send("/")
+        screen.wait(lambda lines: "back to the list" in lines[-1])  # the filter has focus
+        latencies = []
+        for key, text, count, first in steps:  # type: ignore[misc]
+
+            def done(lines: list[str], text: str = text, count: str = count, first: str = first) -> bool:
+                typed = lines[1].strip() == f"filter {text}".strip() if text else "press / and type" in lines[1]
+                return typed and count in lines[2] and first in lines[3]
+
+            sent = screen.send(key)
+            latencies.append((screen.wait(done, timeout=10) - sent, text))
+            screen.pump(TYPING_GAP)  # the next key comes TYPING_GAP after this frame: faster than anyone types
+        memory = screen.memory_mb()
+        report = json.loads(Path(env["BENCH_REPORT"]).read_text())
+        return latencies, (report["rss_first_screen"], *memory), bool(report["boto3_before_first_screen"])
+    finally:
+        screen.close()
+
+
+def idle_cpu(env: dict[str, str], seconds: float) -> tuple[float, int]:
+    screen = Screen([ROLEUI], env)
+    try:
+        screen.wait(lambda lines: sum("50m" in line or "51m" in line or "49m" in line for line in lines) >= COUNTDOWNS)
+        screen.pump(3.0)
+        shown = sum(1 for line in screen.screen.display[3:] if line.rstrip().endswith("s") and "m " in line[-12:])
+        before, started = screen.cpu_seconds(), time.perf_counter()
+        screen.pump(seconds)
+        used, elapsed = screen.cpu_seconds() - before, time.perf_counter() - started
+        return 100.0 * used / elapsed, shown
+    finally:
+        screen.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="first-screen runs of each program (interleaved)")
+    parser.add_argument("--idle", type=float, default=20.0, help="seconds of idle CPU measurement")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="roleui-bench-") as tmp:
+        env = build_world(Path(tmp))
+        print(
+            f"world: {ACCOUNTS:,} accounts x {len(ROLES)} roles = {ACCOUNTS * len(ROLES):,} rows; {os.cpu_count()} CPUs"
+        )
+
+        start = Path(tmp) / "start"
+
+        def bare_label(lines: list[str]) -> bool:
+            return any("bare textual app" in line for line in lines)
+
+        runs: dict[str, list[float]] = {"bare ui": [], "roleui ui": [], "bare process": [], "roleui process": []}
+        for _ in range(args.runs):
+            runs["bare ui"].append(first_screen([PYTHON, "-c", BARE_APP], env, bare_label, start))
+            runs["roleui ui"].append(first_screen([PYTHON, "-c", ROLEUI_APP], env, has_rows, start))
+            runs["bare process"].append(first_screen([PYTHON, "-c", BARE_APP], env, bare_label))
+            runs["roleui process"].append(first_screen([ROLEUI], env, has_rows))
+        ms = {name: statistics.median(values) * 1000 for name, values in runs.items()}
+        print(
+            f"time to first screen, UI (App.run to the first frame with rows): roleui {ms['roleui ui']:.0f} ms, "
+            f"bare Textual app {ms['bare ui']:.0f} ms (medians of {args.runs}): "
+            f"{ms['roleui ui'] / ms['bare ui']:.2f}x (target <= 1.2x)"
+        )
+        print(
+            f"time to first screen, from process start: `roleui` {ms['roleui process']:.0f} ms, bare Textual app "
+            f"{ms['bare process']:.0f} ms: {ms['roleui process'] / ms['bare process']:.2f}x "
+            f"(includes {world_load_ms(env):.0f} ms loading the 10,000-account organization cache)"
+        )
+
+        latencies, (first_rss, rss, peak), boto3_early = filter_latencies(env)
+        ms = sorted(x * 1000 for x, _ in latencies)
+        slowest = sorted(latencies, reverse=True)[:5]
+        p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+        print(
+            f"filter keystroke to repaint: p50 {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms "
+            f"over {len(ms)} keystrokes (target p95 <= 16 ms); slowest: "
+            + ", ".join(f"{text!r} {x * 1000:.0f} ms" for x, text in slowest)
+        )
+        print(
+            f"resident memory: {first_rss:.1f} MB at the first screen (before boto3), {rss:.1f} MB after the typing "
+            f"with boto3 loaded by the identity lookup (peak {peak:.1f} MB) (target <= 60 MB)"
+        )
+        print(f"boto3 imported before the first screen: {'yes' if boto3_early else 'no'} (target: no)")
+
+        cpu, shown = idle_cpu(env, args.idle)
+        print(
+            f"idle CPU with {COUNTDOWNS} live countdowns ({shown} rows counting on screen): {cpu:.2f}% over {args.idle:.0f} s (target <= 2%)"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

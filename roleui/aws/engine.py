@@ -1,0 +1,328 @@
+"""The sessions engine: assume a catalog role for real, with the cache, MFA sessions and chaining.
+
+`Engine.assume` is what every command and the UI call. The order of work:
+1. `plan_assume` checks every parameter against the STS limits (exit 2 before any call).
+2. A fresh cached session is returned without a call (and without importing boto3).
+3. Otherwise, under the cache key's file lock: the base credentials (the role's `source_profile`, the catalog
+   default, else botocore's default chain), or for a role with `via` the session of that role (recursively);
+   GetCallerIdentity names the caller (default session name `{user}`, MFA session eligibility, chaining).
+4. MFA: an IAM user opens one MFA session (GetSessionToken with one code, cached for `mfa_session_duration`)
+   that serves every role needing that device; a caller that is a role session sends the code with AssumeRole.
+5. A chained session (via a role, or from a role session such as SSO) longer than 1 h is clamped, with a warning.
+6. AssumeRole; the session is written to the cache; any failure becomes a one-line RoleuiError.
+
+Blocking and thread-safe: the UI runs it in a thread worker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from roleui.aws.mfa import CodeSource, MfaCodeProvider
+from roleui.aws.sts import Identity
+from roleui.core.assume_plan import AssumeOptions, AssumeRequest, clamp_chained, plan_assume
+from roleui.core.clock import Clock, utc_now
+from roleui.core.credcache import (
+    BaseRef,
+    CredentialCache,
+    MfaSession,
+    base_ref,
+    fresh_session,
+    is_fresh,
+    mfa_key,
+    request_key,
+    with_region,
+)
+from roleui.core.errors import RoleuiError
+from roleui.core.models import Catalog, Role
+from roleui.core.session import Credentials, Session
+from roleui.core.session_name import is_iam_user_arn, is_role_session_arn, render_session_name, user_from_arn
+
+__all__ = ["AssumeOptions", "Engine", "Identity", "MfaCodeProvider"]
+
+ClientHook = Callable[[Any], None]
+DEFAULT_OPTIONS = AssumeOptions()  # frozen: safe to share as the default
+
+
+class Engine:
+    """Assumes catalog roles. `warn` receives notices (a clamped chained session); `environ` defaults to os.environ.
+
+    `client_hook` is called with every STS client made (tests attach botocore's Stubber there).
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        clock: Clock = utc_now,
+        warn: Callable[[str], None] | None = None,
+        environ: Mapping[str, str] | None = None,
+        cache: CredentialCache | None = None,
+        client_hook: ClientHook | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.clock = clock
+        self._warn = warn
+        self._environ = environ
+        self.cache = cache or CredentialCache()
+        self._client_hook = client_hook
+
+    # -- what the commands and the UI call ---------------------------------------------------------------------
+
+    def assume(
+        self, role: Role, options: AssumeOptions = DEFAULT_OPTIONS, mfa: MfaCodeProvider | None = None
+    ) -> Session:
+        """The session of `role`: from the cache when fresh, else assumed now. RoleuiError on any failure.
+
+        `options.use_cache=False` (--no-cache, the UI's refresh) assumes the role anew even when a cached session is
+        fresh; the new session replaces it in the cache. The roles it chains through and the MFA session are still
+        reused, so a refresh never asks for another MFA code while the MFA session lasts.
+        """
+        request = plan_assume(self.catalog, role, options)
+        codes = CodeSource(options.mfa_code, self.catalog.defaults.mfa_process, mfa)
+        return self._obtain(request, codes, reuse=options.use_cache)
+
+    def cached(self, role: Role) -> Session | None:
+        """The fresh cached session of `role` with the catalog's options, or None (no call, no boto3)."""
+        try:
+            return fresh_session(self.catalog, role, None, now=self.clock(), environ=self.environ, cache=self.cache)
+        except RoleuiError:
+            return None  # a request assume() would refuse has no session either
+
+    def mfa_serial_needed(self, role: Role, options: AssumeOptions | None = None) -> str | None:
+        """The MFA device whose code `assume` would ask the provider for now, else None (no network).
+
+        None when the session or the MFA session is cached, when the role needs no MFA, when the catalog's
+        mfa_process or `options.mfa_code` supplies the code, or when assume() would refuse the request first.
+        """
+        options = options or AssumeOptions()
+        if self.catalog.defaults.mfa_process or options.mfa_code is not None:
+            return None
+        try:
+            request = plan_assume(self.catalog, role, options)
+        except RoleuiError:
+            return None  # assume() refuses before asking for anything
+        return self._needed(request, reuse=options.use_cache)
+
+    def sessions(self) -> list[Session]:
+        """Every unexpired cached role session, soonest to expire first."""
+        now = self.clock()
+        alive = [s for s, _ in self.cache.role_sessions() if not s.is_expired(now)]
+        return sorted(alive, key=lambda s: (s.expiration, s.role_key))
+
+    def mfa_sessions(self) -> list[MfaSession]:
+        now = self.clock()
+        return sorted((m for m in self.cache.mfa_sessions() if m.expiration > now), key=lambda m: m.expiration)
+
+    def forget(self, role: Role) -> int:
+        return self.cache.forget_role(role.arn)
+
+    def forget_all(self) -> int:
+        return self.cache.forget_all()
+
+    def base_identity(self) -> Identity:
+        """sts:GetCallerIdentity with the catalog's base credentials."""
+        from roleui.aws.clients import base_session, region_for
+
+        base = base_ref(self.catalog.defaults.source_profile, self.environ)
+        session = base_session(base.profile)
+        region = region_for("aws", self.catalog.defaults.region, session.region_name)
+        return self._identity(session, region, base)
+
+    # -- internals ---------------------------------------------------------------------------------------------
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        return self._environ if self._environ is not None else os.environ
+
+    def _notify(self, message: str) -> None:
+        if self._warn is not None:
+            self._warn(message)
+
+    def _sts(self, session: Any, region: str) -> Any:
+        from roleui.aws.clients import make_client
+
+        client = make_client(session, "sts", region)
+        if self._client_hook is not None:
+            self._client_hook(client)
+        return client
+
+    def _hit(self, request: AssumeRequest, key: str) -> Session | None:
+        session = self.cache.load_role(request.role.arn, key)
+        if session is None or not is_fresh(
+            session.credentials.expiration, self.clock(), self.catalog.defaults.cache_margin
+        ):
+            return None
+        return with_region(session, request.region)
+
+    def _needed(self, request: AssumeRequest, *, reuse: bool = True) -> str | None:
+        if reuse and self._hit(request, request_key(request, self.environ)) is not None:
+            return None
+        if request.via is not None:
+            return self._needed(request.via) or request.mfa_serial  # a role caller sends the code itself
+        if request.mfa_serial is None:
+            return None
+        base = base_ref(request.source_profile, self.environ)
+        mfa = self.cache.load_mfa(mfa_key(request.mfa_serial, base))
+        fresh = mfa is not None and is_fresh(mfa.expiration, self.clock(), self.catalog.defaults.cache_margin)
+        return None if fresh else request.mfa_serial
+
+    def _obtain(self, request: AssumeRequest, codes: CodeSource, *, reuse: bool = True) -> Session:
+        """The session of `request`: a fresh cached one when `reuse`, else assumed now and written to the cache."""
+        key = request_key(request, self.environ)
+        if reuse:
+            hit = self._hit(request, key)
+            if hit is not None:
+                return hit
+        with self.cache.lock(key, request.role.key):
+            if reuse:
+                hit = self._hit(request, key)  # another process (or thread) may have assumed it while we waited
+                if hit is not None:
+                    return hit
+            session, base = self._call(request, codes)
+            self.cache.save_role(key, session, base)
+            return session
+
+    def _identity(self, session: Any, region: str, base: BaseRef) -> Identity:
+        from roleui.aws import sts
+        from roleui.aws.errors import Call, aws_error
+
+        try:
+            return sts.caller_identity(self._sts(session, region))
+        except Exception as error:
+            raise aws_error(
+                error, Call(doing="identifying the base credentials", base=base.description, region=region)
+            ) from None
+
+    def _call(self, request: AssumeRequest, codes: CodeSource) -> tuple[Session, str]:
+        """Assume `request.role` now (its `via` role first); returns the session and who it was assumed as."""
+        from roleui.aws import sts
+        from roleui.aws.clients import base_session, credentials_session, region_for
+        from roleui.aws.errors import Call, aws_error
+
+        role = request.role
+        partition = role.account.partition
+        if request.via is not None:
+            upstream = self._obtain(request.via, codes)
+            region = region_for(partition, request.region, upstream.region)
+            session_region = request.region or upstream.region
+            caller: Any = credentials_session(upstream.credentials, region)
+            caller_arn = upstream.assumed_role_arn
+            base_text = f"the session of {upstream.role_key} ({caller_arn})"
+            chained, through = True, f"via {upstream.role_key}"
+        else:
+            base = base_ref(request.source_profile, self.environ)
+            caller = base_session(base.profile)
+            region = region_for(partition, request.region, caller.region_name)
+            session_region = request.region or caller.region_name
+            caller_arn = self._identity(caller, region, base).arn
+            base_text = f"{base.description} ({caller_arn})"
+            chained, through = is_role_session_arn(caller_arn), f"from the role session {caller_arn}"
+            if request.mfa_serial is not None and is_iam_user_arn(caller_arn):
+                # One code opens an MFA session that serves every role needing this device until it expires.
+                mfa = self._mfa_session(caller, region, base, request.mfa_serial, codes)
+                caller = credentials_session(mfa, region)
+        duration = request.duration
+        if chained:
+            duration, warning = clamp_chained(role, duration, through)
+            if warning:
+                self._notify(warning)
+        if request.explicit_name:
+            name = request.session_name
+        else:
+            name = render_session_name(
+                request.session_name, user=user_from_arn(caller_arn), account=role.account.name, role=role.name
+            )
+        serial = code = None
+        if request.mfa_serial is not None and (request.via is not None or not is_iam_user_arn(caller_arn)):
+            serial, code = (
+                request.mfa_serial,
+                codes.code(request.mfa_serial),
+            )  # a role caller cannot open an MFA session
+        call = Call(
+            doing=f"assuming {role.key}",
+            base=base_text,
+            caller=caller_arn,
+            role_arn=role.arn,
+            mfa_serial=request.mfa_serial,
+            region=region,
+            secrets=tuple(s for s in (request.external_id, code) if s),
+        )
+        try:
+            credentials, assumed_arn = sts.assume_role(
+                self._sts(caller, region),
+                role_arn=role.arn,
+                session_name=name,
+                duration=duration,
+                external_id=request.external_id,
+                serial=serial,
+                code=code,
+                tags=request.tags,
+                transitive_tag_keys=request.transitive_tag_keys,
+                source_identity=request.source_identity,
+            )
+        except Exception as error:
+            raise aws_error(error, call) from None
+        if credentials.expiration is None:
+            raise RoleuiError(f"AWS returned no expiry for the session of {role.key} — try again")
+        session = Session(
+            role_key=role.key,
+            role_arn=role.arn,
+            account_id=role.account.id,
+            assumed_role_arn=assumed_arn,
+            session_name=name,
+            credentials=credentials,
+            region=session_region,
+            chained=chained,
+            issued_at=self.clock(),
+        )
+        return session, base_text
+
+    def _mfa_session(self, session: Any, region: str, base: BaseRef, serial: str, codes: CodeSource) -> Credentials:
+        """The credentials of the MFA session for `serial`: cached, or opened now with one code."""
+        margin = self.catalog.defaults.cache_margin
+        key = mfa_key(serial, base)
+
+        def cached() -> Credentials | None:
+            mfa = self.cache.load_mfa(key)
+            return mfa.credentials if mfa is not None and is_fresh(mfa.expiration, self.clock(), margin) else None
+
+        found = cached()
+        if found is not None:
+            return found
+        with self.cache.lock(key, f"the MFA session of {serial}"):
+            found = cached()
+            if found is not None:
+                return found
+            credentials = self._open_mfa_session(session, region, base, serial, codes)
+            self.cache.save_mfa(key, MfaSession(serial, base.description, credentials))
+            return credentials
+
+    def _open_mfa_session(
+        self, session: Any, region: str, base: BaseRef, serial: str, codes: CodeSource
+    ) -> Credentials:
+        from roleui.aws import sts
+        from roleui.aws.errors import Call, aws_error
+
+        code = codes.code(serial)
+        call = Call(
+            doing=f"opening an MFA session with {serial}",
+            base=base.description,
+            mfa_serial=serial,
+            region=region,
+            secrets=(code,),
+        )
+        try:
+            credentials = sts.session_token(
+                self._sts(session, region),
+                serial=serial,
+                code=code,
+                duration=self.catalog.defaults.mfa_session_duration,
+            )
+        except Exception as error:
+            raise aws_error(error, call) from None
+        if credentials.expiration is None:
+            raise RoleuiError(f"AWS returned no expiry for the MFA session of {serial} — try again")
+        return credentials

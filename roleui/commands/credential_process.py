@@ -1,0 +1,100 @@
+"""`roleui credential-process ROLE`: the credential_process JSON for `~/.aws/config`.
+
+    [profile data]
+    credential_process = roleui credential-process shared-data/CrossAccountS3ReadOnly
+
+It runs before every aws CLI call of that profile, so a cache hit never imports boto3 and never calls AWS:
+first the index of roleui/core/quick_credentials.py (no catalog read at all), then the credential cache of
+roleui/core/credcache.py; only a miss loads the engine. A profile whose base credentials lead back here
+would loop forever; the ROLEUI_CREDENTIAL_PROCESS marker stops that with a clear message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from roleui.commands.session_args import add_assume_options, add_role_argument, load_role, options_from_args
+from roleui.core.errors import EXIT_OK, UsageError
+from roleui.core.quick_credentials import MARKER
+
+if TYPE_CHECKING:
+    from roleui.core.models import Catalog, Role
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "credential-process",
+        help="print credential_process JSON (for ~/.aws/config)",
+        description="Print the role session as credential_process JSON (Version 1, with Expiration).",
+    )
+    add_role_argument(parser)
+    add_assume_options(parser)
+
+
+def _plain(args: argparse.Namespace) -> bool:
+    """Only the catalog's own options: the requests the fast-path index answers."""
+    return not (args.duration or args.session_name or args.region or args.mfa_code or args.tag or args.no_cache)
+
+
+def run(args: argparse.Namespace) -> int:
+    from roleui.core import quick_credentials as quick
+
+    if os.environ.get(MARKER):
+        raise UsageError(
+            f"credential_process loop: the base credentials of {args.role} run `roleui credential-process` again — "
+            "set source_profile in the catalog to a profile with its own credentials"
+        )
+    if _plain(args) and quick.answer(args.config, args.role):
+        return EXIT_OK
+    os.environ[MARKER] = args.role  # inherited by any credential_process botocore runs for the base credentials
+    try:
+        return _answer(args)
+    finally:
+        os.environ.pop(MARKER, None)
+
+
+def _answer(args: argparse.Namespace) -> int:
+    from roleui.core.clock import utc_now
+    from roleui.core.credcache import fresh_session
+    from roleui.core.session_env import credential_process_output
+
+    catalog, role = load_role(args)
+    options = options_from_args(args)
+    session = fresh_session(catalog, role, options, now=utc_now(), environ=os.environ)
+    if session is None:
+        from roleui.commands.session_args import assume
+
+        session = assume(args, catalog, role)
+    sys.stdout.write(credential_process_output(session))
+    if _plain(args):
+        _remember(args, catalog, role)
+    return EXIT_OK
+
+
+def _remember(args: argparse.Namespace, catalog: Catalog, role: Role) -> None:
+    """Leave the fast-path index entry for this request (see roleui/core/quick_credentials.py)."""
+    from roleui.core import quick_credentials as quick
+    from roleui.core.assume_plan import plan_assume
+    from roleui.core.credcache import CredentialCache, request_key
+    from roleui.core.paths import aws_config_path, cache_dir, config_path
+
+    cache = CredentialCache()
+    session_file = cache.role_path(role.arn, request_key(plan_assume(catalog, role), os.environ))
+    credentials_file = os.path.expanduser(os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
+    depends_on = [
+        str(config_path(args.config)[0].absolute()),
+        str(aws_config_path()),
+        credentials_file,
+        str(cache_dir()),
+    ]
+    name = quick.index_name(args.config, args.role, os.environ, os.getcwd())
+    quick.write_entry(
+        str(cache.directory),
+        name,
+        session_file=str(session_file),
+        margin=catalog.defaults.cache_margin,
+        depends_on=depends_on,
+    )

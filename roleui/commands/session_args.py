@@ -1,0 +1,129 @@
+"""What the session commands share: the ROLE argument and the assume options, and the one way to assume.
+
+Argument parsing stays light (no boto3, no engine import); `assume` imports the engine only when called.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from roleui.core.durations import parse_duration
+from roleui.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from roleui.core.assume_plan import AssumeOptions
+    from roleui.core.models import Catalog, Role
+    from roleui.core.session import Session
+
+ROLE_HELP = "account/role, role ARN, or AWS config profile name (see `roleui list`)"
+
+
+def add_assume_options(parser: argparse.ArgumentParser) -> None:
+    """The overrides every assuming command takes."""
+    parser.add_argument("--duration", metavar="D", help='session length, e.g. "1h", "90m" (900 s..12 h; chained: 1 h)')
+    parser.add_argument(
+        "--session-name", metavar="NAME", help="RoleSessionName (default: from the catalog template, {user})"
+    )
+    parser.add_argument("--region", metavar="REGION", help="region of the session (AWS_REGION / AWS_DEFAULT_REGION)")
+    parser.add_argument("--mfa-code", metavar="CODE", help="the 6-digit MFA code (else mfa_process, else a prompt)")
+    parser.add_argument("--tag", action="append", default=[], metavar="KEY=VALUE", help="session tag (repeatable)")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="assume anew even if a cached session is fresh (it replaces it)"
+    )
+
+
+def add_role_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("role", metavar="ROLE", help=ROLE_HELP)
+
+
+def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
+    """Options written after ROLE and before `--` (argparse hands them to the command's REMAINDER)."""
+    extra = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    add_assume_options(extra)
+    extra.add_argument("--nest", action="store_true")
+    defaults = {action.dest: action.default for action in extra._actions}
+    try:
+        parsed, unknown = extra.parse_known_args(words)
+    except argparse.ArgumentError as error:
+        raise UsageError(f"{error} — write options before `--` and the command after it") from None
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]!r} before `--` — see `roleui exec --help`")
+    for name, value in vars(parsed).items():
+        if value != defaults.get(name):
+            setattr(args, name, getattr(args, name) + value if name == "tag" else value)
+
+
+def split_command(args: argparse.Namespace) -> list[str]:
+    """The command after `--`; options written between ROLE and `--` are parsed into `args`."""
+    words: list[str] = list(args.argv)
+    if words and words[0] == "--":
+        return words[1:]
+    if words and words[0].startswith("-"):
+        if "--" not in words:
+            raise UsageError("separate the command from the options with `--`: roleui exec ROLE [OPTIONS] -- CMD")
+        cut = words.index("--")
+        parse_trailing_options(args, words[:cut])
+        words = words[cut + 1 :]
+    return words
+
+
+def parse_tags(pairs: list[str]) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--tag {pair!r} is not KEY=VALUE — write e.g. --tag team=data")
+        tags[key] = value
+    return tags
+
+
+def options_from_args(args: argparse.Namespace) -> AssumeOptions:
+    from roleui.core.assume_plan import AssumeOptions
+
+    duration = None
+    if args.duration is not None:
+        try:
+            duration = parse_duration(args.duration)
+        except ValueError as error:
+            raise UsageError(f"--duration: {error}") from None
+    return AssumeOptions(
+        duration=duration,
+        session_name=args.session_name,
+        region=args.region,
+        mfa_code=args.mfa_code,
+        tags=parse_tags(args.tag),
+        use_cache=not args.no_cache,
+    )
+
+
+def warn(message: str) -> None:
+    print(f"roleui: warning: {message}", file=sys.stderr)
+
+
+def load_role(args: argparse.Namespace) -> tuple[Catalog, Role]:
+    """The merged catalog and the role ROLE names (UsageError listing candidates otherwise)."""
+    from roleui.aws.sources import load_world
+    from roleui.core.refs import resolve_role
+
+    catalog = load_world(args.config, warn=warn)
+    return catalog, resolve_role(catalog, args.role)
+
+
+def refuse_nesting(args: argparse.Namespace) -> None:
+    """exec/shell inside a roleui session: say so, and go on only with --nest."""
+    outer = os.environ.get("ROLEUI_ROLE")
+    if outer and not args.nest:
+        raise UsageError(
+            f"already inside a roleui session ({outer}) — exit it first, or pass --nest to replace its credentials"
+        )
+
+
+def assume(args: argparse.Namespace, catalog: Catalog, role: Role) -> Session:
+    """Assume `role` as the command line says; MFA codes from --mfa-code, mfa_process, else the terminal."""
+    from roleui.aws.engine import Engine
+    from roleui.aws.mfa import tty_prompt
+
+    return Engine(catalog, warn=warn).assume(role, options_from_args(args), mfa=tty_prompt)

@@ -1,0 +1,78 @@
+"""`roleui sessions [--json]`: the cached sessions — role, account, time left, expiry. Never a secret.
+
+Reads the cache only: no AWS call, no boto3 import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from roleui.core.errors import EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "sessions",
+        help="list cached role sessions (and MFA sessions)",
+        description="List the unexpired sessions in the credential cache: role, account, time left and expiry.",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+
+
+def run(args: argparse.Namespace) -> int:
+    from roleui.core.clock import utc_now
+    from roleui.core.credcache import CredentialCache
+    from roleui.core.session import format_countdown
+    from roleui.core.timefmt import format_time
+
+    now = utc_now()
+    cache = CredentialCache()
+    roles = sorted(
+        (s for s, _ in cache.role_sessions() if not s.is_expired(now)), key=lambda s: (s.expiration, s.role_key)
+    )
+    mfas = sorted((m for m in cache.mfa_sessions() if m.expiration > now), key=lambda m: m.expiration)
+    if args.json:
+        records = [
+            {
+                "kind": "role",
+                "role": s.role_key,
+                "role_arn": s.role_arn,
+                "account_id": s.account_id,
+                "session_name": s.session_name,
+                "region": s.region,
+                "chained": s.chained,
+                "expires": format_time(s.expiration),
+                "seconds_left": int(s.seconds_left(now)),
+            }
+            for s in roles
+        ] + [
+            {
+                "kind": "mfa",
+                "mfa_serial": m.serial,
+                "base": m.base,
+                "expires": format_time(m.expiration),
+                "seconds_left": int((m.expiration - now).total_seconds()),
+            }
+            for m in mfas
+        ]
+        json.dump(records, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not roles and not mfas:
+        print("roleui: no cached sessions", file=sys.stderr)
+        return EXIT_OK
+    rows = [("ROLE", "ACCOUNT", "SESSION NAME", "TIME LEFT", "EXPIRES (UTC)")]
+    rows += [
+        (s.role_key, s.account_id, s.session_name, format_countdown(s.seconds_left(now)), format_time(s.expiration))
+        for s in roles
+    ]
+    rows += [
+        (f"MFA {m.serial}", "", "", format_countdown((m.expiration - now).total_seconds()), format_time(m.expiration))
+        for m in mfas
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return EXIT_OK

@@ -1,0 +1,114 @@
+"""`roleui` with no command: open the terminal UI (and, with `--print-env`, print the last session on quit).
+
+`eval "$(roleui --print-env)"` captures stdout, so the UI must not use it: Textual draws on stderr (its Linux
+driver writes there) and reads the keyboard from stdin, both still the terminal; the exports go to stdout only
+after the app has closed. A subshell started from the UI gets the terminal as its stdout (roleui/ui/subshell.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from roleui.core.errors import EXIT_OK, UsageError
+from roleui.ui.demo_info import DemoInfo
+
+if TYPE_CHECKING:
+    from roleui.ui.app import RoleuiApp
+
+
+def run(args: argparse.Namespace) -> int:
+    return launch(getattr(args, "config", None), print_env=bool(getattr(args, "print_env", False)))
+
+
+def _check_terminal() -> None:
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise UsageError(
+            "the UI needs a terminal on stdin and stderr — run it in a terminal, or use `roleui list` / `roleui env ROLE`"
+        )
+
+
+FRAMES_PER_SECOND = "120"
+
+
+def _frame_rate() -> None:
+    """Let Textual draw up to 120 frames a second instead of 60 (unless TEXTUAL_FPS says otherwise).
+
+    A keystroke that lands just after another frame (a countdown tick) waits for the next frame slot: up to
+    16.7 ms at 60 Hz, 8.3 ms at 120. Textual reads TEXTUAL_FPS once, at import; it is removed again so the
+    subshells the UI starts do not inherit it.
+    """
+    if "TEXTUAL_FPS" in os.environ or "textual.screen" in sys.modules:
+        return
+    os.environ["TEXTUAL_FPS"] = FRAMES_PER_SECOND
+    try:
+        import textual.constants
+        import textual.screen  # noqa: F401 - computes its frame period from the constant now
+    finally:
+        del os.environ["TEXTUAL_FPS"]
+
+
+def launch(explicit_config: str | None, *, print_env: bool = False, demo: DemoInfo | None = None) -> int:
+    """Load the world, open the app, and return the exit status (0 unless the app failed)."""
+    from roleui.aws.sources import load_world
+
+    _check_terminal()
+    notices: list[str] = []
+    catalog = load_world(explicit_config, warn=notices.append)
+
+    from roleui.aws.engine import Engine
+
+    _frame_rate()
+    from roleui.ui.app import RoleuiApp
+
+    app: RoleuiApp | None = None
+
+    def warn(text: str) -> None:
+        if app is not None and app.is_running:
+            app.warn(text)
+        else:
+            print(f"roleui: {text}", file=sys.stderr)
+
+    engine = Engine(catalog, warn=warn)
+    driver_class = None
+    if not sys.stdout.isatty() and sys.platform != "win32":
+        from roleui.ui.driver import StderrSizedDriver
+
+        driver_class = StderrSizedDriver
+    app = RoleuiApp(
+        catalog,
+        engine,
+        demo=demo,
+        explicit_config=explicit_config,
+        print_env=print_env,
+        notices=notices,
+        driver_class=driver_class,
+    )
+    # The world (30,000 roles for a big organization) lives as long as the app: keep the garbage collector from
+    # walking it again and again (a full collection over it takes ~16 ms, a visible hitch while typing).
+    gc.freeze()
+    app.run()
+    if app.return_code:
+        return app.return_code
+    if print_env:
+        return _print_last_session(app)
+    return EXIT_OK
+
+
+def _print_last_session(app: RoleuiApp) -> int:
+    from roleui.core.session_env import export_script
+
+    session = app.last_session
+    if session is None:
+        print("roleui: no session was assumed; nothing to export", file=sys.stderr)
+        return EXIT_OK
+    if session.is_expired(app.clock()):
+        print(f"roleui: the session of {session.role_key} has expired; nothing to export", file=sys.stderr)
+        return EXIT_OK
+    sys.stdout.write(export_script(session, "sh", os.environ))
+    sys.stdout.flush()
+    print(f"roleui: exported {session.role_key}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,358 @@
+"""Filter-as-you-type over the roles: fuzzy words, `key:value` tag words, ranking and match highlights.
+
+A query is words separated by spaces; a role is kept when every word matches:
+- a plain word is a subsequence (fuzzy) of one field: account name, id, an alias, role name, OU path or a tag
+  value (the fields of `roleui.core.search.haystack`, see `role_fields`; a word never spans two fields);
+- `key:value` matches a tag whose key starts with `key` and whose value contains `value` (`env:prod`).
+
+Ranking: favorites first, then frecency, then match quality (exact field, field prefix, substring, then the
+tightest subsequence), then catalog order. Speed is the point (30,000 rows, one keystroke per frame): each
+query's matches are cached, a grown query narrows the matches of the query it grew from, a shrunk one (backspace)
+is a cache hit, and the haystacks are built on first use so the first screen does not wait for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from roleui.core.models import Role
+
+_T = TypeVar("_T")
+
+# Quality tiers of one word (lower is better); subsequence matches add their gaps to the last tier.
+EXACT, PREFIX, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 10
+_CACHED_QUERIES = 16
+_CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a query, lower-cased. `tag_key` is set for `key:value` words (then `text` is the value)."""
+
+    text: str
+    tag_key: str | None = None
+
+    def implied_by(self, grown: Token) -> bool:
+        """True when every role matched by `grown` is matched by this token (so results can be narrowed)."""
+        return self.tag_key == grown.tag_key and grown.text.startswith(self.text)
+
+
+def parse_query(query: str) -> tuple[Token, ...]:
+    """The words of a query; `key:value` (non-empty key) becomes a tag token."""
+    tokens: list[Token] = []
+    for word in query.lower().split():
+        key, colon, value = word.partition(":")
+        tokens.append(Token(value, key) if colon and key else Token(word))
+    return tuple(tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A searchable field of a role: `label` says which ("account", "id", "alias", "role", "ou", "tag:KEY")."""
+
+    label: str
+    text: str
+
+
+def role_fields(role: Role) -> list[Field]:
+    """The fields of `haystack(role)`, in its order, with what each one is (for highlighting)."""
+    account = role.account
+    fields = [Field("account", account.name), Field("id", account.id)]
+    fields += [Field("alias", alias) for alias in account.aliases]
+    fields += [Field("role", role.name), Field("ou", account.ou_path or "")]
+    fields += [Field(f"tag:{key}", value) for key, value in account.tags.items()]
+    return fields
+
+
+def _subsequence_pattern(text: str) -> re.Pattern[str]:
+    """`a[^\\nb]*b[^\\nc]*c`: the chars in order within one line; linear, no backtracking blow-up."""
+    parts = [re.escape(text[0])]
+    parts += [f"[^\\n{re.escape(c)}]*{re.escape(c)}" for c in text[1:]]
+    return re.compile("".join(parts))
+
+
+def _tightest_subsequence(text: str, word: str) -> list[int] | None:
+    """Positions of `word`'s chars in `text` in order, choosing the shortest span (visible rows only)."""
+    best: list[int] | None = None
+    start = text.find(word[0])
+    while start != -1:
+        positions = [start]
+        for char in word[1:]:
+            found = text.find(char, positions[-1] + 1)
+            if found == -1:
+                return best
+            positions.append(found)
+        if best is None or positions[-1] - positions[0] < best[-1] - best[0]:
+            best = positions
+        start = text.find(word[0], start + 1)
+    return best
+
+
+@dataclass(slots=True)
+class _Matches:
+    indexes: list[int]  # ascending catalog indexes
+    qualities: list[int]  # parallel: summed quality of every word
+
+
+class RoleFilter:
+    """Filters and ranks a fixed sequence of roles; results are lists of indexes into that sequence."""
+
+    def __init__(self, roles: Sequence[Role]) -> None:
+        self._roles = roles
+        self._all = list(range(len(roles)))
+        self._prepared = False
+        # Roles of one account share every field but the role name: words are matched once per account (10,000)
+        # and once per distinct role name (a handful), not once per role (30,000).
+        self._account_of: list[int] = []  # role -> account slot
+        self._name_of: list[int] = []  # role -> role-name slot
+        self._account_hays: list[str] = []
+        self._account_tags: list[tuple[tuple[str, str], ...]] = []
+        self._name_hays: list[str] = []
+        self._by_key: dict[str, list[int]] | None = None
+        self._priority: dict[int, tuple[int, float]] = {}
+        self._matches: OrderedDict[tuple[Token, ...], _Matches] = OrderedDict()
+        self._ranked: dict[tuple[Token, ...], list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._roles)
+
+    @property
+    def roles(self) -> Sequence[Role]:
+        return self._roles
+
+    def prepare(self) -> None:
+        """Build the haystacks now (the app calls it after the first screen, so the first keystroke is quick)."""
+        if self._prepared:
+            return
+        accounts: dict[int, int] = {}
+        names: dict[str, int] = {}
+        slots = self._all  # shared int objects: these lists hold pointers only
+        tag_sets: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        for role in self._roles:
+            account = accounts.get(id(role.account))
+            if account is None:
+                account = accounts[id(role.account)] = len(self._account_hays)
+                a = role.account
+                fields = [a.name, a.id, *a.aliases, a.ou_path or "", *a.tags.values()]  # role_fields minus the role
+                # Padded with newlines: "\nword" means "a field starts with word", "\nword\n" "a field is word".
+                self._account_hays.append("\n" + "\n".join(fields).lower() + "\n")
+                tags = tuple((k.lower(), v.lower()) for k, v in role.account.tags.items())
+                self._account_tags.append(tag_sets.setdefault(tags, tags))
+            name = names.get(role.name)
+            if name is None:
+                name = names[role.name] = len(self._name_hays)
+                self._name_hays.append("\n" + role.name.lower() + "\n")
+            self._account_of.append(slots[account])
+            self._name_of.append(slots[name])
+        self._prepared = True
+
+    def set_priority(self, favorites: Collection[str], frecency: Mapping[str, float]) -> None:
+        """Rank favorites (by role key) first, then roles by frecency; drops the ranked (not matched) cache."""
+        if not favorites and not any(v > 0 for v in frecency.values()):
+            self._priority = {}
+            self._ranked.clear()
+            return
+        if self._by_key is None:
+            by_key: dict[str, list[int]] = {}
+            for index, role in enumerate(self._roles):
+                by_key.setdefault(role.key, []).append(index)
+            self._by_key = by_key
+        priority: dict[int, tuple[int, float]] = {}
+        for key in set(favorites) | {k for k, v in frecency.items() if v > 0}:
+            for index in self._by_key.get(key, ()):
+                # Sort key: favorites (0) before the rest (1), then higher frecency first.
+                priority[index] = (0 if key in favorites else 1, -frecency.get(key, 0.0))
+        self._priority = priority
+        self._ranked.clear()
+
+    def filter(self, query: str) -> list[int]:
+        """Indexes of the roles matching `query`, best first. Do not mutate the returned list."""
+        tokens = parse_query(query)
+        ranked = self._ranked.get(tokens)
+        if ranked is None:
+            if tokens:
+                matches = self._match(tokens)
+                ranked = self._rank(matches.indexes, matches.qualities)
+            else:
+                ranked = self._rank(self._all, None)
+            self._ranked[tokens] = ranked
+            _trim(self._ranked, len)
+        return ranked
+
+    def _match(self, tokens: tuple[Token, ...]) -> _Matches:
+        cached = self._matches.get(tokens)
+        if cached is not None:
+            self._matches.move_to_end(tokens)
+            return cached
+        self.prepare()
+        indexes = self._all
+        # Narrow the smallest cached result whose words are implied, position by position, by the new words.
+        for old_tokens, old in self._matches.items():
+            if (
+                len(old_tokens) <= len(tokens)
+                and all(o.implied_by(t) for o, t in zip(old_tokens, tokens, strict=False))
+                and len(old.indexes) <= len(indexes)
+            ):
+                indexes = old.indexes
+        # Qualities are recomputed for every word: a grown word can match better or worse than before.
+        qualities = [0] * len(indexes)
+        for token in tokens:
+            indexes, qualities = self._match_token(token, indexes, qualities)
+        matches = _Matches(indexes, qualities)
+        self._matches[tokens] = matches
+        _trim(self._matches, lambda found: 2 * len(found.indexes))
+        return matches
+
+    def _match_token(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
+        if token.tag_key is not None:
+            return self._match_tag(token, indexes, qualities)
+        word = token.text
+        exact, prefix = f"\n{word}\n", f"\n{word}"
+        pattern = _subsequence_pattern(word) if len(word) > 1 else None
+
+        def quality_in(hay: str) -> int | None:
+            if word in hay:
+                return (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
+            if pattern is None:
+                return None
+            found = pattern.search(hay)
+            return None if found is None else SUBSEQUENCE + found.end() - found.start() - len(word)
+
+        name_quality = [quality_in(hay) for hay in self._name_hays]
+        account_hays, account_of, name_of = self._account_hays, self._account_of, self._name_of
+        kept: list[int] = []
+        kept_q: list[int] = []
+        last_account = -1
+        account_quality: int | None = None
+        # The loop is the hot path of every keystroke: the account's quality is computed inline, once per account.
+        for index, before in zip(indexes, qualities, strict=True):
+            account = account_of[index]
+            if account != last_account:
+                last_account = account
+                hay = account_hays[account]
+                if word in hay:
+                    account_quality = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
+                elif pattern is not None and (found := pattern.search(hay)) is not None:
+                    account_quality = SUBSEQUENCE + found.end() - found.start() - len(word)
+                else:
+                    account_quality = None
+            named = name_quality[name_of[index]]
+            if account_quality is None:
+                if named is None:
+                    continue
+                quality = named
+            else:
+                quality = account_quality if named is None or account_quality <= named else named
+            kept.append(index)
+            kept_q.append(before + quality)
+        return kept, kept_q
+
+    def _match_tag(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
+        assert token.tag_key is not None
+        key, value = token.tag_key, token.text
+        tags_of, account_of = self._account_tags, self._account_of
+        kept: list[int] = []
+        kept_q: list[int] = []
+        last_account = -1
+        best: int | None = None
+        for index, quality in zip(indexes, qualities, strict=True):
+            account = account_of[index]
+            if account != last_account:
+                last_account = account
+                best = None
+                for tag_key, lowered in tags_of[account]:
+                    if not tag_key.startswith(key):
+                        continue
+                    if lowered == value:
+                        best = EXACT
+                        break
+                    if lowered.startswith(value):
+                        best = PREFIX
+                    elif value in lowered and best is None:
+                        best = SUBSTRING
+            if best is not None:
+                kept.append(index)
+                kept_q.append(quality + best)
+        return kept, kept_q
+
+    def _rank(self, indexes: list[int], qualities: list[int] | None) -> list[int]:
+        # Bucket by quality instead of sorting 30,000 tuples; only the few prioritised rows are really sorted.
+        priority = self._priority
+        front: list[tuple[tuple[int, float], int, int]] = []
+        if qualities is None:
+            rest = [i for i in indexes if i not in priority] if priority else list(indexes)
+            front = [(priority[i], 0, i) for i in priority]
+            front.sort()
+            return [i for _, _, i in front] + rest
+        buckets: dict[int, list[int]] = {}
+        for index, quality in zip(indexes, qualities, strict=True):
+            if index in priority:
+                front.append((priority[index], quality, index))
+            else:
+                bucket = buckets.get(quality)
+                if bucket is None:
+                    buckets[quality] = [index]
+                else:
+                    bucket.append(index)
+        front.sort()
+        ranked = [i for _, _, i in front]
+        for quality in sorted(buckets):
+            ranked += buckets[quality]
+        return ranked
+
+    def highlights(self, index: int, query: str) -> dict[str, list[int]]:
+        """Matched character positions per field label for one role (the list draws visible rows only)."""
+        return highlight_positions(self._roles[index], parse_query(query))
+
+
+def _trim(cache: dict[tuple[Token, ...], _T], size: Callable[[_T], int]) -> None:
+    """Drop the oldest entries (never the newest) until the cache is within its count and size budget."""
+    while len(cache) > 1 and (len(cache) > _CACHED_QUERIES or sum(map(size, cache.values())) > _CACHED_ROWS):
+        del cache[next(iter(cache))]
+
+
+def highlight_positions(role: Role, tokens: Sequence[Token]) -> dict[str, list[int]]:
+    """Which characters of which fields each word matched: field label -> sorted positions."""
+    fields = role_fields(role)
+    found: dict[str, set[int]] = {}
+    for token in tokens:
+        if token.tag_key is not None:
+            for field in fields:
+                if not field.label.startswith("tag:") or not field.label[4:].lower().startswith(token.tag_key):
+                    continue
+                lowered = field.text.lower()
+                at = lowered.find(token.text)
+                if at != -1:
+                    span = range(at, at + len(token.text)) if token.text else range(len(field.text))
+                    found.setdefault(field.label, set()).update(span)
+            continue
+        if not token.text:
+            continue
+        label, positions = _best_field(fields, token.text)
+        if label is not None:
+            found.setdefault(label, set()).update(positions)
+    return {label: sorted(positions) for label, positions in found.items()}
+
+
+def _best_field(fields: Sequence[Field], word: str) -> tuple[str | None, list[int]]:
+    """The field a word matched best (aliases last on a tie: the list does not show them) and where."""
+    best: tuple[tuple[int, bool], str, list[int]] | None = None
+    for field in fields:
+        lowered = field.text.lower()
+        at = lowered.find(word)
+        if at == -1:
+            continue
+        rank = (EXACT if lowered == word else PREFIX if at == 0 else SUBSTRING, field.label == "alias")
+        if best is None or rank < best[0]:
+            best = (rank, field.label, list(range(at, at + len(word))))
+    if best is not None:
+        return best[1], best[2]
+    for field in sorted(fields, key=lambda f: f.label == "alias"):
+        positions = _tightest_subsequence(field.text.lower(), word)
+        if positions is not None:
+            return field.label, positions
+    return None, []

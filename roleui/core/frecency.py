@@ -1,0 +1,153 @@
+"""Favorites and frecency (how often and how recently each role was assumed), kept in the user data dir.
+
+Frecency is a decaying count: every use adds 1 and the total halves every `HALF_LIFE` (a week), so a role used
+daily outranks one used a lot last month. Each change re-reads the file under a lock, applies itself and writes
+atomically (temp file + rename), so two roleui windows never lose each other's updates or leave half a file.
+A corrupt file is reported through `warn` and replaced on the next change; it never stops the UI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from roleui.core.clock import Clock, utc_now
+from roleui.core.paths import data_dir
+
+HALF_LIFE = timedelta(days=7)
+FILE_NAME = "usage.json"
+_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """How a role has been used: `score` is the frecency as of `last`."""
+
+    count: int
+    score: float
+    last: datetime
+
+    def frecency(self, now: datetime) -> float:
+        elapsed = max((now - self.last).total_seconds(), 0.0)
+        decay: float = 0.5 ** (elapsed / HALF_LIFE.total_seconds())
+        return self.score * decay
+
+
+class Usage:
+    """Favorites and uses by role key ("account/Role"). Reads once at start; every change is saved at once."""
+
+    def __init__(
+        self, path: Path | None = None, *, clock: Clock = utc_now, warn: Callable[[str], None] | None = None
+    ) -> None:
+        self.path = path if path is not None else data_dir() / FILE_NAME
+        self._clock = clock
+        self._warn = warn
+        self.favorites: set[str] = set()
+        self.uses: dict[str, Use] = {}
+        self._apply(self._read())
+
+    def is_favorite(self, key: str) -> bool:
+        return key in self.favorites
+
+    def toggle_favorite(self, key: str) -> bool:
+        """Flip the favorite mark of a role; returns whether it is a favorite now."""
+        wanted = key not in self.favorites
+
+        def change(state: dict[str, Any]) -> None:
+            favorites = [k for k in state["favorites"] if k != key]
+            state["favorites"] = [*favorites, key] if wanted else favorites
+
+        self._update(change)
+        return wanted
+
+    def record_use(self, key: str) -> None:
+        """A role was assumed now: its count and frecency grow."""
+        now = self._clock()
+
+        def change(state: dict[str, Any]) -> None:
+            old = _use_from_json(state["uses"].get(key))
+            score = (old.frecency(now) if old else 0.0) + 1.0
+            count = (old.count if old else 0) + 1
+            state["uses"][key] = {"count": count, "score": score, "last": now.isoformat()}
+
+        self._update(change)
+
+    def frecency(self, key: str) -> float:
+        use = self.uses.get(key)
+        return use.frecency(self._clock()) if use else 0.0
+
+    def frecencies(self) -> dict[str, float]:
+        now = self._clock()
+        return {key: use.frecency(now) for key, use in self.uses.items()}
+
+    def last_used(self, key: str) -> datetime | None:
+        use = self.uses.get(key)
+        return use.last if use else None
+
+    def _update(self, change: Callable[[dict[str, Any]], None]) -> None:
+        from filelock import FileLock  # only when writing: it costs ~9 ms of import before the first screen
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.path) + ".lock", timeout=5):
+            state = self._read()
+            change(state)
+            self._write(state)
+        self._apply(state)
+
+    def _read(self) -> dict[str, Any]:
+        empty: dict[str, Any] = {"version": _VERSION, "favorites": [], "uses": {}}
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return empty
+        except OSError as error:
+            self._say(f"cannot read {self.path}: {error.strerror} — favorites and frecency start empty")
+            return empty
+        try:
+            state = json.loads(text)
+            if not isinstance(state, dict):
+                raise TypeError("not an object")
+            favorites = [k for k in state.get("favorites", []) if isinstance(k, str)]
+            uses = {k: v for k, v in dict(state.get("uses", {})).items() if _use_from_json(v) is not None}
+        except (ValueError, TypeError) as error:
+            self._say(f"{self.path} is corrupt ({error}) — favorites and frecency start empty")
+            return empty
+        return {"version": _VERSION, "favorites": favorites, "uses": uses}
+
+    def _write(self, state: dict[str, Any]) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(state, out, indent=1, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _apply(self, state: dict[str, Any]) -> None:
+        self.favorites = set(state["favorites"])
+        self.uses = {k: use for k, v in state["uses"].items() if (use := _use_from_json(v)) is not None}
+
+    def _say(self, message: str) -> None:
+        if self._warn is not None:
+            self._warn(message)
+
+
+def _use_from_json(value: object) -> Use | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        last = datetime.fromisoformat(str(value["last"]))
+        if last.tzinfo is None:
+            return None
+        return Use(count=int(value["count"]), score=float(value["score"]), last=last)
+    except (KeyError, ValueError, TypeError):
+        return None

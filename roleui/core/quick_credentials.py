@@ -1,0 +1,165 @@
+"""The fast path of `roleui credential-process ROLE`: answer a cache hit before the catalog is even read.
+
+credential_process runs before every aws CLI call of its profile, so a hit must cost little more than starting
+Python. After every answer the normal path leaves a small index entry: for this (catalog path, ROLE) and the
+environment that decides the session, which session file answered, plus the identity (mtime, size, inode) of
+every file the answer depended on — the catalog, the AWS config and credentials files, the cache dir (where the
+discovered organization lives) and the session file itself. The fast path re-checks those identities and the
+expiry margin, then prints the session file's credentials; anything changed, missing or unusual (an option
+other than --config, --no-cache, an expired session) falls back to the normal path, which decides afresh.
+The index holds no secret: the credentials stay in the one session file.
+
+Imports are the standard library's cheapest (no dataclasses, argparse, contextlib or typing): keep it that way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+
+from roleui.core.timefmt import format_time, parse_time
+
+COMMAND = "credential-process"
+HEADER = "roleui-quick-credentials 1"
+_ENV_PREFIXES = ("AWS_", "ROLEUI_")
+_ENV_NAMES = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+MARKER = "ROLEUI_CREDENTIAL_PROCESS"  # set while a credential-process runs (loop guard); not part of the key
+
+
+def simple_request(argv: Sequence[str]) -> tuple[str | None, str] | None:
+    """(config, ROLE) when argv is `[--config P] credential-process ROLE`, else None (the normal path decides)."""
+    config: str | None = None
+    words = list(argv)
+    while words and words[0] != COMMAND:
+        word = words.pop(0)
+        if word == "--config" and words:
+            config = words.pop(0)
+        elif word.startswith("--config="):
+            config = word.partition("=")[2]
+        else:
+            return None
+    if len(words) != 2 or words[1].startswith("-"):
+        return None
+    return config, words[1]
+
+
+def index_name(config: str | None, role: str, environ: Mapping[str, str], cwd: str) -> str:
+    """The entry's file name: a hash of the request and of every environment variable that could change it."""
+    parts = [HEADER, config or "", role]
+    parts += sorted(
+        f"{k}={v}" for k, v in environ.items() if (k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES) and k != MARKER
+    )
+    relative = (config is not None and not os.path.isabs(config)) or not os.path.isabs(
+        environ.get("ROLEUI_CONFIG", "/")
+    )
+    if relative:
+        parts.append(cwd)  # a relative catalog path means another file in another directory
+    return "quick-" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
+
+
+def file_identity(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def write_entry(directory: str, name: str, *, session_file: str, margin: int, depends_on: Sequence[str]) -> None:
+    """Record which session file answers this request and what the answer depended on (atomic, 0600)."""
+    lines = [HEADER, str(margin), session_file, file_identity(session_file)]
+    lines += [f"{path}\t{file_identity(path)}" for path in depends_on]
+    path = os.path.join(directory, name)
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+        os.replace(temp, path)
+    except OSError:
+        pass  # only an optimisation: the next call takes the normal path
+
+
+def read_entry(directory: str, name: str, now: float) -> dict[str, object] | None:
+    """The session file's JSON if the entry still holds and the session is fresh, else None."""
+    try:
+        with open(os.path.join(directory, name), encoding="utf-8") as entry:
+            lines = entry.read().splitlines()
+    except OSError:
+        return None
+    if len(lines) < 4 or lines[0] != HEADER or not lines[1].isdigit():
+        return None
+    margin, session_file, identity = int(lines[1]), lines[2], lines[3]
+    if identity == "-" or file_identity(session_file) != identity:
+        return None
+    for line in lines[4:]:
+        path, _, recorded = line.rpartition("\t")
+        if file_identity(path) != recorded:
+            return None
+    import json
+
+    try:
+        with open(session_file, encoding="utf-8") as f:
+            data = json.load(f)
+        creds = data["credentials"]
+        expires = parse_time(str(creds["Expiration"])).timestamp()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if expires - now <= margin:
+        return None
+    result: dict[str, object] = creds
+    return result
+
+
+def credential_process_json(
+    access_key_id: str, secret_access_key: str, session_token: str | None, expiration: str | None
+) -> str:
+    """The credential_process output (Version 1); `expiration` in RFC 3339 UTC."""
+    import json
+
+    data: dict[str, object] = {"Version": 1, "AccessKeyId": access_key_id, "SecretAccessKey": secret_access_key}
+    if session_token:
+        data["SessionToken"] = session_token
+    if expiration:
+        data["Expiration"] = expiration
+    return json.dumps(data) + "\n"
+
+
+def sessions_directory(environ: Mapping[str, str]) -> str:
+    cache = environ.get("ROLEUI_CACHE_DIR")
+    if cache:
+        return os.path.join(os.path.expanduser(cache), "sessions")
+    from roleui.core.paths import cache_dir
+
+    return str(cache_dir() / "sessions")
+
+
+def answer(config: str | None, role: str, *, environ: Mapping[str, str] | None = None) -> bool:
+    """Print the credentials for `credential-process ROLE` from the index when it still holds; True if printed."""
+    env = os.environ if environ is None else environ
+    if env.get(MARKER):
+        return False  # a loop: let the normal path say so
+    directory = sessions_directory(env)
+    creds = read_entry(directory, index_name(config, role, env, os.getcwd()), time.time())
+    if creds is None:
+        return False
+    try:
+        text = credential_process_json(
+            str(creds["AccessKeyId"]),
+            str(creds["SecretAccessKey"]),
+            str(creds["SessionToken"]) if creds.get("SessionToken") else None,
+            format_time(parse_time(str(creds["Expiration"]))),
+        )
+    except (KeyError, ValueError):
+        return False
+    sys.stdout.write(text)
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> bool:
+    """For the CLI door: answer `roleui [--config P] credential-process ROLE` from the index; True if answered."""
+    request = simple_request(sys.argv[1:] if argv is None else argv)
+    return request is not None and answer(*request)

@@ -1,0 +1,105 @@
+"""The environment a role session runs in, and the same as a script to `eval` (sh, fish, PowerShell) or JSON.
+
+Sets the credentials, both region variables (boto3 and aws-cli v1 read only AWS_DEFAULT_REGION; v2 and other
+SDKs prefer AWS_REGION), the expiry under both names tools use, and ROLEUI_* for prompts. Removes whatever
+would compete with the session's keys: profiles (a set AWS_PROFILE still steers region and can even fail on a
+missing profile) and older keys. Keeps endpoints, CA bundle and proxy settings.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Mapping
+
+from roleui.core.errors import UsageError
+from roleui.core.quick_credentials import credential_process_json
+from roleui.core.session import Session
+from roleui.core.timefmt import format_time
+
+FORMATS = ("sh", "fish", "powershell", "json")
+
+# Variables that would compete with (or lie about) the session's credentials.
+REMOVED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ACCESS_KEY",  # legacy names some tools still read
+    "AWS_SECRET_KEY",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+    "ROLEUI_ROLE",
+    "ROLEUI_ROLE_ARN",
+    "ROLEUI_ACCOUNT_ID",
+)
+
+SESSION_MARKER = "ROLEUI_ROLE"  # set inside every roleui session: nested exec/shell check it
+
+
+def session_vars(session: Session) -> dict[str, str]:
+    """Only the variables the session sets, in a stable order."""
+    creds = session.credentials
+    values = {"AWS_ACCESS_KEY_ID": creds.access_key_id, "AWS_SECRET_ACCESS_KEY": creds.secret_access_key}
+    if creds.session_token:
+        values["AWS_SESSION_TOKEN"] = creds.session_token
+    if session.region:
+        values["AWS_REGION"] = session.region
+        values["AWS_DEFAULT_REGION"] = session.region
+    if creds.expiration is not None:
+        expiry = format_time(creds.expiration)
+        values["AWS_CREDENTIAL_EXPIRATION"] = expiry
+        values["AWS_SESSION_EXPIRATION"] = expiry
+    values["ROLEUI_ROLE"] = session.role_key
+    values["ROLEUI_ROLE_ARN"] = session.role_arn
+    values["ROLEUI_ACCOUNT_ID"] = session.account_id
+    return values
+
+
+def credential_process_output(session: Session) -> str:
+    """The JSON a `credential_process` prints (Version 1, with Expiration in RFC 3339 UTC)."""
+    creds = session.credentials
+    expiration = format_time(creds.expiration) if creds.expiration is not None else None
+    return credential_process_json(creds.access_key_id, creds.secret_access_key, creds.session_token, expiration)
+
+
+def session_env(session: Session, environ: Mapping[str, str]) -> dict[str, str]:
+    """The full child environment: `environ` minus competing variables, plus the session's."""
+    env = {k: v for k, v in environ.items() if k not in REMOVED}
+    env.update(session_vars(session))
+    return env
+
+
+def _unset_names(environ: Mapping[str, str] | None, setting: Mapping[str, str]) -> list[str]:
+    """What the script must unset: removed names that are present (all of them when the caller's env is unknown)."""
+    return [k for k in REMOVED if k not in setting and (environ is None or k in environ)]
+
+
+def _fish_quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _powershell_quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def export_script(session: Session, fmt: str = "sh", environ: Mapping[str, str] | None = None) -> str:
+    """Lines that turn the calling shell's environment into `session_env(session, environ)`."""
+    setting = session_vars(session)
+    unset = _unset_names(environ, setting)
+    if fmt == "sh":
+        lines = [f"unset {name}" for name in unset]
+        lines += [f"export {k}={shlex.quote(v)}" for k, v in setting.items()]
+    elif fmt == "fish":
+        lines = [f"set -e {name}" for name in unset]
+        lines += [f"set -gx {k} {_fish_quote(v)}" for k, v in setting.items()]
+    elif fmt == "powershell":
+        lines = [f"Remove-Item Env:{name} -ErrorAction SilentlyContinue" for name in unset]
+        lines += [f"$Env:{k} = {_powershell_quote(v)}" for k, v in setting.items()]
+    elif fmt == "json":
+        return json.dumps(setting, indent=2) + "\n"
+    else:
+        raise UsageError(f"unknown format {fmt!r} — use one of {', '.join(FORMATS)}")
+    return "\n".join(lines) + "\n"

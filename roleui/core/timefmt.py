@@ -1,0 +1,19 @@
+"""RFC 3339 timestamps as credential files, credential_process and AWS_CREDENTIAL_EXPIRATION want them.
+
+Kept tiny (only `datetime`): the credential-process fast path imports it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def format_time(value: datetime) -> str:
+    """RFC 3339 in UTC with a Z, whole seconds: `2026-01-31T12:00:00Z`."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    """RFC 3339 / ISO 8601, with or without microseconds (moto adds them), Z or an offset; always aware UTC."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)

@@ -1,0 +1,88 @@
+"""One running demo: a temporary directory, the local AWS seeded with the story, and the process pointed at it.
+
+`running_demo()` is a context manager; leaving it, normally or through any exception (Ctrl+C, SIGTERM turned
+into SystemExit by the command), stops the servers, restores the environment and deletes the directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from roleui.core.clock import utc_now
+from roleui.core.org_cache import save_org_snapshot
+from roleui.demo.catalog import CATALOG
+from roleui.demo.environment import demo_environ, replaced_environ
+from roleui.demo.organization import DEFAULT_ACCOUNTS, PRECACHED_FROM, snapshot_of
+from roleui.demo.server import LocalAws
+from roleui.demo.story import PRODUCTION_PROFILE, REGION
+from roleui.demo.world import World, seed_world
+
+TEMP_PREFIX = "roleui-demo-"
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    """What a running demo offers: where its files are, its endpoints, and what was seeded."""
+
+    directory: Path
+    endpoint_url: str
+    federation_url: str
+    world: World
+
+
+@contextmanager
+def running_demo(*, accounts: int = DEFAULT_ACCOUNTS) -> Iterator[Demo]:
+    directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))  # mode 0700
+    try:
+        outer = dict(os.environ)
+        tools = Path(sys.executable).parent
+        # First drop the user's AWS settings: the seeding's own boto3 must not trip on an AWS_PROFILE either.
+        with replaced_environ(demo_environ(outer, directory=directory, tools=tools)), LocalAws() as aws:
+            _reset(aws.endpoint_url)
+            world = seed_world(aws.endpoint_url, accounts=accounts)
+            _write_files(directory, world)
+            full = demo_environ(
+                outer,
+                directory=directory,
+                tools=tools,
+                endpoint_url=aws.endpoint_url,
+                federation_url=aws.federation_url,
+                access_key_id=world.keys.access_key_id,
+                secret_access_key=world.keys.secret_access_key,
+            )
+            with replaced_environ(full):
+                if world.organization.accounts >= PRECACHED_FROM:
+                    save_org_snapshot(snapshot_of(world.organization, utc_now()))
+                yield Demo(directory, aws.endpoint_url, aws.federation_url, world)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _write_files(directory: Path, world: World) -> None:
+    """The catalog, and AWS files holding only the `main` profile (deepak.dev's keys in the main account)."""
+    aws = directory / "aws"
+    aws.mkdir(mode=0o700)
+    (aws / "config").write_text(f"[default]\nregion = {REGION}\n\n[profile {PRODUCTION_PROFILE}]\nregion = {REGION}\n")
+    credentials = aws / "credentials"
+    credentials.touch(mode=0o600)
+    credentials.write_text(
+        f"[{PRODUCTION_PROFILE}]\n"
+        f"aws_access_key_id = {world.main_keys.access_key_id}\n"
+        f"aws_secret_access_key = {world.main_keys.secret_access_key}\n"
+    )
+    (directory / "catalog.toml").write_text(CATALOG)
+
+
+def _reset(endpoint_url: str) -> None:
+    """moto keeps its state in module globals: start from an empty local AWS even if this process used one."""
+    request = urllib.request.Request(f"{endpoint_url}/moto-api/reset", method="POST")  # noqa: S310 - our loopback
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own loopback server
+        response.read()

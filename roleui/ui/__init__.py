@@ -1,0 +1,1 @@
+"""The Textual terminal UI (imports textual; the CLI imports it only when the UI opens)."""

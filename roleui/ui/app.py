@@ -1,0 +1,715 @@
+"""The roleui terminal app: filter thousands of roles, assume them in the background, watch sessions count down.
+
+Layout: a header (base identity, region, catalog source, DEMO), the filter box, the role list (virtualised),
+then the detail pane and the sessions panel, and the key bar. Everything slow runs in thread workers that post
+past-tense messages (`RoleAssumed`, `AssumeFailed`, `IdentityFetched`, `OrganizationRefreshed`); the first screen
+is drawn before any of them starts, so boto3 is never imported before it.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input, Label
+
+from roleui.core.clock import Clock, utc_now
+from roleui.core.console import switch_role_url
+from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
+from roleui.core.filtering import RoleFilter
+from roleui.core.frecency import Usage
+from roleui.core.keys import DEFAULT_KEYS
+from roleui.core.models import Catalog, Role
+from roleui.core.session import Session, format_countdown
+from roleui.ui import browser, subshell
+from roleui.ui.actions import ACTIONS
+from roleui.ui.clipboard import copy_text
+from roleui.ui.demo_info import DemoInfo
+from roleui.ui.palette import ActionsProvider
+from roleui.ui.screens.confirm import ConfirmScreen
+from roleui.ui.screens.help import HelpScreen
+from roleui.ui.screens.mfa import MfaScreen
+from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
+from roleui.ui.widgets.detail_pane import DetailPane
+from roleui.ui.widgets.filter_input import FilterInput
+from roleui.ui.widgets.identity_header import IdentityHeader
+from roleui.ui.widgets.key_bar import KeyBar
+from roleui.ui.widgets.role_list import RoleList
+from roleui.ui.widgets.sessions_panel import SessionsPanel
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from roleui.aws.engine import Engine
+
+TICK_SECONDS = 1.0
+Then = Callable[[Session], None]
+
+
+class RoleAssumed(Message):
+    def __init__(self, role_key: str, session: Session) -> None:
+        super().__init__()
+        self.role_key = role_key
+        self.session = session
+
+
+class AssumeFailed(Message):
+    def __init__(self, role_key: str, message: str) -> None:
+        super().__init__()
+        self.role_key = role_key
+        self.message = message
+
+
+class IdentityFetched(Message):
+    def __init__(self, identity: str | None, error: str | None = None) -> None:
+        super().__init__()
+        self.identity = identity
+        self.error = error
+
+
+class SessionsLoaded(Message):
+    def __init__(self, sessions: list[Session]) -> None:
+        super().__init__()
+        self.sessions = sessions
+
+
+class OrganizationRefreshed(Message):
+    def __init__(self, catalog: Catalog | None, error: str | None = None) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.error = error
+
+
+class OrganizationProgressed(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class Warned(Message):
+    """A notice from the engine or a refresh (a chained session was clamped...), shown as a notification."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def _one_line(error: BaseException) -> str:
+    """The message of an error as one line (RoleuiError messages already are; anything else is a bug)."""
+    if isinstance(error, RoleuiError):
+        return error.message.splitlines()[0] if error.message else type(error).__name__
+    return f"unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no details'}"
+
+
+class RoleuiApp(App[None]):
+    """roleui's UI over a catalog and a sessions engine (see roleui/aws/engine.py)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "roleui"
+    COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
+    BINDINGS: ClassVar = [Binding("escape", "clear_filter", "Clear filter", show=False)]
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        engine: Engine,
+        *,
+        clock: Clock = utc_now,
+        demo: DemoInfo | None = None,
+        usage: Usage | None = None,
+        explicit_config: str | None = None,
+        print_env: bool = False,
+        notices: Sequence[str] = (),
+        driver_class: type[Driver] | None = None,
+    ) -> None:
+        super().__init__(driver_class=driver_class)
+        self.catalog = catalog
+        self.engine = engine
+        self.clock = clock
+        self.demo = demo
+        self._notices = list(notices)  # shown once the first screen is up
+        self._main_thread = threading.get_ident()
+        self.usage = usage if usage is not None else Usage(clock=clock, warn=self.warn)
+        self.explicit_config = explicit_config
+        self.print_env = print_env
+        self.states: dict[str, RowState] = {}
+        self.last_session: Session | None = None
+        self.first_screen_at: float | None = None  # perf_counter() when the first screen was up (benchmarks)
+        self.boto3_before_first_screen: bool | None = None
+        self._pending: dict[str, list[Then]] = {}
+        self._warned: set[tuple[str, str]] = set()
+        self._mfa_lock = threading.Lock()
+        self._mfa_waiting: list[Future[str | None]] = []
+        self._filter = self._make_filter(catalog)
+        self._indexes: dict[str, list[int]] | None = None  # role key -> indexes, built on first use
+        self._detail_pending = False
+        self._countdowns: Timer | None = None
+        self._last_tick = 0.0
+        self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
+        # Held, not queried: while a modal screen is up, queries on the app only see the modal.
+        self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header")
+        self.filter_input = FilterInput(on_change=self._apply_filter, id="filter")
+        self.role_list = RoleList(
+            self._filter, state_of=self.states.get, is_favorite=self.usage.is_favorite, clock=clock, id="roles"
+        )
+        self.detail_pane = DetailPane(id="detail")
+        self.sessions_panel = SessionsPanel(clock=clock, id="sessions")
+        self.key_bar = KeyBar(self.action_keys, id="keys")
+        for action in ACTIONS:
+            self.bind(self.action_keys[action.name], action.name, description=action.footer, show=bool(action.footer))
+
+    # -- building ----------------------------------------------------------------------------------------------
+
+    def _make_filter(self, catalog: Catalog) -> RoleFilter:
+        roles = RoleFilter(catalog.roles)
+        roles.set_priority(self.usage.favorites, self.usage.frecencies())
+        return roles
+
+    def compose(self) -> ComposeResult:
+        yield self.header_bar
+        with Horizontal(id="filter-bar"):
+            yield Label("filter", id="filter-label")
+            yield self.filter_input
+        yield self.role_list
+        with Horizontal(id="bottom"):
+            yield self.detail_pane
+            yield self.sessions_panel
+        yield self.key_bar
+
+    def on_mount(self) -> None:
+        self.detail_pane.border_title = "Role"
+        self.sessions_panel.set_sessions([])
+        self.role_list.set_rows(self._filter.filter(""), "")
+        self.role_list.focus()
+        self.call_after_refresh(self._after_first_screen)
+
+    def _after_first_screen(self) -> None:
+        """The first screen is up: now the slow and boto3-importing work may start."""
+        self.first_screen_at = time.perf_counter()
+        self.boto3_before_first_screen = "boto3" in sys.modules
+        self._countdowns = self.set_interval(TICK_SECONDS, self.tick, name="countdowns")
+        self._load_sessions()
+        self._fetch_identity()
+        self._refresh_organization_if_stale()
+        for text in self._notices:
+            self.notify(text, severity="warning", timeout=10)
+        self._filter.prepare()
+
+    def on_unmount(self) -> None:
+        # A worker waiting for an MFA code must not wait for ever once the app is gone.
+        for answer in self._mfa_waiting:
+            if not answer.done():
+                answer.set_result(None)
+
+    # -- thread-safe notices ------------------------------------------------------------------------------------
+
+    def warn(self, text: str) -> None:
+        """A notification from any thread (the engine calls it from workers); kept for later before the app runs."""
+        if not self.is_running:
+            self._notices.append(text)
+        elif threading.get_ident() == self._main_thread:
+            self.notify(text, severity="warning", timeout=8)
+        else:
+            self.post_message(Warned(text))
+
+    @on(Warned)
+    def _warned_message(self, message: Warned) -> None:
+        self.notify(message.text, severity="warning", timeout=8)
+
+    # -- workers ------------------------------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="sessions", description="load cached sessions")
+    def _load_sessions(self) -> None:
+        try:
+            sessions = self.engine.sessions()
+        except RoleuiError as error:
+            self.warn(f"cached sessions not read: {_one_line(error)}")
+            return
+        self.post_message(SessionsLoaded(sessions))
+
+    @on(SessionsLoaded)
+    def _sessions_loaded(self, message: SessionsLoaded) -> None:
+        for session in message.sessions:
+            if session.role_key not in self.states:
+                self.states[session.role_key] = Active(session)
+        self._sessions_changed()
+        self.role_list.refresh()
+
+    @work(thread=True, exit_on_error=False, group="identity", description="fetch the base identity")
+    def _fetch_identity(self) -> None:
+        try:
+            identity = self.engine.base_identity()
+        except Exception as error:  # shown in the header; nothing else depends on it
+            self.post_message(IdentityFetched(None, _one_line(error)))
+            return
+        self.post_message(IdentityFetched(identity.arn))
+
+    @on(IdentityFetched)
+    def _identity_fetched(self, message: IdentityFetched) -> None:
+        header = self.header_bar
+        header.identity, header.identity_error = message.identity, message.error
+        header.show()
+
+    def _refresh_organization_if_stale(self) -> None:
+        if not self.catalog.organizations.enabled:
+            return
+        from roleui.core.org_cache import organization_is_stale
+
+        if organization_is_stale(self.catalog, self.clock()):
+            self._refresh_organization()
+
+    @work(
+        thread=True, exit_on_error=False, group="organization", exclusive=True, description="refresh the organization"
+    )
+    def _refresh_organization(self) -> None:
+        from roleui.aws.organizations import refresh_world
+
+        def progress(text: str) -> None:
+            self.post_message(OrganizationProgressed(text))
+
+        progress("refreshing the organization…")
+        try:
+            catalog = refresh_world(
+                self.explicit_config,
+                progress=progress,
+                warn=self.warn,
+            )
+        except Exception as error:
+            self.post_message(OrganizationRefreshed(None, _one_line(error)))
+            return
+        self.post_message(OrganizationRefreshed(catalog))
+
+    @on(OrganizationProgressed)
+    def _organization_progressed(self, message: OrganizationProgressed) -> None:
+        header = self.header_bar
+        header.status = message.text
+        header.show()
+
+    @on(OrganizationRefreshed)
+    def _organization_refreshed(self, message: OrganizationRefreshed) -> None:
+        header = self.header_bar
+        header.status = ""
+        if message.catalog is None:
+            header.show()
+            self.notify(f"organization not refreshed: {message.error}", severity="warning", timeout=8)
+            return
+        self.set_catalog(message.catalog)
+        self.notify(f"organization refreshed: {len(message.catalog.roles):,} roles", title="Organization")
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Show a new world (an organization refresh landed); the cursor stays on its role if it still exists."""
+        current = self.role_list.highlighted_role
+        self.catalog = catalog
+        self.engine.catalog = catalog
+        self._indexes = None
+        self._filter = self._make_filter(catalog)
+        self._filter.prepare()
+        self.role_list.set_filter(self._filter)
+        found = self.indexes_of(current.key) if current else []
+        keep = found[0] if found else None
+        self.role_list.set_rows(self._filter.filter(self.filter_input.value), self.filter_input.value, keep=keep)
+        self.header_bar.set_catalog(catalog)
+
+    # -- the countdown tick -------------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Once a second: redraw the visible countdowns, and warn once when a session enters its last 5 minutes."""
+        self._last_tick = time.monotonic()
+        now = self.clock()
+        states = self.states
+        self.role_list.refresh_countdowns(lambda i: isinstance(states.get(self._filter.roles[i].key), Active))
+        self.sessions_panel.refresh_countdowns()
+        for key, state in states.items():
+            if not isinstance(state, Active):
+                continue
+            left = state.session.seconds_left(now)
+            mark = (key, state.session.expiration.isoformat())
+            if 0 < left <= CRITICAL_SECONDS and mark not in self._warned:
+                self._warned.add(mark)
+                self.notify(
+                    f"{key} expires in {format_countdown(left)} — {self._key_of('refresh_session')} refreshes it",
+                    title="Session expiring",
+                    severity="warning",
+                    timeout=10,
+                )
+
+    # -- the highlighted role -----------------------------------------------------------------------------------
+
+    def _key_of(self, action: str) -> str:
+        return self.get_key_display(Binding(self.action_keys[action], action))
+
+    def _role(self) -> Role | None:
+        role = self.role_list.highlighted_role
+        if role is None:
+            self.notify("no role highlighted", severity="warning")
+        return role
+
+    def _show_detail(self) -> None:
+        role = self.role_list.highlighted_role
+        use = self.usage.uses.get(role.key) if role else None
+        self.detail_pane.show_role(
+            role,
+            defaults=self.catalog.defaults,
+            find=self.find_role,
+            state=self.states.get(role.key) if role else None,
+            last_used=use.last if use else None,
+            uses=use.count if use else 0,
+            favorite=bool(role and self.usage.is_favorite(role.key)),
+        )
+
+    def indexes_of(self, key: str) -> list[int]:
+        """Indexes of the roles with this key (a dict built on first use: not before the first screen)."""
+        if self._indexes is None:
+            indexes: dict[str, list[int]] = {}
+            for index, role in enumerate(self.catalog.roles):
+                indexes.setdefault(role.key, []).append(index)
+            self._indexes = indexes
+        return self._indexes.get(key, [])
+
+    def find_role(self, key: str) -> Role | None:
+        found = self.indexes_of(key)
+        return self.catalog.roles[found[0]] if found else None
+
+    def _row_changed(self, key: str) -> None:
+        for index in self.indexes_of(key):
+            self.role_list.refresh_role(index)
+        current = self.role_list.highlighted_role
+        if current is not None and current.key == key:
+            self._show_detail()
+
+    def _sessions_changed(self) -> None:
+        self.sessions_panel.set_sessions(s.session for s in self.states.values() if isinstance(s, Active))
+
+    @on(RoleList.Highlighted)
+    def _highlighted(self) -> None:
+        # After the list's repaint, once per burst of keys: typing must not wait for the pane.
+        if not self._detail_pending:
+            self._detail_pending = True
+            self.call_after_refresh(self._show_pending_detail)
+
+    def _show_pending_detail(self) -> None:
+        self._detail_pending = False
+        self._show_detail()
+
+    @on(RoleList.Chosen)
+    def _chosen(self) -> None:
+        self.action_assume()
+
+    @on(SessionsPanel.Selected)
+    def _session_selected(self, message: SessionsPanel.Selected) -> None:
+        self.show_role(message.role_key)
+
+    def show_role(self, key: str) -> None:
+        """Put the cursor on a role (clearing the filter if it hides it)."""
+        indexes = self.indexes_of(key)
+        if not indexes:
+            return
+        if indexes[0] not in self.role_list.rows:
+            self.filter_input.value = ""  # its watcher shows every role again
+        self.role_list.move_cursor(list(self.role_list.rows).index(indexes[0]))
+        self.role_list.focus()
+
+    # -- filtering ----------------------------------------------------------------------------------------------
+
+    def _apply_filter(self, query: str) -> None:
+        self.role_list.set_rows(self._filter.filter(query), query)
+        if self._countdowns is not None and time.monotonic() - self._last_tick >= TICK_SECONDS / 2:
+            # While the user types, the countdowns ride along in the keystroke's frame and the 1 Hz timer starts
+            # over: a tick of its own would take the next frame slot and delay the keystroke's repaint.
+            self.tick()
+            self._countdowns.reset()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.role_list.focus()
+        self.action_assume()
+
+    @on(FilterInput.Move)
+    def _filter_move(self, message: FilterInput.Move) -> None:
+        getattr(self.role_list, f"action_{message.action}")()
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        self.key_bar.set_filtering(event.widget is self.filter_input)
+
+    @on(FilterInput.Leave)
+    def _filter_leave(self) -> None:
+        self.role_list.focus()
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.filter_input.value:
+            self.filter_input.value = ""  # its watcher refills the list
+        self.role_list.focus()
+
+    # -- assuming -----------------------------------------------------------------------------------------------
+
+    def action_assume(self) -> None:
+        role = self._role()
+        if role is not None:
+            self.start_assume(role)
+
+    def action_refresh_session(self) -> None:
+        role = self._role()
+        if role is not None:
+            self.start_assume(role, refresh=True)
+
+    def start_assume(self, role: Role, *, refresh: bool = False, then: Then | None = None) -> None:
+        """Assume `role` in a thread worker (asking first for `confirm` roles); `then` runs with the session."""
+        key = role.key
+        if then is not None:
+            self._pending.setdefault(key, []).append(then)
+        if isinstance(self.states.get(key), Assuming):
+            return  # already on its way; `then` runs when it lands
+
+        def go(confirmed: bool | None = True) -> None:
+            if not confirmed:
+                self._pending.pop(key, None)
+                self.notify(f"{key}: not assumed", severity="information")
+                return
+            self.states[key] = Assuming(refresh=refresh)
+            self._row_changed(key)
+            self._assume(role, refresh)
+
+        if role.confirm and (refresh or self.engine.cached(role) is None):
+            self.push_screen(ConfirmScreen(key, role.arn, "Refresh" if refresh else "Assume"), go)
+        else:
+            go()
+
+    @work(thread=True, exit_on_error=False, group="assume", description="assume a role")
+    def _assume(self, role: Role, refresh: bool) -> None:
+        from roleui.core.assume_plan import AssumeOptions
+
+        try:
+            session = self.engine.assume(
+                role, AssumeOptions(use_cache=not refresh), mfa=lambda serial: self._mfa_code(role, serial)
+            )
+        except Exception as error:  # every failure goes to the row and a notification, never a traceback
+            self.post_message(AssumeFailed(role.key, _one_line(error)))
+            return
+        self.post_message(RoleAssumed(role.key, session))
+
+    @on(RoleAssumed)
+    def _role_assumed(self, message: RoleAssumed) -> None:
+        key, session = message.role_key, message.session
+        self.states[key] = Active(session)
+        self.last_session = session
+        try:
+            self.usage.record_use(key)
+        except OSError as error:
+            self.warn(f"frecency not saved: {error.strerror}")
+        self._filter.set_priority(self.usage.favorites, self.usage.frecencies())
+        left = session.seconds_left(self.clock())
+        self.notify(f"{key}: {format_countdown(left)} left, until {session.expiration:%H:%M} UTC", title="Assumed")
+        self._row_changed(key)
+        self._sessions_changed()
+        for then in self._pending.pop(key, []):
+            then(session)
+
+    @on(AssumeFailed)
+    def _assume_failed(self, message: AssumeFailed) -> None:
+        self.states[message.role_key] = Failed(message.message)
+        self._pending.pop(message.role_key, None)
+        self.notify(message.message, title=f"{message.role_key}: not assumed", severity="error", timeout=10)
+        self._row_changed(message.role_key)
+        self._sessions_changed()
+
+    def _mfa_code(self, role: Role, serial: str) -> str:
+        """The engine's MfaCodeProvider, called in the worker thread: ask with the modal, one modal at a time."""
+        with self._mfa_lock:
+            answer: Future[str | None] = Future()
+            self._mfa_waiting.append(answer)
+            try:
+                self.call_from_thread(self._open_mfa, role.key, serial, answer)
+                code = answer.result()
+            except RuntimeError:  # the app is closing
+                code = None
+            finally:
+                self._mfa_waiting.remove(answer)
+        if code is None:
+            raise RoleuiError("no MFA code given — assume cancelled", exit_code=EXIT_ACCESS_DENIED)
+        return code
+
+    def _open_mfa(self, key: str, serial: str, answer: Future[str | None]) -> None:
+        def done(code: str | None) -> None:
+            if not answer.done():
+                answer.set_result(code)
+
+        self.push_screen(MfaScreen(key, serial, note=self.demo.mfa_note if self.demo else None), done)
+
+    def with_session(self, role: Role, then: Then) -> None:
+        """Run `then` with a fresh session of `role`: the cached one, else after assuming it."""
+        session = self.engine.cached(role)
+        if session is None:
+            self.start_assume(role, then=then)
+            return
+        if not isinstance(self.states.get(role.key), Active):
+            self.states[role.key] = Active(session)
+            self._row_changed(role.key)
+            self._sessions_changed()
+        then(session)
+
+    # -- what to do with a session ------------------------------------------------------------------------------
+
+    def action_shell(self) -> None:
+        role = self._role()
+        if role is not None:
+            self.with_session(role, self.run_shell)
+
+    def run_shell(self, session: Session) -> None:
+        """Suspend the app and run the user's shell in the session (main thread: suspend needs it)."""
+        from roleui.aws.shell import interactive_shell_command
+
+        try:
+            argv, env = interactive_shell_command(session)
+        except (RoleuiError, OSError) as error:
+            self.notify(_one_line(error), title="No subshell", severity="error")
+            return
+        status: int | None = None
+        problem: str | None = None
+        try:
+            with self.suspend():
+                # Caught in here: an exception leaving the `with` block leaves the app unable to resume.
+                try:
+                    status = subshell.run_interactive(argv, env)
+                except OSError as error:
+                    problem = f"{argv[0]}: {error.strerror}"
+                except Exception as error:
+                    problem = _one_line(error)
+        except Exception as error:  # SuspendNotSupported (e.g. a web driver)
+            problem = f"cannot suspend the app here: {_one_line(error)}"
+        self.refresh(layout=True)
+        self.tick()
+        if problem:
+            self.notify(problem, title="Subshell", severity="error")
+        else:
+            self.notify(f"{session.role_key}: shell exited with status {status}", title="Subshell")
+
+    def action_copy_console_url(self) -> None:
+        role = self._role()
+        if role is None:
+            return
+        url = switch_role_url(role)
+        copy_text(self, url)
+        self.notify(url, title="Copied switch-role URL")
+
+    def action_copy_exports(self) -> None:
+        role = self._role()
+        if role is not None:
+            self.with_session(role, self._copy_exports)
+
+    def _copy_exports(self, session: Session) -> None:
+        from roleui.core.session_env import export_script
+
+        copy_text(self, export_script(session, "sh"))
+        self.notify(f"exports copied ({session.role_key})", title="Copied")
+
+    def action_open_console(self) -> None:
+        role = self._role()
+        if role is not None:
+            self.with_session(role, self._open_console)
+
+    def _open_console(self, session: Session) -> None:
+        self._sign_in(session)
+
+    @work(thread=True, exit_on_error=False, group="console", description="federated console sign-in")
+    def _sign_in(self, session: Session) -> None:
+        from roleui.aws.federation import federated_console_url
+
+        try:
+            url = federated_console_url(session, clock=self.clock)
+        except Exception as error:
+            self.post_message(Warned(f"console not opened: {_one_line(error)}"))
+            return
+        # The URL holds a sign-in token: it is opened (or copied when there is no browser), never shown.
+        if browser.open_in_browser(url):
+            self.call_from_thread(
+                self.notify, f"console sign-in for {session.role_key} opened in the browser", title="Console"
+            )
+        else:
+            self.call_from_thread(self._copy_sign_in, session.role_key, url)
+
+    def _copy_sign_in(self, key: str, url: str) -> None:
+        copy_text(self, url)
+        self.notify(f"no browser here: the console sign-in URL of {key} is copied (valid 15 minutes)", title="Console")
+
+    def action_toggle_favorite(self) -> None:
+        role = self._role()
+        if role is None:
+            return
+        try:
+            favorite = self.usage.toggle_favorite(role.key)
+        except OSError as error:
+            self.notify(f"favorite not saved: {error.strerror}", severity="error")
+            return
+        self._filter.set_priority(self.usage.favorites, self.usage.frecencies())
+        keep = self.role_list.highlighted
+        self.role_list.set_rows(self._filter.filter(self.filter_input.value), self.filter_input.value, keep=keep)
+        self._show_detail()
+        self.notify(f"{role.key} {'added to' if favorite else 'removed from'} favorites", title="Favorites")
+
+    def action_forget_session(self) -> None:
+        role = self._role()
+        if role is None:
+            return
+        if isinstance(self.states.get(role.key), Assuming):
+            self.notify(f"{role.key} is being assumed; forget it when it lands", severity="warning")
+            return
+        try:
+            count = self.engine.forget(role)
+        except RoleuiError as error:
+            self.notify(_one_line(error), severity="error")
+            return
+        self.states.pop(role.key, None)
+        if self.last_session is not None and self.last_session.role_key == role.key:
+            self.last_session = None
+        self._row_changed(role.key)
+        self._sessions_changed()
+        self.notify(f"{role.key}: {count} cached session{'s' if count != 1 else ''} forgotten", title="Forgotten")
+
+    def action_forget_all(self) -> None:
+        try:
+            count = self.engine.forget_all()
+        except RoleuiError as error:
+            self.notify(_one_line(error), severity="error")
+            return
+        for key in [k for k, v in self.states.items() if not isinstance(v, Assuming)]:
+            del self.states[key]
+        self.last_session = None
+        self.role_list.refresh()
+        self._sessions_changed()
+        self._show_detail()
+        self.notify(f"{count} cached session{'s' if count != 1 else ''} forgotten", title="Forgotten")
+
+    def action_refresh_organization(self) -> None:
+        if not self.catalog.organizations.enabled:
+            self.notify(
+                "organizations are not enabled in the catalog ([organizations] enabled = true)", severity="warning"
+            )
+            return
+        self._refresh_organization()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.action_keys, demo_note=self.demo.note if self.demo else None))
+
+    async def action_quit(self) -> None:
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's own "Quit" would duplicate ours; keep the rest (theme, keys, screenshot).
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command

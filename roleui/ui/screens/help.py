@@ -1,0 +1,76 @@
+"""The help screen (`?`): the keys as bound now (the catalog's `[keys]` included), filter syntax, colors."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from roleui.ui.actions import ACTIONS
+
+KEY_WIDTH = 21
+
+MOVES = (
+    ("↑ ↓  k j", "move the cursor"),
+    ("PgUp PgDn  Home End", "move by a page, to the first or last role"),
+    ("Esc", "leave the filter; in the list, clear it"),
+    ("ctrl+p", "command palette: every action by name"),
+)
+
+FILTER_HELP = (
+    "Words match, in any order, the account name, id, aliases, role name, OU path and tag values; a word may "
+    "skip letters (`wbprd` finds web-prod). `key:value` matches tags (`env:prod` finds environment=prod). "
+    "Favorites come first, then the roles you assume most often and most recently, then the best matches."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, keys: dict[str, str], *, demo_note: str | None = None) -> None:
+        super().__init__()
+        self.keys = keys
+        self.demo_note = demo_note
+
+    def compose(self) -> ComposeResult:
+        table = Text()
+        rows = [
+            (self.app.get_key_display(Binding(key, a.name)) if (key := self.keys.get(a.name)) else "—", a.title, a.help)
+            for a in ACTIONS
+        ]
+        rows += [(key, what, "") for key, what in MOVES]
+        for number, (key, title, help_text) in enumerate(rows):
+            table.append(("\n" if number else "") + key.ljust(KEY_WIDTH), style="bold")
+            table.append(title)
+            if help_text:
+                table.append(f" — {help_text}", style="dim")
+        colors = Text()
+        colors.append("Session column: ")
+        colors.append("59m 12s", style="green")
+        colors.append(" · under 15 min ")
+        colors.append("14m 59s", style="yellow")
+        colors.append(" · under 5 min ")
+        colors.append("4m 59s", style="bold red")
+        colors.append(" (and a notification) · ")
+        colors.append("expired", style="red strike")
+        colors.append(" · ")
+        colors.append("failed", style="bold red")
+        colors.append(" (details in the pane)")
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Label("roleui — keys", classes="dialog-title")
+            yield Static(table, id="help-keys")
+            yield Label("Filter", classes="dialog-title section")
+            yield Static(FILTER_HELP)
+            yield Static(colors)
+            if self.demo_note:
+                yield Label("Demo", classes="dialog-title section")
+                yield Static(self.demo_note, id="help-demo-note", classes="note")
+            yield Static("Esc, q or ? closes this screen.", classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

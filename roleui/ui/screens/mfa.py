@@ -1,0 +1,62 @@
+"""The MFA modal: asks for the 6-digit code of a device, once per MFA session (the engine keeps the session).
+
+When the catalog has `mfa_process`, the engine runs it and this modal never opens. Escape cancels the assume.
+In the demo, a note says any 6-digit code works.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from roleui.core.limits import check_token_code
+
+
+class MfaScreen(ModalScreen[str | None]):
+    """Returns the code, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, role_key: str, serial: str, *, note: str | None = None) -> None:
+        super().__init__()
+        self.role_key = role_key
+        self.serial = serial
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="mfa-dialog", classes="dialog"):
+            yield Label("MFA code", classes="dialog-title")
+            yield Static(f"Assuming [b]{self.role_key}[/b] needs a code from\n{self.serial}", markup=True)
+            yield Input(
+                placeholder="6 digits",
+                max_length=6,
+                restrict=r"[0-9]*",
+                id="mfa-code",
+            )
+            yield Static("", id="mfa-problem", classes="problem")
+            if self.note:
+                yield Static(self.note, id="mfa-note", classes="note")
+            yield Static(
+                "Enter: use the code   Esc: cancel   one code opens an MFA session for every MFA role", classes="hint"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#mfa-code", Input).focus()
+
+    @on(Input.Submitted, "#mfa-code")
+    def submit(self, event: Input.Submitted) -> None:
+        code = event.value.strip()
+        finding = check_token_code(code)
+        if finding is not None:
+            self.query_one("#mfa-problem", Static).update(f"{finding[0]} — {finding[1]}")
+            return
+        self.dismiss(code)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

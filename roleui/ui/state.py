@@ -1,0 +1,64 @@
+"""What the UI knows about each role's session: assuming, failed, or a session with an absolute expiry.
+
+Countdowns are never stored: every draw computes the time left from the session's expiry and the injected
+clock, so a timer that did not tick (a subshell blocked the app, the machine slept) cannot leave a stale figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from roleui.core.session import Session, format_countdown
+
+WARNING_SECONDS = 15 * 60  # the countdown turns to the warning color
+CRITICAL_SECONDS = 5 * 60  # ... to the critical color, and a notification says so once
+
+Level = Literal["ok", "warning", "critical", "expired"]
+
+
+@dataclass(frozen=True, slots=True)
+class Assuming:
+    """A thread worker is assuming the role; `refresh` when it ignores the cache."""
+
+    refresh: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The last assume failed; `message` is the engine's one-line message (never a secret)."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Active:
+    """A session the UI assumed or found in the engine's cache."""
+
+    session: Session
+
+
+RowState = Assuming | Failed | Active
+
+
+def level(seconds_left: float) -> Level:
+    if seconds_left <= 0:
+        return "expired"
+    if seconds_left < CRITICAL_SECONDS:
+        return "critical"
+    if seconds_left < WARNING_SECONDS:
+        return "warning"
+    return "ok"
+
+
+def describe(state: RowState | None, now: datetime) -> tuple[str, str]:
+    """The session column of a role: its text and a style name (none, assuming, failed, or a countdown level)."""
+    if state is None:
+        return "", "none"
+    if isinstance(state, Assuming):
+        return ("refreshing…" if state.refresh else "assuming…"), "assuming"
+    if isinstance(state, Failed):
+        return "failed", "failed"
+    left = state.session.seconds_left(now)
+    return format_countdown(left), level(left)

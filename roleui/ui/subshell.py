@@ -1,0 +1,42 @@
+"""Running a program on the terminal while the app is suspended (the `s` subshell).
+
+The app calls this inside `App.suspend()`, from the main thread. Ctrl+C typed in the child is delivered to the
+whole foreground process group, roleui included: a no-op SIGINT handler keeps it from killing the app (not
+SIG_IGN, which the child would inherit, so its own Ctrl+C would stop working). With `--print-env` roleui's stdout
+is a pipe read by `$(...)`, so the child gets the terminal itself as its stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from collections.abc import Mapping
+from contextlib import ExitStack
+from types import FrameType
+from typing import IO
+
+
+def _ignore_interrupt(_number: int, _frame: FrameType | None) -> None:
+    """Ctrl+C belongs to the child while it runs."""
+
+
+def _terminal_stdout(stack: ExitStack) -> IO[bytes] | None:
+    """None when stdout is already the terminal; else /dev/tty opened for writing (if there is one)."""
+    if os.isatty(1):
+        return None
+    try:
+        return stack.enter_context(open("/dev/tty", "wb", buffering=0))
+    except OSError:
+        return None
+
+
+def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
+    """Run `argv` in the foreground on the terminal and return its exit status (OSError if it cannot start)."""
+    previous = signal.signal(signal.SIGINT, _ignore_interrupt)
+    try:
+        with ExitStack() as stack:
+            stdout = _terminal_stdout(stack)
+            return subprocess.call(argv, env=dict(env), stdout=stdout)
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,134 @@
+"""The detail pane: everything about the highlighted role that decides how it is assumed.
+
+Shows whether an ExternalId is set, never its value. The chain (`via`) is spelled out hop by hop with the 1 h
+cap AWS puts on chained sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from roleui.core.durations import format_duration
+from roleui.core.models import CHAINED_MAX_DURATION, Defaults, Role
+from roleui.ui.state import Active, Assuming, Failed, RowState
+
+LABEL_WIDTH = 13
+
+
+def chain_of(role: Role, find: Callable[[str], Role | None]) -> list[str]:
+    """Role keys from the first hop to `role` (just `[role.key]` when it is not chained); stops on a loop."""
+    keys = [role.key]
+    current: Role | None = role
+    while current is not None and current.via:
+        if current.via in keys:
+            keys.insert(0, f"{current.via} (loop)")
+            break
+        keys.insert(0, current.via)
+        current = find(current.via)
+    return keys
+
+
+def describe_role(
+    role: Role,
+    *,
+    defaults: Defaults,
+    find: Callable[[str], Role | None],
+    state: RowState | None,
+    last_used: datetime | None,
+    uses: int,
+    favorite: bool,
+) -> Text:
+    """The pane's text for one role: about ten lines, so it fits under the list on a 40-line terminal."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(("★ " if favorite else "") + f"{role.account.name} / {role.path_and_name}", style="bold")
+    text.append(f"  {role.source}" + (f" profile {role.profile}" if role.profile else ""), style="dim")
+    if role.confirm:
+        text.append("  asks before assuming", style="bold yellow")
+    if role.description:
+        text.append(f"\n{role.description}", style="italic")
+
+    def line(label: str, value: str, style: str = "") -> None:
+        text.append("\n" + label.ljust(LABEL_WIDTH), style="dim")
+        text.append(value, style=style)
+
+    line("ARN", role.arn)
+    account = role.account
+    where = [account.id]
+    if account.aliases:
+        where.append(f"aliases {', '.join(account.aliases)}")
+    if account.ou_path:
+        where.append(f"OU {account.ou_path}")
+    if account.state != "ACTIVE":
+        where.append(account.state)
+    line("Account", " · ".join(where))
+    if account.tags:
+        line("Tags", "  ".join(f"{k}={v}" for k, v in account.tags.items()))
+    line("ExternalId", "set (value hidden)" if role.external_id else "none")
+    text.append(" · MFA ", style="dim")
+    text.append(role.mfa_serial or "not required", style="bold" if role.mfa_serial else "")
+    chain = chain_of(role, find)
+    duration = role.effective_duration(defaults)
+    region = role.effective_region(defaults) or "from the base profile"
+    if len(chain) > 1:
+        capped = min(duration, CHAINED_MAX_DURATION)
+        asked = f", {format_duration(duration)} asked" if duration > capped else ""
+        line("Duration", f"{format_duration(capped)} (role chaining: 1h cap{asked}) · region {region}")
+        line("Chain", " → ".join(chain), "bold")
+    else:
+        line("Duration", f"{format_duration(duration)} · region {region}")
+    extras = []
+    if role.session_tags:
+        extras.append("tags " + "  ".join(f"{k}={v}" for k, v in role.session_tags.items()))
+        if role.transitive_tag_keys:
+            extras.append(f"transitive {', '.join(role.transitive_tag_keys)}")
+    if role.source_identity:
+        extras.append(f"source identity {role.source_identity}")
+    if extras:
+        line("Session", " · ".join(extras))
+    line(
+        "Last used", f"{last_used:%Y-%m-%d %H:%M} UTC, {uses} time{'s' if uses != 1 else ''}" if last_used else "never"
+    )
+    if isinstance(state, Active):
+        session = state.session
+        line("Active", f"{session.assumed_role_arn} · until {session.expiration:%H:%M:%S} UTC", "green")
+    elif isinstance(state, Assuming):
+        line("Active", "assuming…", "italic")
+    elif isinstance(state, Failed):
+        line("Failed", state.message, "bold red")
+    return text
+
+
+class DetailPane(Static):
+    """Shows `describe_role` of the highlighted role (the app calls `show_role`)."""
+
+    def show_role(
+        self,
+        role: Role | None,
+        *,
+        defaults: Defaults,
+        find: Callable[[str], Role | None],
+        state: RowState | None,
+        last_used: datetime | None = None,
+        uses: int = 0,
+        favorite: bool = False,
+    ) -> None:
+        if role is None:
+            self.update(Text("no role highlighted", style="dim"), layout=False)
+            return
+        # The pane's size never depends on its text: no layout pass (it would redraw the whole screen).
+        self.update(
+            describe_role(
+                role,
+                defaults=defaults,
+                find=find,
+                state=state,
+                last_used=last_used,
+                uses=uses,
+                favorite=favorite,
+            ),
+            layout=False,
+        )

@@ -1,0 +1,107 @@
+"""The sessions panel: every session of this run and of the engine's cache, soonest expiry first, counting down.
+
+Also on the line API: the 1 Hz tick redraws only the visible lines, and each line computes its time left from the
+absolute expiry when drawn. Expired sessions stay listed (saying so) until forgotten or refreshed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from roleui.core.clock import Clock
+from roleui.core.session import Session, format_countdown
+from roleui.ui.cells import fit_cells
+from roleui.ui.state import level
+
+COUNTDOWN_WIDTH = 9
+
+
+class SessionsPanel(ScrollView, can_focus=False):
+    """One line per session: role key, time left, expiry time (HH:MM UTC)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "sessions-panel--empty",
+        "sessions-panel--ok",
+        "sessions-panel--warning",
+        "sessions-panel--critical",
+        "sessions-panel--expired",
+        "sessions-panel--dim",
+    }
+
+    DEFAULT_CSS = """
+    SessionsPanel {
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
+
+    class Selected(Message):
+        """A session line was clicked: show its role."""
+
+        def __init__(self, role_key: str) -> None:
+            super().__init__()
+            self.role_key = role_key
+
+    def __init__(
+        self, *, clock: Clock, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock
+        self.sessions: list[Session] = []
+
+    def set_sessions(self, sessions: Iterable[Session]) -> None:
+        self.sessions = sorted(sessions, key=lambda s: (s.expiration, s.role_key))
+        self.virtual_size = Size(self.size.width, max(len(self.sessions), 1))
+        self.border_title = f"Sessions ({len(self.sessions)})"
+        self.refresh()
+
+    def refresh_countdowns(self) -> int:
+        """Redraw the visible lines (the 1 Hz tick); returns how many."""
+        top = round(self.scroll_y)
+        lines = max(min(self.size.height, len(self.sessions) - top), 0)
+        if lines:
+            self.refresh_lines(top, lines)
+        return lines
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, max(len(self.sessions), 1))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = round(self.scroll_y) + offset.y
+        if 0 <= row < len(self.sessions):
+            self.post_message(self.Selected(self.sessions[row].role_key))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        row = round(self.scroll_y) + y
+        if not self.sessions:
+            if y == 0:
+                empty = self.get_component_rich_style("sessions-panel--empty")
+                return Strip(fit_cells("no sessions yet — Enter assumes the highlighted role", width, empty, None))
+            return Strip.blank(width, base)
+        if row >= len(self.sessions):
+            return Strip.blank(width, base)
+        session = self.sessions[row]
+        left = session.seconds_left(self._clock())
+        state = level(left)
+        style = base + self.get_component_rich_style(f"sessions-panel--{state}", partial=True, default=Style())
+        dim = self.get_component_rich_style("sessions-panel--dim")
+        until = session.expiration.strftime("%H:%M")
+        key_width = max(width - COUNTDOWN_WIDTH - len(until) - 4, 4)
+        segments = fit_cells("●", 2, style, None)
+        segments += fit_cells(session.role_key, key_width, base, None)
+        segments += fit_cells(format_countdown(left).rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH + 1, style, None)
+        segments += fit_cells(until, len(until) + 1, dim, None)
+        return Strip(segments).adjust_cell_length(width, base)

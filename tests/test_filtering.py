@@ -1,0 +1,184 @@
+"""Filtering and ranking roles as the user types (roleui/core/filtering.py): pure logic, no UI."""
+
+from __future__ import annotations
+
+import pytest
+from _ui_helpers import catalog, synthetic_catalog
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roleui.core.filtering import (
+    RoleFilter,
+    Token,
+    highlight_positions,
+    parse_query,
+    role_fields,
+)
+from roleui.core.models import Account, Role
+from roleui.core.search import haystack
+
+ROLES = catalog().roles  # 0 shared-data/CrossAccountS3ReadOnly, 1 main/AdminAccessRole, 2 main/ProdSupportRole,
+#                          3 web-staging/Developer, 4 web-staging/BillingAdmin
+
+
+def keys(roles: RoleFilter, query: str) -> list[str]:
+    return [roles.roles[i].key for i in roles.filter(query)]
+
+
+def test_an_empty_query_keeps_every_role_in_catalog_order() -> None:
+    assert RoleFilter(ROLES).filter("  ") == [0, 1, 2, 3, 4]
+
+
+def test_words_match_the_account_name_id_alias_role_ou_and_tag_values_case_insensitively() -> None:
+    roles = RoleFilter(ROLES)
+    assert keys(roles, "SHARED") == ["shared-data/CrossAccountS3ReadOnly"]
+    assert keys(roles, "333333333333") == ["web-staging/Developer", "web-staging/BillingAdmin"]
+    assert keys(roles, "production") == ["main/AdminAccessRole", "main/ProdSupportRole"]  # an alias
+    assert keys(roles, "developer") == ["web-staging/Developer"]
+    assert keys(roles, "platform") == ["main/AdminAccessRole", "main/ProdSupportRole"]  # a tag value
+    assert keys(roles, "team") == []  # tag keys are not searched by plain words
+
+
+def test_letters_may_be_skipped_but_a_word_never_spans_two_fields() -> None:
+    roles = RoleFilter(ROLES)
+    assert keys(roles, "wbstg") == ["web-staging/Developer", "web-staging/BillingAdmin"]
+    assert keys(roles, "xacct") == []
+    # "main" + "Admin..." are two fields: "mainadmin" matches no single field.
+    assert keys(roles, "mainadmin") == []
+    assert keys(roles, "main admin") == ["main/AdminAccessRole"]
+
+
+def test_every_word_must_match() -> None:
+    assert keys(RoleFilter(ROLES), "web bill") == ["web-staging/BillingAdmin"]
+
+
+def test_key_value_words_match_tags_by_key_prefix_and_value() -> None:
+    roles = RoleFilter(ROLES)
+    assert keys(roles, "env:staging") == ["web-staging/Developer", "web-staging/BillingAdmin"]
+    assert keys(roles, "environment:prod") == [r.key for r in ROLES[:3]]
+    assert keys(roles, "team:plat") == ["main/AdminAccessRole", "main/ProdSupportRole"]
+    assert keys(roles, "team:") == [r.key for r in ROLES]  # the key is present
+    assert keys(roles, "owner:x") == []
+
+
+def test_exact_fields_rank_before_prefixes_before_substrings_before_subsequences() -> None:
+    account = Account(id="123456789012", name="ops")
+    roles = RoleFilter(
+        [
+            Role(account=account, name="xAdmin"),  # substring
+            Role(account=account, name="Axdmxin"),  # subsequence
+            Role(account=account, name="AdminRole"),  # prefix
+            Role(account=account, name="Admin"),  # exact
+        ]
+    )
+    assert roles.filter("admin") == [3, 2, 0, 1]
+
+
+def test_favorites_come_first_then_frecency_then_match_quality() -> None:
+    roles = RoleFilter(ROLES)
+    roles.set_priority({"web-staging/BillingAdmin"}, {"main/ProdSupportRole": 2.0, "main/AdminAccessRole": 0.5})
+    assert keys(roles, "") == [
+        "web-staging/BillingAdmin",
+        "main/ProdSupportRole",
+        "main/AdminAccessRole",
+        "shared-data/CrossAccountS3ReadOnly",
+        "web-staging/Developer",
+    ]
+    assert keys(roles, "admin") == ["web-staging/BillingAdmin", "main/AdminAccessRole"]
+    roles.set_priority(set(), {})
+    assert keys(roles, "admin") == ["main/AdminAccessRole", "web-staging/BillingAdmin"]
+
+
+def test_a_grown_query_narrows_the_previous_result_instead_of_scanning_everything() -> None:
+    roles = RoleFilter(synthetic_catalog(2000).roles)
+    roles.filter("pay")
+    scanned: list[int] = []
+    original = roles._match_token
+
+    def spy(token: Token, indexes: list[int], qualities: list[int]):  # type: ignore[no-untyped-def]
+        scanned.append(len(indexes))
+        return original(token, indexes, qualities)
+
+    roles._match_token = spy  # type: ignore[method-assign]
+    found = roles.filter("payprod")
+    assert scanned == [len(roles.filter("pay"))]  # only the roles "pay" matched were looked at
+    assert found == RoleFilter(synthetic_catalog(2000).roles).filter("payprod")
+    scanned.clear()
+    roles.filter("pay")  # backspace: from the cache
+    assert scanned == []
+
+
+def test_parse_query_splits_words_and_key_value_tokens() -> None:
+    assert parse_query(" Web  env:Prod :x ") == (Token("web"), Token("prod", "env"), Token(":x"))
+    assert Token("pro").implied_by(Token("prod"))
+    assert not Token("prod").implied_by(Token("pro"))
+    assert not Token("env").implied_by(Token("", "env"))
+
+
+def test_the_fields_are_exactly_those_of_the_shared_haystack() -> None:
+    for role in [*ROLES, *synthetic_catalog(3).roles]:
+        assert "\n".join(f.text for f in role_fields(role)).lower() == haystack(role)
+
+
+def test_highlights_show_which_characters_of_which_field_matched() -> None:
+    support = ROLES[2]
+    assert highlight_positions(support, parse_query("psr")) == {"role": [0, 4, 9]}  # P-S-r, the tightest
+    assert highlight_positions(support, parse_query("main sup")) == {"account": [0, 1, 2, 3], "role": [4, 5, 6]}
+    assert highlight_positions(ROLES[3], parse_query("env:stag")) == {"tag:environment": [0, 1, 2, 3]}
+    assert highlight_positions(ROLES[0], parse_query("zzz")) == {}
+
+
+def test_a_word_found_in_an_alias_and_a_shown_field_highlights_the_shown_one() -> None:
+    account = Account(id="123456789012", name="web-prod", aliases=("old-production",))
+    assert highlight_positions(Role(account=account, name="ReadOnly"), parse_query("pro")) == {"account": [4, 5, 6]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abcdeinoprstw-:0 ", max_size=8))
+def test_any_query_gives_the_same_rows_typed_at_once_or_key_by_key(query: str) -> None:
+    roles = RoleFilter(ROLES + synthetic_catalog(40).roles)
+    fresh = RoleFilter(ROLES + synthetic_catalog(40).roles)
+    for n in range(len(query) + 1):
+        roles.filter(query[:n])
+    assert roles.filter(query) == fresh.filter(query)
+    assert sorted(fresh.filter(query)) == sorted(set(fresh.filter(query)))
+
+
+@pytest.mark.parametrize("query", ["", "p", "pay", "env:prod dev", "04217", "zzz"])
+def test_thirty_thousand_roles_filter_consistently_with_the_plain_definition(query: str) -> None:
+    world = synthetic_catalog(10_000).roles
+    found = set(RoleFilter(world).filter(query))
+    # The definition, slowly: every word is a subsequence of one field (or a key:value tag match).
+    expected = set()
+    for index, role in enumerate(world):
+        fields = [f.text.lower() for f in role_fields(role)]
+        ok = True
+        for token in parse_query(query):
+            if token.tag_key is not None:
+                ok = any(
+                    k.lower().startswith(token.tag_key) and token.text in v.lower()
+                    for k, v in role.account.tags.items()
+                )
+            else:
+                ok = any(_subsequence(token.text, f) for f in fields)
+            if not ok:
+                break
+        if ok:
+            expected.add(index)
+    assert found == expected
+
+
+def _subsequence(word: str, text: str) -> bool:
+    it = iter(text)
+    return all(char in it for char in word)
+
+
+def test_matching_uses_the_same_fields_as_highlighting() -> None:
+    """Words are matched per account (every field but the role name) and per role name: together, role_fields."""
+    roles = RoleFilter([*ROLES, *synthetic_catalog(3).roles])
+    roles.prepare()
+    for index, role in enumerate(roles.roles):
+        account_fields = roles._account_hays[roles._account_of[index]].strip("\n").split("\n")
+        name_field = roles._name_hays[roles._name_of[index]].strip("\n")
+        expected = [f.text.lower() for f in role_fields(role)]
+        assert sorted([*account_fields, name_field]) == sorted(expected)

@@ -1,0 +1,361 @@
+"""What the keys do with a role: subshell, console URL, federated console, exports, favorites, help, palette, quit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from _ui_helpers import (
+    ADMIN,
+    CROSS,
+    DEVELOPER,
+    catalog,
+    go_to,
+    make_app,
+    no_suspend,
+    notifications,
+    row_text,
+    settle,
+    wait_for,
+)
+
+from roleui.core.console import switch_role_url
+from roleui.core.frecency import Usage
+from roleui.demo.federation import FederationEndpoint
+from roleui.ui import browser, subshell
+from roleui.ui.screens.confirm import ConfirmScreen
+from roleui.ui.screens.help import HelpScreen
+from roleui.ui.state import Active
+
+
+@pytest.fixture(autouse=True)
+def no_native_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copies go through OSC 52 only (asserted on app.clipboard); no xclip on the developer's display."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+
+
+class Child:
+    """Stands in for the terminal program the subshell runs (a headless app has no terminal to give it)."""
+
+    def __init__(self, status: int = 0, error: Exception | None = None) -> None:
+        self.calls: list[tuple[list[str], dict[str, str]]] = []
+        self.status = status
+        self.error = error
+
+    def __call__(self, argv: list[str], env: Any) -> int:
+        self.calls.append((argv, dict(env)))
+        if self.error is not None:
+            raise self.error
+        return self.status
+
+
+async def test_s_suspends_the_app_and_runs_the_users_shell_in_the_session(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHELL", "/bin/bash")
+    child = Child()
+    monkeypatch.setattr(subshell, "run_interactive", child)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        session = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
+        with no_suspend(app) as suspended:
+            await pilot.press("s")
+        assert suspended == [True]
+        ((argv, env),) = child.calls
+        assert argv[0] == "/bin/bash"
+        assert env["AWS_ACCESS_KEY_ID"] == session.credentials.access_key_id
+        assert env["ROLEUI_ROLE"] == "shared-data/CrossAccountS3ReadOnly"
+        assert "Subshell: shared-data/CrossAccountS3ReadOnly: shell exited with status 0" in notifications(app)
+        assert "59m" in row_text(app, CROSS) or "1h 00m" in row_text(app, CROSS)
+
+
+async def test_s_on_a_role_without_a_session_assumes_it_first_then_opens_the_shell(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = Child()
+    monkeypatch.setattr(subshell, "run_interactive", child)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        go_to(app, DEVELOPER)
+        with no_suspend(app) as suspended:
+            await pilot.press("s")
+            await settle(pilot)
+        assert suspended == [True]
+        assert child.calls[0][1]["ROLEUI_ROLE"] == "web-staging/Developer"
+        assert isinstance(app.states["web-staging/Developer"], Active)
+
+
+async def test_an_error_in_the_suspended_shell_is_caught_inside_and_the_app_carries_on(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHELL", "/no/such/shell")
+    monkeypatch.setattr(subshell, "run_interactive", Child(error=FileNotFoundError(2, "No such file or directory")))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        with no_suspend(app):
+            await pilot.press("s")
+            await settle(pilot)
+        assert "Subshell: /no/such/shell: No such file or directory" in notifications(app)
+        await pilot.press("down")
+        assert app.role_list.highlighted == ADMIN
+
+
+async def test_a_headless_app_that_cannot_suspend_says_so_instead_of_crashing(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = Child()
+    monkeypatch.setattr(subshell, "run_interactive", child)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        assert child.calls == []
+        assert any(n.startswith("Subshell: cannot suspend the app here") for n in notifications(app))
+
+
+async def test_c_copies_the_console_switch_role_url_and_shows_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        url = switch_role_url(app.catalog.roles[CROSS])
+        assert app.clipboard == url
+        assert url.startswith(
+            "https://signin.aws.amazon.com/switchrole?account=222222222222&roleName=CrossAccountS3ReadOnly"
+        )
+        assert f"Copied switch-role URL: {url}" in notifications(app)
+
+
+async def test_y_copies_the_export_lines_and_the_notification_shows_no_secret(aws: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("y")
+        await settle(pilot)
+        session = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
+        secret = session.credentials.secret_access_key
+        assert f"export AWS_SECRET_ACCESS_KEY={secret}" in app.clipboard
+        assert "export ROLEUI_ROLE=shared-data/CrossAccountS3ReadOnly" in app.clipboard
+        assert "Copied: exports copied (shared-data/CrossAccountS3ReadOnly)" in notifications(app)
+        assert not any(secret in n or (session.credentials.session_token or "-") in n for n in notifications(app))
+
+
+async def test_o_signs_in_through_the_federation_endpoint_and_opens_the_browser(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    federation = FederationEndpoint(aws)
+    federation.start()
+    monkeypatch.setenv("ROLEUI_FEDERATION_ENDPOINT", federation.url)
+    opened: list[str] = []
+    monkeypatch.setattr(browser, "open_in_browser", lambda url: opened.append(url) or True)
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("o")
+            await settle(pilot)
+            await wait_for(pilot, lambda: bool(opened))
+            await wait_for(pilot, lambda: any(n.startswith("Console:") for n in notifications(app)))
+        token = parse_qs(urlsplit(opened[0]).query)["SigninToken"][0]
+        session = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
+        assert federation.signed_in_as(token) == session.assumed_role_arn
+    finally:
+        federation.stop()
+    assert opened[0].startswith(federation.url + "?Action=login")
+    assert "Console: console sign-in for shared-data/CrossAccountS3ReadOnly opened in the browser" in notifications(app)
+    assert not any("SigninToken" in n for n in notifications(app))
+
+
+async def test_o_without_a_browser_copies_the_sign_in_url_instead(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    federation = FederationEndpoint(aws)
+    federation.start()
+    monkeypatch.setenv("ROLEUI_FEDERATION_ENDPOINT", federation.url)
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("o")
+            await settle(pilot)
+            await wait_for(pilot, lambda: any(n.startswith("Console:") for n in notifications(app)))
+            assert "SigninToken=" in app.clipboard
+    finally:
+        federation.stop()
+    assert any("no browser here" in n for n in notifications(app))
+
+
+async def test_f_marks_a_favorite_that_is_ranked_first_and_remembered(tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        go_to(app, DEVELOPER)
+        await pilot.press("f")
+        assert app.role_list.rows[0] == DEVELOPER
+        assert app.role_list.highlighted == DEVELOPER  # the cursor followed it
+        assert row_text(app, 0).startswith("★ web-staging")
+        assert "Favorites: web-staging/Developer added to favorites" in notifications(app)
+    assert Usage().is_favorite("web-staging/Developer")
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        assert again.role_list.rows[0] == DEVELOPER
+        await pilot.press("f")
+        assert list(again.role_list.rows) == [0, 1, 2, 3, 4]
+    assert not Usage().is_favorite("web-staging/Developer")
+
+
+async def test_roles_assumed_often_and_recently_rank_first_when_the_list_is_filtered_again(aws: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        go_to(app, DEVELOPER)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("slash", "e", "backspace")
+        assert app.role_list.rows[0] == DEVELOPER
+
+
+async def test_question_mark_shows_help_with_the_keys_as_bound_and_the_demo_note() -> None:
+    from roleui.ui.demo_info import DemoInfo
+
+    app = make_app(catalog(keys='copy_console_url = "u"'), demo=DemoInfo(note="This is the demo.", mfa_note="any code"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Copy the console switch-role URL" in text
+        assert "This is the demo." in text
+        assert app.screen.keys["copy_console_url"] == "u"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keys_rebound_in_the_catalog_replace_the_defaults() -> None:
+    app = make_app(catalog(keys='copy_console_url = "u"\nquit = "ctrl+q"'))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        assert app.clipboard == ""
+        await pilot.press("u")
+        assert app.clipboard == switch_role_url(app.catalog.roles[CROSS])
+        await pilot.press("q")
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        assert not app.is_running
+
+
+async def test_action_keys_type_into_the_filter_instead_of_acting_while_it_has_focus() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"qcsy")
+        assert app.filter_input.value == "qcsy"
+        assert app.is_running
+        assert app.clipboard == ""
+
+
+async def test_enter_in_the_filter_assumes_the_best_match(aws: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"dev", "enter")
+        await settle(pilot)
+        assert isinstance(app.states["web-staging/Developer"], Active)
+        assert app.focused is app.role_list
+
+
+async def test_the_command_palette_offers_every_action_and_runs_the_chosen_one() -> None:
+    from roleui.ui.actions import ACTIONS, PALETTE_ONLY
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        palette = app.screen
+        shown = " ".join(str(option.prompt) for option in palette.query_one("CommandList").options)  # type: ignore[attr-defined]
+        for action in (*ACTIONS, *PALETTE_ONLY):
+            assert action.title in shown
+        await pilot.press(*"switch-role", "enter")
+        await settle(pilot)
+        assert app.clipboard == switch_role_url(app.catalog.roles[CROSS])
+
+
+async def test_confirm_is_asked_again_by_refresh_but_not_for_a_live_cached_session(aws: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        go_to(app, ADMIN)
+        await pilot.press("y")  # exports need a session: a confirm role asks first
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.clipboard == ""
+
+
+async def test_q_quits_and_keeps_the_last_session_for_print_env(aws: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("q")
+        assert not app.is_running
+    assert app.last_session is not None
+    assert app.last_session.role_key == "shared-data/CrossAccountS3ReadOnly"
+
+
+async def test_clicking_a_session_in_the_panel_shows_its_role_even_when_the_filter_hides_it(aws: str) -> None:
+    from roleui.ui.widgets.sessions_panel import SessionsPanel
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        go_to(app, DEVELOPER)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("slash", *"shared", "escape")
+        assert DEVELOPER not in app.role_list.rows
+        await pilot.click(SessionsPanel, offset=(3, 1))
+        assert app.filter_input.value == ""
+        assert app.role_list.highlighted == DEVELOPER
+
+
+async def test_double_clicking_a_row_assumes_it(aws: str) -> None:
+    from roleui.ui.widgets.role_list import RoleList
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click(RoleList, offset=(10, 1 + DEVELOPER), times=2)
+        await settle(pilot)
+        assert isinstance(app.states["web-staging/Developer"], Active)
+
+
+async def test_forget_all_from_the_palette_action_clears_every_session(aws: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        go_to(app, DEVELOPER)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(app.sessions_panel.sessions) == 2
+        await app.run_action("forget_all")
+        assert app.sessions_panel.sessions == []
+        assert app.engine.sessions() == []
+        assert any("2 cached sessions forgotten" in n for n in notifications(app))
+
+
+async def test_refreshing_the_organization_when_it_is_off_says_how_to_turn_it_on() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)):
+        await app.run_action("refresh_organization")
+        assert any("[organizations] enabled = true" in n for n in notifications(app))
+
+
+def test_print_env_writes_the_last_live_session_as_export_lines(aws: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from roleui.commands.ui import _print_last_session
+
+    app = make_app()
+    assert _print_last_session(app) == 0
+    assert capsys.readouterr().err == "roleui: no session was assumed; nothing to export\n"
+    app.last_session = app.engine.assume(app.catalog.roles[CROSS])
+    assert _print_last_session(app) == 0
+    out, err = capsys.readouterr()
+    assert "export ROLEUI_ROLE=shared-data/CrossAccountS3ReadOnly" in out
+    assert "export AWS_SESSION_TOKEN=" in out
+    assert err == "roleui: exported shared-data/CrossAccountS3ReadOnly\n"
+    app.clock.advance(2 * 3600)  # type: ignore[attr-defined]
+    assert _print_last_session(app) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "has expired" in err

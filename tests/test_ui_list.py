@@ -1,0 +1,223 @@
+"""The role list: what the first screen shows, filtering as you type, moving the cursor, drawing only what is seen."""
+
+from __future__ import annotations
+
+from _ui_helpers import (
+    ADMIN,
+    BILLING,
+    CROSS,
+    DEVELOPER,
+    SUPPORT,
+    catalog,
+    detail_text,
+    header_text,
+    make_app,
+    row_text,
+    synthetic_catalog,
+)
+
+from roleui.core.models import Catalog
+from roleui.ui.widgets.filter_input import FilterInput
+from roleui.ui.widgets.role_list import RoleList, layout
+
+
+async def test_the_first_screen_lists_every_role_with_account_id_and_tags_and_details_the_first() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert list(app.role_list.rows) == [0, 1, 2, 3, 4]
+        first = row_text(app, 0)
+        assert "shared-data" in first
+        assert "222222222222" in first
+        assert "CrossAccountS3ReadOnly" in first
+        assert "environment=prod" in first
+        assert "(5 roles)" in header_text(app)
+        detail = await detail_text(pilot)
+        assert "arn:aws:iam::222222222222:role/CrossAccountS3ReadOnly" in detail
+        assert "set (value hidden)" in detail
+        assert "my-secret-external-id-1234" not in detail
+        assert isinstance(app.focused, RoleList)
+
+
+async def test_typing_a_filter_narrows_the_list_and_counts_what_is_left() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"admin")
+        assert app.filter_input.value == "admin"
+        # AdminAccessRole starts with the word: it ranks before BillingAdmin, which only contains it.
+        assert list(app.role_list.rows) == [ADMIN, BILLING]
+        assert "(2/5 roles)" in header_text(app)
+        await pilot.press(*"acc")
+        assert list(app.role_list.rows) == [ADMIN]
+        await pilot.press(*["backspace"] * 8)
+        assert list(app.role_list.rows) == [0, 1, 2, 3, 4]
+
+
+async def test_fuzzy_letters_match_and_the_matched_characters_are_highlighted() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"prdsup")
+        assert list(app.role_list.rows) == [SUPPORT]
+        strip = app.role_list.render_line(1)
+        match_style = app.role_list.get_component_rich_style("role-list--match", partial=True)
+        highlighted = "".join(
+            s.text for s in strip if s.style and s.style.underline and s.style.color == match_style.color
+        )
+        assert highlighted == "PrdSup"  # the letters typed, not the span
+
+
+async def test_a_key_value_word_matches_tags_and_other_words_narrow_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"env:staging")
+        assert list(app.role_list.rows) == [DEVELOPER, DEVELOPER + 1]
+        await pilot.press(*" dev")
+        assert list(app.role_list.rows) == [DEVELOPER]
+
+
+async def test_nothing_matching_says_so_and_escape_clears_the_filter() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"zzzz")
+        assert list(app.role_list.rows) == []
+        assert "no role matches 'zzzz'" in row_text(app, 0)
+        assert app.role_list.highlighted_role is None
+        await pilot.press("escape")
+        assert isinstance(app.focused, RoleList)
+        assert app.filter_input.value == "zzzz"
+        await pilot.press("escape")
+        assert app.filter_input.value == ""
+        assert len(app.role_list.rows) == 5
+
+
+async def test_arrows_and_page_keys_in_the_filter_still_move_the_list() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", "down", "down")
+        assert isinstance(app.focused, FilterInput)
+        assert app.role_list.highlighted == SUPPORT
+        await pilot.press("up")
+        assert app.role_list.highlighted == ADMIN
+
+
+async def test_up_down_j_k_page_home_end_move_the_cursor_through_thousands_of_rows() -> None:
+    app = make_app(synthetic_catalog(1000))
+    async with app.run_test(size=(120, 40)) as pilot:
+        roles = app.role_list
+        await pilot.press("down", "j", "j")
+        assert roles.cursor == 3
+        await pilot.press("up", "k")
+        assert roles.cursor == 1
+        await pilot.press("pagedown")
+        page = roles.size.height - 1
+        assert roles.cursor == 1 + page
+        assert roles.cursor in roles.visible_rows()
+        await pilot.press("end")
+        assert roles.cursor == 2999
+        assert round(roles.scroll_y) == roles.max_scroll_y
+        assert "identity-prod-00999" in row_text(app, 2999)
+        await pilot.press("pageup")
+        assert roles.cursor == 2999 - page
+        await pilot.press("home")
+        assert roles.cursor == 0
+        assert round(roles.scroll_y) == 0
+
+
+async def test_the_detail_pane_follows_the_cursor_and_spells_out_the_chain_and_its_cap() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down", "down")
+        detail = await detail_text(pilot)
+        assert "main / support/ProdSupportRole" in detail
+        assert "main/AdminAccessRole → main/ProdSupportRole" in detail
+        assert "1h cap" in detail
+        await pilot.press("up")
+        detail = await detail_text(pilot)
+        assert "MFA arn:aws:iam::123456789012:mfa/deepak.dev" in detail
+        assert "asks before assuming" in detail
+
+
+async def test_clicking_a_row_moves_the_cursor_there() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click(RoleList, offset=(10, 1 + DEVELOPER))
+        assert app.role_list.highlighted == DEVELOPER
+
+
+async def test_only_visible_rows_are_drawn_and_a_tick_redraws_only_visible_rows_with_sessions() -> None:
+    app = make_app(synthetic_catalog(10_000))
+    async with app.run_test(size=(120, 40)) as pilot:
+        roles = app.role_list
+        drawn: list[int] = []
+        original = roles._row
+
+        def spy(row: int, width: int):  # type: ignore[no-untyped-def]
+            drawn.append(row)
+            return original(row, width)
+
+        roles._row = spy  # type: ignore[method-assign]
+        roles.refresh()
+        await pilot.pause()
+        assert drawn
+        assert max(drawn) < roles.size.height
+        with_session = {0, 5, 20_000}  # two on screen, one far below
+        assert roles.refresh_countdowns(lambda index: index in with_session) == 2
+
+
+async def test_an_empty_catalog_says_how_to_get_roles() -> None:
+    app = make_app(Catalog())
+    async with app.run_test(size=(120, 40)):
+        assert "no roles: create a catalog" in row_text(app, 0)
+
+
+def test_columns_fit_narrow_screens_by_dropping_the_id_first() -> None:
+    wide = layout(120, account_max=20, role_max=25)
+    assert wide.id == 12
+    narrow = layout(70, account_max=20, role_max=25)
+    assert narrow.id == 0
+    tiny = layout(40, account_max=20, role_max=25)
+    assert tiny.account >= 6
+    assert tiny.role >= 6
+
+
+async def test_rows_fit_the_width_exactly_with_long_names_cut_by_an_ellipsis() -> None:
+    long = catalog().roles[CROSS]
+    assert long.account.name
+    app = make_app()
+    async with app.run_test(size=(60, 30)):
+        for row in range(5):
+            assert len(row_text(app, row)) == app.role_list.scrollable_content_region.width
+        assert "…" in row_text(app, CROSS)
+
+
+async def test_a_query_wider_than_the_filter_box_keeps_its_end_in_view() -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 30)) as pilot:
+        query = "web " * 20 + "dev"
+        await pilot.press("slash", *query)
+        assert app.filter_input.value == query
+        assert app.filter_input.scroll_x > 0
+        shown = "".join(segment.text for segment in app.filter_input.render_line(0))
+        assert shown.rstrip().endswith("web dev")
+        assert list(app.role_list.rows) == [DEVELOPER]
+
+
+async def test_typing_redraws_the_countdowns_in_its_own_frame_once_they_are_due() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app._last_tick = 0.0  # the last countdown redraw was long ago
+        await pilot.press("slash", "w")
+        assert app._last_tick > 0.0
+        ticked = app._last_tick
+        await pilot.press("e")  # within half a second: no extra redraw
+        assert app._last_tick == ticked
+
+
+async def test_clicking_a_key_in_the_bottom_bar_runs_its_action() -> None:
+    from roleui.ui.widgets.key_bar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        start = next(start for start, _end, action in app.key_bar._spans if action == "copy_console_url")
+        await pilot.click(KeyBar, offset=(start + 1, 0))
+        assert app.clipboard.startswith("https://signin.aws.amazon.com/switchrole?account=222222222222")
