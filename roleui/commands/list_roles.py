@@ -102,8 +102,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.refresh:
         from roleui.aws.organizations import refresh_world
+        from roleui.commands.discover import ProgressLine
 
-        catalog = refresh_world(args.config, progress=warn, warn=warn)
+        progress = ProgressLine(sys.stderr)
+        try:
+            catalog = refresh_world(args.config, progress=progress, warn=progress.warn)
+        finally:
+            progress.close()
     else:
         catalog = load_world(args.config, warn=warn)
         if catalog.organizations.enabled:
@@ -116,8 +121,8 @@ def run(args: argparse.Namespace) -> int:
     text = " ".join(args.filter)
     roles = [r for r in catalog.roles if matches_filter(r, text)] if text else list(catalog.roles)
     if args.json:
-        json.dump([as_record(r) for r in roles], sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        # One compact object per line: still one JSON document, greppable, and ~2x faster than json.dump(indent=).
+        sys.stdout.write("[\n" + ",\n".join(json.dumps(as_record(r)) for r in roles) + ("\n]\n" if roles else "]\n"))
     elif roles:
         print(_table(roles))
     elif text:
