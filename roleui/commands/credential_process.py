@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from roleui.commands.session_args import add_assume_options, add_role_argument, load_role, options_from_args
 from roleui.core.errors import EXIT_OK, UsageError
-from roleui.core.quick_credentials import MARKER
+from roleui.core.quick_index import MARKER
 
 if TYPE_CHECKING:
     from roleui.core.models import Catalog, Role

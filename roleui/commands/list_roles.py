@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Iterable
 from typing import Any
 
 from roleui.core.errors import EXIT_OK
-from roleui.core.models import Role
-from roleui.core.search import matches_filter
+from roleui.core.models import Catalog, Role
+from roleui.core.quick_list import Row, index_path, lists_directory, render, write_index
+from roleui.core.search import haystack
 
 SCHEMA_FIELDS = (
     "key",
@@ -76,28 +77,21 @@ def as_record(role: Role) -> dict[str, Any]:
     }
 
 
-def _table(roles: Iterable[Role]) -> str:
-    rows = [
-        (
-            r.account.name,
-            r.account.id,
-            r.path_and_name,
-            r.arn,
-            ",".join(f"{k}={v}" for k, v in r.account.tags.items()),
-            str(r.source),
-        )
-        for r in roles
-    ]
-    header = ("ACCOUNT", "ID", "ROLE", "ARN", "TAGS", "SOURCE")
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *rows)]
-    return "\n".join(lines)
+def index_row(role: Role) -> Row:
+    """What the fast path needs of a role: its search text, its JSON object and its table cells."""
+    account = role.account
+    tags = ",".join(f"{k}={v}" for k, v in account.tags.items())
+    cells = (account.name, account.id, role.path_and_name, role.arn, tags, str(role.source))
+    return haystack(role), json.dumps(as_record(role)), cells
 
 
 def run(args: argparse.Namespace) -> int:
     from roleui.aws.sources import load_world
 
+    said: list[str] = []
+
     def warn(message: str) -> None:
+        said.append(message)
         print(f"roleui: {message}", file=sys.stderr)
 
     if args.refresh:
@@ -118,15 +112,31 @@ def run(args: argparse.Namespace) -> int:
             hint = stale_hint(catalog, utc_now())
             if hint:
                 warn(hint)
-    text = " ".join(args.filter)
-    roles = [r for r in catalog.roles if matches_filter(r, text)] if text else list(catalog.roles)
-    if args.json:
-        # One compact object per line: still one JSON document, greppable, and ~2x faster than json.dump(indent=).
-        sys.stdout.write("[\n" + ",\n".join(json.dumps(as_record(r)) for r in roles) + ("\n]\n" if roles else "]\n"))
-    elif roles:
-        print(_table(roles))
-    elif text:
-        warn(f"no role matches {text!r}")
-    else:
-        warn("no roles: create a catalog (see config.example.toml) or add role profiles to ~/.aws/config")
+    rows = [index_row(role) for role in catalog.roles]
+    if not said and not args.refresh:
+        _leave_index(args.config, catalog, rows)
+    out, err = render(rows, " ".join(args.filter), args.json)
+    sys.stderr.write(err)
+    sys.stdout.write(out)
     return EXIT_OK
+
+
+def _leave_index(config: str | None, catalog: Catalog, rows: list[Row]) -> None:
+    """Let the next `roleui list` print straight from `rows` while nothing it came from changes (quick_list.py)."""
+    from roleui.core.org_cache import cache_file, load_org_snapshot
+    from roleui.core.paths import aws_config_path, config_path
+
+    fresh = None
+    if catalog.organizations.enabled:
+        snapshot = load_org_snapshot()
+        if snapshot is None:
+            return
+        start = snapshot.discovered_at.timestamp()
+        fresh = (start, start + catalog.organizations.cache_lifetime)
+    depends_on = [
+        str(config_path(config)[0].absolute()),
+        str(aws_config_path().absolute()),
+        str(cache_file().absolute()),
+    ]
+    path = index_path(config, os.environ, os.getcwd(), lists_directory(os.environ))
+    write_index(path, rows, depends_on=depends_on, fresh=fresh)

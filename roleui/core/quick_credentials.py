@@ -14,33 +14,24 @@ Imports are the standard library's cheapest (no dataclasses, argparse, contextli
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
 
+from roleui.core.quick_index import MARKER, command_words, file_identity, fingerprint, write_atomic
 from roleui.core.timefmt import format_time, parse_time
 
 COMMAND = "credential-process"
 HEADER = "roleui-quick-credentials 1"
-_ENV_PREFIXES = ("AWS_", "ROLEUI_")
-_ENV_NAMES = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
-MARKER = "ROLEUI_CREDENTIAL_PROCESS"  # set while a credential-process runs (loop guard); not part of the key
 
 
 def simple_request(argv: Sequence[str]) -> tuple[str | None, str] | None:
     """(config, ROLE) when argv is `[--config P] credential-process ROLE`, else None (the normal path decides)."""
-    config: str | None = None
-    words = list(argv)
-    while words and words[0] != COMMAND:
-        word = words.pop(0)
-        if word == "--config" and words:
-            config = words.pop(0)
-        elif word.startswith("--config="):
-            config = word.partition("=")[2]
-        else:
-            return None
+    request = command_words(argv, COMMAND)
+    if request is None:
+        return None
+    config, words = request
     if len(words) != 2 or words[1].startswith("-"):
         return None
     return config, words[1]
@@ -48,39 +39,14 @@ def simple_request(argv: Sequence[str]) -> tuple[str | None, str] | None:
 
 def index_name(config: str | None, role: str, environ: Mapping[str, str], cwd: str) -> str:
     """The entry's file name: a hash of the request and of every environment variable that could change it."""
-    parts = [HEADER, config or "", role]
-    parts += sorted(
-        f"{k}={v}" for k, v in environ.items() if (k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES) and k != MARKER
-    )
-    relative = (config is not None and not os.path.isabs(config)) or not os.path.isabs(
-        environ.get("ROLEUI_CONFIG", "/")
-    )
-    if relative:
-        parts.append(cwd)  # a relative catalog path means another file in another directory
-    return "quick-" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
-
-
-def file_identity(path: str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return "-"
-    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+    return "quick-" + fingerprint(f"{HEADER}\0{role}", config, environ, cwd)
 
 
 def write_entry(directory: str, name: str, *, session_file: str, margin: int, depends_on: Sequence[str]) -> None:
     """Record which session file answers this request and what the answer depended on (atomic, 0600)."""
     lines = [HEADER, str(margin), session_file, file_identity(session_file)]
     lines += [f"{path}\t{file_identity(path)}" for path in depends_on]
-    path = os.path.join(directory, name)
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n")
-        os.replace(temp, path)
-    except OSError:
-        pass  # only an optimisation: the next call takes the normal path
+    write_atomic(os.path.join(directory, name), ("\n".join(lines) + "\n").encode())
 
 
 def read_entry(directory: str, name: str, now: float) -> dict[str, object] | None:

@@ -1,4 +1,4 @@
-"""What a role is found by: the text that filters (the CLI's and the UI's) search in."""
+"""What a role is found by: the text `roleui list FILTER` searches in (see quick_list.matches)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,3 @@ def haystack(role: Role) -> str:
     account = role.account
     parts = [account.name, account.id, *account.aliases, role.name, account.ou_path or "", *account.tags.values()]
     return "\n".join(parts).lower()
-
-
-def matches_filter(role: Role, text: str) -> bool:
-    """`roleui list FILTER`: every whitespace-separated word appears (case-insensitively) in the haystack."""
-    hay = haystack(role)
-    return all(word in hay for word in text.lower().split())

@@ -1,0 +1,73 @@
+"""What the fast paths (quick_credentials.py, quick_list.py) share: naming an index entry after the request and
+the environment, recognising a file that has not changed, and writing an entry atomically.
+
+Standard library only, and its cheapest modules: these run before anything else in a `roleui` process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+
+_ENV_PREFIXES = ("AWS_", "ROLEUI_")
+_ENV_NAMES = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+MARKER = "ROLEUI_CREDENTIAL_PROCESS"  # set while a credential-process runs (loop guard); not part of any key
+
+
+def command_words(argv: Sequence[str], command: str) -> tuple[str | None, list[str]] | None:
+    """(the --config value, the words from `command` on) when argv is `[--config P] COMMAND ...`, else None."""
+    config: str | None = None
+    words = list(argv)
+    while words and words[0] != command:
+        word = words.pop(0)
+        if word == "--config" and words:
+            config = words.pop(0)
+        elif word.startswith("--config="):
+            config = word.partition("=")[2]
+        else:
+            return None
+    return (config, words) if words else None
+
+
+def fingerprint(request: str, config: str | None, environ: Mapping[str, str], cwd: str) -> str:
+    """A hash of the request and of every environment variable that could change its answer.
+
+    The working directory counts only when the catalog path is relative (then it names another file elsewhere).
+    """
+    parts = [request, config or ""]
+    parts += sorted(
+        f"{k}={v}" for k, v in environ.items() if (k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES) and k != MARKER
+    )
+    relative = (config is not None and not os.path.isabs(config)) or not os.path.isabs(
+        environ.get("ROLEUI_CONFIG", "/")
+    )
+    if relative:
+        parts.append(cwd)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
+
+
+def file_identity(path: str) -> str:
+    """(mtime, size, inode) of a file, or "-" when it does not exist: a changed file changes at least one."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write `data` to `path` (0600, parent made 0700) through a temporary file; errors are ignored: an index is
+    only an optimisation, and the next call takes the normal path."""
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError:
+        try:  # noqa: SIM105 - contextlib is an import these fast paths do not pay for
+            os.unlink(temp)
+        except OSError:
+            pass

@@ -1,0 +1,186 @@
+"""The fast path of `roleui list`: print the list from a rendered index before the catalog is even read.
+
+A start from cache must cost little more than starting Python, and reading the catalog, the AWS config and a
+5,000-account organization cache, then merging them into 10,000 roles, costs twenty times that. So the normal
+path (roleui/commands/list_roles.py) leaves, after every quiet run, the list already rendered: for each role its
+search text, its `--json` object and its table cells, plus the identity (mtime, size, inode) of every file the
+list came from (the catalog, the AWS config file, the organization cache) and the moment the organization cache
+goes stale. The fast path re-checks those identities and that moment, filters and prints; anything changed,
+missing, stale or unusual (an option other than --config and --json) falls back to the normal path, which decides
+afresh — and says what the fast path cannot (stale caches, skipped profiles): an index is written only when the
+normal path had nothing to say on stderr.
+
+The index holds what `roleui list --json` prints, no secret (ExternalIds are printed as booleans). Imports are
+the standard library's cheapest (marshal, not json or pickle): keep it that way.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+
+from roleui import __version__
+from roleui.core.quick_index import command_words, file_identity, fingerprint, write_atomic
+
+COMMAND = "list"
+HEADER = f"roleui-quick-list 2 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
+SEPARATOR = b"\n--\n"
+TABLE_HEADER = ("ACCOUNT", "ID", "ROLE", "ARN", "TAGS", "SOURCE")
+
+# One role of the index: (search text, `--json` object, table cells in TABLE_HEADER order).
+Row = tuple[str, str, tuple[str, ...]]
+
+
+def simple_request(argv: Sequence[str]) -> tuple[str | None, bool, str] | None:
+    """(config, json, filter text) when argv is `[--config P] list [--json] [WORD ...]`, else None."""
+    request = command_words(argv, COMMAND)
+    if request is None:
+        return None
+    config, words = request
+    rest = [w for w in words[1:] if w != "--json"]
+    if any(w.startswith("-") for w in rest):
+        return None  # --refresh, --help, a typo: argparse has something to say
+    return config, "--json" in words, " ".join(rest)
+
+
+def index_path(config: str | None, environ: Mapping[str, str], cwd: str, directory: str) -> str:
+    """Where the index of this request lives: one file per catalog and environment that could change the list."""
+    return os.path.join(directory, "lists", "list-" + fingerprint(HEADER.decode(), config, environ, cwd))
+
+
+def lists_directory(environ: Mapping[str, str]) -> str:
+    cache = environ.get("ROLEUI_CACHE_DIR")
+    if cache:
+        return os.path.expanduser(cache)
+    from roleui.core.paths import cache_dir
+
+    return str(cache_dir())
+
+
+# -- rendering, shared with the normal path so both print byte for byte the same -----------------------------
+
+
+def json_document(objects: Sequence[str]) -> str:
+    """One compact object per line: still one JSON document, greppable, and ~2x faster than json.dump(indent=)."""
+    return "[\n" + ",\n".join(objects) + ("\n]\n" if objects else "]\n")
+
+
+def table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(TABLE_HEADER)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (TABLE_HEADER, *rows)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def matches(hay: str, text: str) -> bool:
+    """`roleui list FILTER`: every whitespace-separated word appears (case-insensitively) in the search text."""
+    return all(word in hay for word in text.lower().split())
+
+
+def render(rows: Sequence[Row], text: str, as_json: bool) -> tuple[str, str]:
+    """(stdout, stderr) of `roleui list [--json] TEXT` over `rows`."""
+    chosen = [row for row in rows if matches(row[0], text)] if text else rows
+    if as_json:
+        return json_document([row[1] for row in chosen]), ""
+    if chosen:
+        return table([row[2] for row in chosen]), ""
+    if text:
+        return "", f"roleui: no role matches {text!r}\n"
+    return "", "roleui: no roles: create a catalog (see config.example.toml) or add role profiles to ~/.aws/config\n"
+
+
+# -- the index -----------------------------------------------------------------------------------------------
+
+
+def write_index(
+    path: str, rows: Sequence[Row], *, depends_on: Sequence[str], fresh: tuple[float, float] | None
+) -> None:
+    """Leave the rendered list and what it was made of (atomic, 0600); `fresh` is the span of time (epoch
+    seconds) in which the organization cache is fresh, None without discovery. Only an optimisation.
+
+    Layout: header lines (HEADER, fresh span, length of the document, then `path<TAB>identity` per dependency),
+    SEPARATOR, the whole `--json` document (printed as is when there is no filter), then the rows (marshal).
+    """
+    if any("\n" in p or "\t" in p for p in depends_on):
+        return
+    document = json_document([row[1] for row in rows]).encode()
+    lines = [HEADER, b"-" if fresh is None else f"{fresh[0]!r} {fresh[1]!r}".encode(), str(len(document)).encode()]
+    lines += [f"{p}\t{file_identity(p)}".encode() for p in depends_on]
+    write_atomic(path, b"\n".join(lines) + SEPARATOR + document + marshal.dumps(list(rows)))
+
+
+class ListIndex:
+    """A valid index: the unfiltered `--json` document as bytes, and the rows (decoded only when needed)."""
+
+    def __init__(self, document: memoryview, body: memoryview) -> None:
+        self.document = document
+        self._body = body
+
+    def rows(self) -> list[Row] | None:
+        try:
+            # The user's own file (0600 in a 0700 directory); marshal builds data and runs nothing.
+            rows = marshal.loads(self._body)  # noqa: S302
+        except (ValueError, EOFError, TypeError):
+            return None
+        return rows if isinstance(rows, list) else None
+
+
+def read_index(path: str, now: float) -> ListIndex | None:
+    """The index if every file it was made of is unchanged and the organization is not stale yet, else None."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    end = data.find(SEPARATOR)
+    lines = data[: max(end, 0)].decode(errors="replace").split("\n")
+    if end < 0 or len(lines) < 3 or lines[0] != HEADER.decode() or not lines[2].isdigit():
+        return None
+    if lines[1] != "-":
+        start, _, stale = lines[1].partition(" ")
+        try:
+            fresh = float(start) <= now < float(stale)
+        except ValueError:
+            return None
+        if not fresh:
+            return None  # the organization cache went stale (or the clock moved back): the normal path says so
+    for line in lines[3:]:
+        dependency, _, recorded = line.rpartition("\t")
+        if file_identity(dependency) != recorded:
+            return None
+    view = memoryview(data)[end + len(SEPARATOR) :]
+    length = int(lines[2])
+    return ListIndex(view[:length], view[length:]) if len(view) >= length else None
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> bool:
+    """For the CLI door: answer `roleui [--config P] list [--json] [WORD ...]` from the index; True if answered."""
+    request = simple_request(sys.argv[1:] if argv is None else argv)
+    if request is None:
+        return False
+    config, as_json, text = request
+    env = os.environ if environ is None else environ
+    index = read_index(index_path(config, env, os.getcwd(), lists_directory(env)), time.time())
+    if index is None:
+        return False
+    try:
+        if as_json and not text:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(index.document)  # ASCII (json.dumps escapes the rest): no decoding at all
+        else:
+            rows = index.rows()
+            if rows is None:
+                return False
+            out, err = render(rows, text, as_json)
+            sys.stderr.write(err)
+            sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `roleui list | head`: the reader left; that is not an error. Point stdout at /dev/null so the flush at
+        # exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
