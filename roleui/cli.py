@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from roleui import __version__
-from roleui.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, RoleuiError
+from roleui.core.errors import EXIT_USAGE
+from roleui.launcher import guarded, open_ui, ui_request
 
 # Subcommand name -> module in roleui.commands. Each module has `register(subparsers)` and `run(args) -> int`.
 COMMANDS: dict[str, str] = {
@@ -64,26 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        if args.command is None:
-            from roleui.commands import ui
-
-            ui_code: int = ui.run(args)
-            return ui_code
-        code: int = _command_module(args.command).run(args)
-        return code
-    except RoleuiError as error:
-        # Catalog problems read like compiler errors (FILE:LINE: ...); everything else is prefixed with the program.
-        print(error.message if isinstance(error, ConfigError) else f"roleui: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print("roleui: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # `roleui list | head`: the reader left; that is not an error worth a traceback.
-        sys.stderr.close()
-        return 0
+    words = sys.argv[1:] if argv is None else argv
+    request = ui_request(words)
+    if request is not None:
+        return open_ui(*request)
+    args = build_parser().parse_args(words)
+    if args.command is None:
+        return open_ui(args.config, args.print_env)
+    module = _command_module(args.command)
+    return guarded(lambda: int(module.run(args)))
 
 
 def entrypoint() -> None:

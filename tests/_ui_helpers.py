@@ -140,7 +140,9 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], timeout: fl
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for every worker, then for the messages they posted."""
+    """Wait for the first screen (the workers start after it), for every worker, then for their messages."""
+    while getattr(pilot.app, "first_screen_at", 0) is None:
+        await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -269,7 +271,7 @@ class StaticEngine:
         self.expiries.clear()
         return count
 
-    def base_identity(self) -> Identity:
+    def base_identity(self, *, in_child: bool = False) -> Identity:
         return Identity(account=self.identity.split(":")[4], arn=self.identity, user_id="AIDAEXAMPLE")
 
 

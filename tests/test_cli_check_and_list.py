@@ -123,3 +123,28 @@ def test_list_with_no_match_says_so_on_stderr_and_succeeds() -> None:
     result = roleui("--config", str(EXAMPLE), "list", "nothing-matches-this")
     assert (result.returncode, result.stdout) == (0, "")
     assert result.stderr == "roleui: no role matches 'nothing-matches-this'\n"
+
+
+def test_the_ui_door_takes_only_the_ui_options_and_leaves_the_rest_to_argparse() -> None:
+    from roleui.launcher import ui_request
+
+    assert ui_request([]) == (None, False)
+    assert ui_request(["--print-env"]) == (None, True)
+    assert ui_request(["--config", "x.toml", "--print-env"]) == ("x.toml", True)
+    assert ui_request(["--config=x.toml"]) == ("x.toml", False)
+    for argv in (["list"], ["--config"], ["--config", "--print-env"], ["--version"], ["-h"], ["--print-env", "env"]):
+        assert ui_request(argv) is None, argv
+
+
+def test_a_missing_catalog_named_for_the_ui_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import pexpect
+
+    child = pexpect.spawn(
+        sys.executable, ["-m", "roleui", "--config", str(tmp_path / "missing.toml")], timeout=60, encoding="utf-8"
+    )
+    output = child.read()
+    child.close()
+    assert child.exitstatus == 2
+    assert output.count("\n") == 1
+    assert "missing.toml" in output
+    assert "Traceback" not in output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -326,6 +327,22 @@ def test_base_identity_names_the_base_user(sts: StsProxy, user: tuple[str, str])
     identity = Engine(catalog()).base_identity()
     assert identity.arn == f"arn:aws:iam::123456789012:user/{BASE_USER}"
     assert identity.account == "123456789012"
+
+
+def test_the_base_identity_asked_from_a_child_process_is_the_same(sts: StsProxy, user: tuple[str, str]) -> None:
+    engine = Engine(catalog())
+    assert engine.base_identity(in_child=True) == engine.base_identity()
+
+
+def test_a_child_that_cannot_identify_the_base_credentials_says_why_in_one_line(
+    sts: StsProxy, user: tuple[str, str]
+) -> None:
+    engine = Engine(catalog(), environ={**os.environ, "AWS_PROFILE": "no-such-profile"})
+    with pytest.raises(RoleuiError) as raised:
+        engine.base_identity(in_child=True)
+    assert "no-such-profile" in raised.value.message
+    assert "\n" not in raised.value.message
+    assert "Traceback" not in raised.value.message
 
 
 def test_sessions_lists_live_sessions_and_forget_removes_them(sts: StsProxy, user: tuple[str, str]) -> None:

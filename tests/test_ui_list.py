@@ -17,6 +17,7 @@ from _ui_helpers import (
 )
 
 from roleui.core.models import Catalog
+from roleui.ui.app import RoleuiApp
 from roleui.ui.widgets.filter_input import FilterInput
 from roleui.ui.widgets.role_list import RoleList, layout
 
@@ -195,10 +196,52 @@ async def test_a_query_wider_than_the_filter_box_keeps_its_end_in_view() -> None
         query = "web " * 20 + "dev"
         await pilot.press("slash", *query)
         assert app.filter_input.value == query
-        assert app.filter_input.scroll_x > 0
-        shown = "".join(segment.text for segment in app.filter_input.render_line(0))
+        shown = filter_line(app)
+        assert shown.strip().startswith("filter ")
         assert shown.rstrip().endswith("web dev")
         assert list(app.role_list.rows) == [DEVELOPER]
+
+
+def filter_line(app: RoleuiApp) -> str:
+    return "".join(segment.text for segment in app.filter_input.render_line(0))
+
+
+async def test_the_filter_edits_like_a_shell_prompt() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        box = app.filter_input
+        await pilot.press("slash", *"web prod")
+        await pilot.press("ctrl+w")
+        assert (box.value, box.cursor_position) == ("web ", 4)
+        await pilot.press("home", "x", "end", "y")
+        assert box.value == "xweb y"
+        await pilot.press("left", "left", "backspace", "delete")
+        assert (box.value, box.cursor_position) == ("xwey", 3)
+        await pilot.press("ctrl+a", "ctrl+k")
+        assert box.value == ""
+        await pilot.press(*"data", "ctrl+u")
+        assert box.value == ""
+        assert list(app.role_list.rows) == list(range(len(app.role_list.roles))), "an empty filter shows every role"
+
+
+async def test_a_paste_lands_in_the_filter_as_one_line() -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash")
+        app.filter_input.post_message(events.Paste("dev\nignored second line"))
+        await pilot.pause()
+        assert app.filter_input.value == "dev"
+        assert list(app.role_list.rows) == [DEVELOPER]
+
+
+async def test_the_filter_shows_its_hint_until_something_is_typed() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert "press / and type" in filter_line(app)
+        await pilot.press("slash", "d")
+        assert "press / and type" not in filter_line(app)
 
 
 async def test_typing_redraws_the_countdowns_in_its_own_frame_once_they_are_due() -> None:

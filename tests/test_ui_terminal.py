@@ -3,7 +3,6 @@ Ctrl+C in a child, and the clipboard's native fallback. Also `launch` refusing t
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import subprocess
@@ -63,7 +62,7 @@ def test_eval_print_env_switches_the_calling_shell_and_the_subshell_writes_on_th
 def test_the_ui_refuses_to_start_without_a_terminal_and_says_what_to_use(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", open(os.devnull))  # noqa: SIM115 - closed with the test process
     with pytest.raises(UsageError, match="the UI needs a terminal"):
-        ui_command.run(argparse.Namespace(config=None, print_env=False))
+        ui_command.launch(None)
 
 
 def test_ctrl_c_in_the_child_does_not_reach_the_app_and_the_child_keeps_its_own_ctrl_c() -> None:

@@ -122,8 +122,11 @@ class Engine:
     def forget_all(self) -> int:
         return self.cache.forget_all()
 
-    def base_identity(self) -> Identity:
-        """sts:GetCallerIdentity with the catalog's base credentials."""
+    def base_identity(self, *, in_child: bool = False) -> Identity:
+        """sts:GetCallerIdentity with the catalog's base credentials; `in_child` asks from a child process
+        (roleui/aws/whoami.py), so this process never imports boto3 for it."""
+        if in_child:
+            return self._identity_from_child()
         from roleui.aws.clients import base_session, region_for
 
         base = base_ref(self.catalog.defaults.source_profile, self.environ)
@@ -132,6 +135,25 @@ class Engine:
         return self._identity(session, region, base)
 
     # -- internals ---------------------------------------------------------------------------------------------
+
+    def _identity_from_child(self) -> Identity:
+        import json
+        import subprocess
+        import sys
+
+        defaults = self.catalog.defaults
+        argv = [sys.executable, "-m", "roleui.aws.whoami", defaults.source_profile or "", defaults.region or ""]
+        try:
+            done = subprocess.run(
+                argv, env=dict(self.environ), capture_output=True, text=True, timeout=120, check=False
+            )
+            answer = json.loads(done.stdout.splitlines()[-1]) if done.stdout.strip() else {}
+        except (OSError, subprocess.SubprocessError, ValueError) as error:
+            raise RoleuiError(f"could not ask who the base credentials are: {error}") from None
+        if "arn" in answer:
+            return Identity(account=str(answer["account"]), arn=str(answer["arn"]), user_id=str(answer["user_id"]))
+        message = str(answer.get("error") or f"the identity check exited with status {done.returncode}")
+        raise RoleuiError(message, exit_code=int(answer.get("exit", 1)))
 
     @property
     def environ(self) -> Mapping[str, str]:

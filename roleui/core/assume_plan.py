@@ -13,6 +13,7 @@ from roleui.core import limits
 from roleui.core.durations import format_duration
 from roleui.core.errors import UsageError
 from roleui.core.models import CHAINED_MAX_DURATION, Catalog, Role
+from roleui.core.role_table import RoleTable
 
 MAX_CHAIN = 10  # the catalog refuses cycles; this only stops a hand-made catalog from looping
 
@@ -64,6 +65,8 @@ def merged_tags(role_tags: dict[str, str], overrides: dict[str, str]) -> dict[st
 
 
 def find_role(catalog: Catalog, key: str) -> Role | None:
+    if isinstance(catalog.roles, RoleTable):
+        return catalog.roles.find(key)  # by its key index, without building every role
     for role in catalog.roles:
         if role.key == key:
             return role

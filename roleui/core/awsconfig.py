@@ -8,7 +8,7 @@ does not add a second row: it lends its name to the catalog role, so `roleui env
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from roleui.core import limits
@@ -36,7 +36,7 @@ def roles_from_profiles(
     *,
     file: str,
     lines: Mapping[str, int],
-    accounts: tuple[Account, ...] = (),
+    accounts: Sequence[Account] = (),
 ) -> tuple[list[Role], list[Problem]]:
     """Roles for every profile with a role_arn, and the problems of those that cannot be used."""
     by_id = {a.id: a for a in accounts}

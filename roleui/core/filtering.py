@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
+from roleui.core.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, RoleTable
 
 _T = TypeVar("_T")
 
@@ -29,8 +29,7 @@ _CACHED_QUERIES = 16
 _CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of a query, lower-cased. `tag_key` is set for `key:value` words (then `text` is the value)."""
 
     text: str
@@ -50,8 +49,7 @@ def parse_query(query: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """A searchable field of a role: `label` says which ("account", "id", "alias", "role", "ou", "tag:KEY")."""
 
     label: str
@@ -92,8 +90,7 @@ def _tightest_subsequence(text: str, word: str) -> list[int] | None:
     return best
 
 
-@dataclass(slots=True)
-class _Matches:
+class _Matches(NamedTuple):
     indexes: list[int]  # ascending catalog indexes
     qualities: list[int]  # parallel: summed quality of every word
 
@@ -102,7 +99,8 @@ class RoleFilter:
     """Filters and ranks a fixed sequence of roles; results are lists of indexes into that sequence."""
 
     def __init__(self, roles: Sequence[Role]) -> None:
-        self._roles = roles
+        # The columns of a RoleTable (roleui/core/role_table.py): matching never builds a Role object.
+        self._roles = RoleTable.of(roles)
         self._all = list(range(len(roles)))
         self._prepared = False
         # Roles of one account share every field but the role name: words are matched once per account (10,000)
@@ -112,7 +110,6 @@ class RoleFilter:
         self._account_hays: list[str] = []
         self._account_tags: list[tuple[tuple[str, str], ...]] = []
         self._name_hays: list[str] = []
-        self._by_key: dict[str, list[int]] | None = None
         self._priority: dict[int, tuple[int, float]] = {}
         self._matches: OrderedDict[tuple[Token, ...], _Matches] = OrderedDict()
         self._ranked: dict[tuple[Token, ...], list[int]] = {}
@@ -121,33 +118,34 @@ class RoleFilter:
         return len(self._roles)
 
     @property
-    def roles(self) -> Sequence[Role]:
+    def roles(self) -> RoleTable:
         return self._roles
 
     def prepare(self) -> None:
         """Build the haystacks now (the app calls it after the first screen, so the first keystroke is quick)."""
         if self._prepared:
             return
-        accounts: dict[int, int] = {}
-        names: dict[str, int] = {}
-        slots = self._all  # shared int objects: these lists hold pointers only
+        table = self._roles
         tag_sets: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        for role in self._roles:
-            account = accounts.get(id(role.account))
-            if account is None:
-                account = accounts[id(role.account)] = len(self._account_hays)
-                a = role.account
-                fields = [a.name, a.id, *a.aliases, a.ou_path or "", *a.tags.values()]  # role_fields minus the role
-                # Padded with newlines: "\nword" means "a field starts with word", "\nword\n" "a field is word".
-                self._account_hays.append("\n" + "\n".join(fields).lower() + "\n")
-                tags = tuple((k.lower(), v.lower()) for k, v in role.account.tags.items())
-                self._account_tags.append(tag_sets.setdefault(tags, tags))
-            name = names.get(role.name)
-            if name is None:
-                name = names[role.name] = len(self._name_hays)
-                self._name_hays.append("\n" + role.name.lower() + "\n")
-            self._account_of.append(slots[account])
-            self._name_of.append(slots[name])
+        for row in table.account_rows:
+            tags: dict[str, str] = row[A_TAGS]
+            fields = [row[A_NAME], row[A_ID], *row[A_ALIASES], row[A_OU_PATH] or "", *tags.values()]
+            # Padded with newlines: "\nword" means "a field starts with word", "\nword\n" "a field is word".
+            self._account_hays.append("\n" + "\n".join(fields).lower() + "\n")
+            lowered = tuple((k.lower(), v.lower()) for k, v in tags.items())
+            self._account_tags.append(tag_sets.setdefault(lowered, lowered))
+        names: dict[str, int] = {}
+        name_of_spec: list[int] = []
+        for spec in table.specs:
+            name = spec[S_NAME]
+            if name not in names:
+                names[name] = len(self._name_hays)
+                self._name_hays.append("\n" + name.lower() + "\n")
+            name_of_spec.append(names[name])
+        needed = max(len(self._all), len(table.account_rows), len(self._name_hays))
+        slots = self._all if len(self._all) >= needed else list(range(needed))  # shared ints: lists of pointers
+        self._account_of = [slots[a] for a in table.account_of]
+        self._name_of = [slots[name_of_spec[s]] for s in table.spec_of]
         self._prepared = True
 
     def set_priority(self, favorites: Collection[str], frecency: Mapping[str, float]) -> None:
@@ -156,14 +154,9 @@ class RoleFilter:
             self._priority = {}
             self._ranked.clear()
             return
-        if self._by_key is None:
-            by_key: dict[str, list[int]] = {}
-            for index, role in enumerate(self._roles):
-                by_key.setdefault(role.key, []).append(index)
-            self._by_key = by_key
         priority: dict[int, tuple[int, float]] = {}
         for key in set(favorites) | {k for k, v in frecency.items() if v > 0}:
-            for index in self._by_key.get(key, ()):
+            for index in self._roles.indexes_of(key):
                 # Sort key: favorites (0) before the rest (1), then higher frecency first.
                 priority[index] = (0 if key in favorites else 1, -frecency.get(key, 0.0))
         self._priority = priority

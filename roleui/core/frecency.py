@@ -8,9 +8,7 @@ A corrupt file is reported through `warn` and replaced on the next change; it ne
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -109,6 +107,8 @@ class Usage:
         except OSError as error:
             self._say(f"cannot read {self.path}: {error.strerror} — favorites and frecency start empty")
             return empty
+        import json  # here, not at the top: the first screen of a new user has no file to read
+
         try:
             state = json.loads(text)
             if not isinstance(state, dict):
@@ -121,6 +121,9 @@ class Usage:
         return {"version": _VERSION, "favorites": favorites, "uses": uses}
 
     def _write(self, state: dict[str, Any]) -> None:
+        import json
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:

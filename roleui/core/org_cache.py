@@ -20,11 +20,11 @@ from roleui.core.durations import format_duration
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog
 from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.paths import cache_dir
+from roleui.core.paths import ORGANIZATION_CACHE, organization_cache_file
 
 Warn = Callable[[str], None]
 
-CACHE_NAME = "organization.json"
+CACHE_NAME = ORGANIZATION_CACHE
 FORMAT = "roleui-organization"
 VERSION = 1
 
@@ -33,7 +33,7 @@ _memo: dict[str, tuple[tuple[int, int, int], OrgSnapshot]] = {}
 
 
 def cache_file() -> Path:
-    return cache_dir() / CACHE_NAME
+    return organization_cache_file()
 
 
 def discovery_profile(catalog: Catalog) -> str | None:
@@ -188,9 +188,10 @@ def parse_snapshot(data: object) -> OrgSnapshot:
     )
 
 
-def load_org_snapshot(*, warn: Warn | None = None) -> OrgSnapshot | None:
+def load_org_snapshot(*, warn: Warn | None = None, remember: bool = True) -> OrgSnapshot | None:
     """The cached organization, or None when there is none yet — or when the file is unreadable or corrupt,
-    which is said through `warn` (the next refresh replaces the file)."""
+    which is said through `warn` (the next refresh replaces the file). Kept for the next call unless not to
+    `remember` (the UI checks its age once: its 10,000 accounts need not stay in memory)."""
     path = cache_file()
     try:
         stat = path.stat()
@@ -211,7 +212,8 @@ def load_org_snapshot(*, warn: Warn | None = None) -> OrgSnapshot | None:
     except (ValueError, RecursionError) as error:  # JSONDecodeError and _Corrupt are ValueErrors
         _warn(warn, path, str(error).splitlines()[0] if str(error) else type(error).__name__)
         return None
-    _memo[str(path)] = (key, snapshot)
+    if remember:
+        _memo[str(path)] = (key, snapshot)
     return snapshot
 
 
@@ -259,7 +261,7 @@ def organization_is_stale(catalog: Catalog, now: datetime) -> bool:
     credentials, or older than `organizations.cache_lifetime`. Reads the cache file (parsed once per change)."""
     if not catalog.organizations.enabled:
         return False
-    return stale_reason(catalog, now, load_org_snapshot()) is not None
+    return stale_reason(catalog, now, load_org_snapshot(remember=False)) is not None
 
 
 def stale_hint(catalog: Catalog, now: datetime) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 APP = "roleui"
+ORGANIZATION_CACHE = "organization.json"
 
 
 def default_config_path() -> Path:
@@ -32,6 +33,11 @@ def config_path(explicit: str | None = None) -> tuple[Path, bool]:
 def cache_dir() -> Path:
     env = os.environ.get("ROLEUI_CACHE_DIR")
     return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir(APP))
+
+
+def organization_cache_file() -> Path:
+    """Where the discovered organization is cached (roleui/core/org_cache.py)."""
+    return cache_dir() / ORGANIZATION_CACHE
 
 
 def data_dir() -> Path:

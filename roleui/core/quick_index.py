@@ -6,7 +6,6 @@ Standard library only, and its cheapest modules: these run before anything else 
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping, Sequence
 
@@ -31,7 +30,14 @@ def command_words(argv: Sequence[str], command: str) -> tuple[str | None, list[s
 
 
 def fingerprint(request: str, config: str | None, environ: Mapping[str, str], cwd: str) -> str:
-    """A hash of the request and of every environment variable that could change its answer.
+    """A hash of `request_key`: a file name for the entry."""
+    import hashlib
+
+    return hashlib.sha256(request_key(request, config, environ, cwd).encode()).hexdigest()[:40]
+
+
+def request_key(request: str, config: str | None, environ: Mapping[str, str], cwd: str) -> str:
+    """The request and every environment variable that could change its answer, as one string.
 
     The working directory counts only when the catalog path is relative (then it names another file elsewhere).
     """
@@ -44,7 +50,7 @@ def fingerprint(request: str, config: str | None, environ: Mapping[str, str], cw
     )
     if relative:
         parts.append(cwd)
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
+    return "\0".join(parts)
 
 
 def file_identity(path: str) -> str:

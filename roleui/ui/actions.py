@@ -6,11 +6,10 @@ the command palette offers. Each name `x` is the app's `action_x`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+class Action(NamedTuple):
     name: str
     footer: str  # short label in the footer; "" keeps it out of the footer
     title: str  # the command palette and the help screen

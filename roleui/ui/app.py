@@ -22,7 +22,6 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Label
 
 from roleui.core.clock import Clock, utc_now
 from roleui.core.console import switch_role_url
@@ -32,14 +31,9 @@ from roleui.core.frecency import Usage
 from roleui.core.keys import DEFAULT_KEYS
 from roleui.core.models import Catalog, Role
 from roleui.core.session import Session, format_countdown
-from roleui.ui import browser, subshell
 from roleui.ui.actions import ACTIONS
-from roleui.ui.clipboard import copy_text
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
-from roleui.ui.screens.confirm import ConfirmScreen
-from roleui.ui.screens.help import HelpScreen
-from roleui.ui.screens.mfa import MfaScreen
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
@@ -123,7 +117,7 @@ class RoleuiApp(App[None]):
     def __init__(
         self,
         catalog: Catalog,
-        engine: Engine,
+        engine: Engine | Callable[[], Engine],
         *,
         clock: Clock = utc_now,
         demo: DemoInfo | None = None,
@@ -132,13 +126,22 @@ class RoleuiApp(App[None]):
         print_env: bool = False,
         notices: Sequence[str] = (),
         driver_class: type[Driver] | None = None,
+        on_first_screen: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(driver_class=driver_class)
         self.catalog = catalog
-        self.engine = engine
+        # A factory defers importing the engine (and everything it imports) until the first screen is up.
+        self._engine: Engine | None = None
+        self._engine_factory: Callable[[], Engine] | None = None
+        if callable(engine):
+            self._engine_factory = engine
+        else:
+            self._engine = engine
+        self._engine_lock = threading.Lock()
         self.clock = clock
         self.demo = demo
         self._notices = list(notices)  # shown once the first screen is up
+        self._on_first_screen = on_first_screen
         self._main_thread = threading.get_ident()
         self.usage = usage if usage is not None else Usage(clock=clock, warn=self.warn)
         self.explicit_config = explicit_config
@@ -152,7 +155,6 @@ class RoleuiApp(App[None]):
         self._mfa_lock = threading.Lock()
         self._mfa_waiting: list[Future[str | None]] = []
         self._filter = self._make_filter(catalog)
-        self._indexes: dict[str, list[int]] | None = None  # role key -> indexes, built on first use
         self._detail_pending = False
         self._countdowns: Timer | None = None
         self._last_tick = 0.0
@@ -169,6 +171,16 @@ class RoleuiApp(App[None]):
         for action in ACTIONS:
             self.bind(self.action_keys[action.name], action.name, description=action.footer, show=bool(action.footer))
 
+    @property
+    def engine(self) -> Engine:
+        """The sessions engine, made on first use (from any thread)."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    assert self._engine_factory is not None
+                    self._engine = self._engine_factory()
+        return self._engine
+
     # -- building ----------------------------------------------------------------------------------------------
 
     def _make_filter(self, catalog: Catalog) -> RoleFilter:
@@ -178,9 +190,7 @@ class RoleuiApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield self.header_bar
-        with Horizontal(id="filter-bar"):
-            yield Label("filter", id="filter-label")
-            yield self.filter_input
+        yield self.filter_input
         yield self.role_list
         with Horizontal(id="bottom"):
             yield self.detail_pane
@@ -198,6 +208,8 @@ class RoleuiApp(App[None]):
         """The first screen is up: now the slow and boto3-importing work may start."""
         self.first_screen_at = time.perf_counter()
         self.boto3_before_first_screen = "boto3" in sys.modules
+        if self._on_first_screen is not None:
+            self._on_first_screen()
         self._countdowns = self.set_interval(TICK_SECONDS, self.tick, name="countdowns")
         self._load_sessions()
         self._fetch_identity()
@@ -249,7 +261,7 @@ class RoleuiApp(App[None]):
     @work(thread=True, exit_on_error=False, group="identity", description="fetch the base identity")
     def _fetch_identity(self) -> None:
         try:
-            identity = self.engine.base_identity()
+            identity = self.engine.base_identity(in_child=True)
         except Exception as error:  # shown in the header; nothing else depends on it
             self.post_message(IdentityFetched(None, _one_line(error)))
             return
@@ -261,13 +273,15 @@ class RoleuiApp(App[None]):
         header.identity, header.identity_error = message.identity, message.error
         header.show()
 
+    @work(thread=True, exit_on_error=False, group="organization-age", description="check the organization's age")
     def _refresh_organization_if_stale(self) -> None:
+        # In a thread: reading a 10,000-account organization cache takes a few tens of milliseconds.
         if not self.catalog.organizations.enabled:
             return
         from roleui.core.org_cache import organization_is_stale
 
         if organization_is_stale(self.catalog, self.clock()):
-            self._refresh_organization()
+            self.call_from_thread(self._refresh_organization)
 
     @work(
         thread=True, exit_on_error=False, group="organization", exclusive=True, description="refresh the organization"
@@ -312,7 +326,6 @@ class RoleuiApp(App[None]):
         current = self.role_list.highlighted_role
         self.catalog = catalog
         self.engine.catalog = catalog
-        self._indexes = None
         self._filter = self._make_filter(catalog)
         self._filter.prepare()
         self.role_list.set_filter(self._filter)
@@ -328,7 +341,7 @@ class RoleuiApp(App[None]):
         self._last_tick = time.monotonic()
         now = self.clock()
         states = self.states
-        self.role_list.refresh_countdowns(lambda i: isinstance(states.get(self._filter.roles[i].key), Active))
+        self.role_list.refresh_countdowns(lambda i: isinstance(states.get(self._filter.roles.key(i)), Active))
         self.sessions_panel.refresh_countdowns()
         for key, state in states.items():
             if not isinstance(state, Active):
@@ -370,16 +383,10 @@ class RoleuiApp(App[None]):
 
     def indexes_of(self, key: str) -> list[int]:
         """Indexes of the roles with this key (a dict built on first use: not before the first screen)."""
-        if self._indexes is None:
-            indexes: dict[str, list[int]] = {}
-            for index, role in enumerate(self.catalog.roles):
-                indexes.setdefault(role.key, []).append(index)
-            self._indexes = indexes
-        return self._indexes.get(key, [])
+        return self._filter.roles.indexes_of(key)
 
     def find_role(self, key: str) -> Role | None:
-        found = self.indexes_of(key)
-        return self.catalog.roles[found[0]] if found else None
+        return self._filter.roles.find(key)
 
     def _row_changed(self, key: str) -> None:
         for index in self.indexes_of(key):
@@ -430,7 +437,7 @@ class RoleuiApp(App[None]):
             self.tick()
             self._countdowns.reset()
 
-    @on(Input.Submitted, "#filter")
+    @on(FilterInput.Submitted)
     def _filter_submitted(self) -> None:
         self.role_list.focus()
         self.action_assume()
@@ -485,6 +492,8 @@ class RoleuiApp(App[None]):
             self._assume(role, refresh)
 
         if role.confirm and (refresh or self.engine.cached(role) is None):
+            from roleui.ui.screens.confirm import ConfirmScreen  # the first screen does not wait for dialogs
+
             self.push_screen(ConfirmScreen(key, role.arn, "Refresh" if refresh else "Assume"), go)
         else:
             go()
@@ -548,6 +557,8 @@ class RoleuiApp(App[None]):
             if not answer.done():
                 answer.set_result(code)
 
+        from roleui.ui.screens.mfa import MfaScreen
+
         self.push_screen(MfaScreen(key, serial, note=self.demo.mfa_note if self.demo else None), done)
 
     def with_session(self, role: Role, then: Then) -> None:
@@ -578,6 +589,8 @@ class RoleuiApp(App[None]):
         except (RoleuiError, OSError) as error:
             self.notify(_one_line(error), title="No subshell", severity="error")
             return
+        from roleui.ui import subshell
+
         status: int | None = None
         problem: str | None = None
         try:
@@ -598,12 +611,18 @@ class RoleuiApp(App[None]):
         else:
             self.notify(f"{session.role_key}: shell exited with status {status}", title="Subshell")
 
+    def to_clipboard(self, text: str) -> None:
+        """To the clipboard: OSC 52 and a native tool where there is one (imported on first use)."""
+        from roleui.ui.clipboard import copy_text
+
+        copy_text(self, text)
+
     def action_copy_console_url(self) -> None:
         role = self._role()
         if role is None:
             return
         url = switch_role_url(role)
-        copy_text(self, url)
+        self.to_clipboard(url)
         self.notify(url, title="Copied switch-role URL")
 
     def action_copy_exports(self) -> None:
@@ -614,7 +633,7 @@ class RoleuiApp(App[None]):
     def _copy_exports(self, session: Session) -> None:
         from roleui.core.session_env import export_script
 
-        copy_text(self, export_script(session, "sh"))
+        self.to_clipboard(export_script(session, "sh"))
         self.notify(f"exports copied ({session.role_key})", title="Copied")
 
     def action_open_console(self) -> None:
@@ -634,6 +653,8 @@ class RoleuiApp(App[None]):
         except Exception as error:
             self.post_message(Warned(f"console not opened: {_one_line(error)}"))
             return
+        from roleui.ui import browser
+
         # The URL holds a sign-in token: it is opened (or copied when there is no browser), never shown.
         if browser.open_in_browser(url):
             self.call_from_thread(
@@ -643,7 +664,7 @@ class RoleuiApp(App[None]):
             self.call_from_thread(self._copy_sign_in, session.role_key, url)
 
     def _copy_sign_in(self, key: str, url: str) -> None:
-        copy_text(self, url)
+        self.to_clipboard(url)
         self.notify(f"no browser here: the console sign-in URL of {key} is copied (valid 15 minutes)", title="Console")
 
     def action_toggle_favorite(self) -> None:
@@ -703,6 +724,8 @@ class RoleuiApp(App[None]):
         self._refresh_organization()
 
     def action_help(self) -> None:
+        from roleui.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.action_keys, demo_note=self.demo.note if self.demo else None))
 
     async def action_quit(self) -> None:

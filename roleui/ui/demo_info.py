@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class DemoInfo:
+class DemoInfo(NamedTuple):
     """Given to the app by `roleui demo`: `note` goes into the help screen, `mfa_note` into the MFA modal."""
 
     note: str

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from roleui.ui.actions import ACTIONS
+from roleui.ui.screens.dialog import Dialog
 
 KEY_WIDTH = 21
 
@@ -25,11 +25,20 @@ MOVES = (
 FILTER_HELP = (
     "Words match, in any order, the account name, id, aliases, role name, OU path and tag values; a word may "
     "skip letters (`wbprd` finds web-prod). `key:value` matches tags (`env:prod` finds environment=prod). "
-    "Favorites come first, then the roles you assume most often and most recently, then the best matches."
+    "Favorites come first, then the roles you assume most often and most recently, then the best matches. "
+    "The box edits like a shell prompt: ctrl+a/ctrl+e start/end, ctrl+w deletes a word, ctrl+u the line."
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
+    """Every key (as bound now) and what it does; the demo's story when in the demo."""
+
+    DEFAULT_CSS = """
+    #help-dialog {
+        width: 104;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]
 
     def __init__(self, keys: dict[str, str], *, demo_note: str | None = None) -> None:

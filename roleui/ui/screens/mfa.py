@@ -12,14 +12,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from roleui.core.limits import check_token_code
+from roleui.ui.screens.dialog import Dialog
 
 
-class MfaScreen(ModalScreen[str | None]):
+class MfaScreen(Dialog[str | None]):
     """Returns the code, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    #mfa-code {
+        width: 20;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 

@@ -1,7 +1,12 @@
-"""The filter box: typing filters the role list at once; arrows and page keys still move the list's cursor.
+"""The filter line: `filter` and the query; typing filters the role list at once, keys still move the list.
 
-Enter assumes the highlighted role (the app handles `Input.Submitted`), Escape returns to the list, and a
-second Escape (or Escape in the list) clears the filter.
+One line-API widget instead of a Label and Textual's Input in a container. Input is built for forms (selection,
+scrolling, validation, a blinking cursor, a layout pass per keystroke that had to be worked around) and the three
+widgets cost ~10 ms of the first screen; a filter needs a line of text with a cursor, the editing keys of a shell
+prompt, and paste.
+
+Enter assumes the highlighted role (`Submitted`), Escape returns to the list (`Leave`), a second Escape (or Escape
+in the list) clears the filter; Up/Down/PgUp/PgDn move the list's cursor (`Move`).
 """
 
 from __future__ import annotations
@@ -9,14 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.cells import cell_len
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input
+from textual.widget import Widget
+
+LABEL = "filter "
 
 
-class FilterInput(Input):
-    """An Input that forwards list movement keys instead of moving its own cursor."""
+class FilterInput(Widget, can_focus=True):
+    """A one-line text field; `value` is the query and `on_change` hears every change in the same call stack."""
 
     PLACEHOLDER = "press / and type: account, id, alias, role, OU, tag value; key:value matches tags (env:prod)"
 
@@ -26,6 +35,18 @@ class FilterInput(Input):
         Binding("pageup", "move('page_up')", "Page up", show=False),
         Binding("pagedown", "move('page_down')", "Page down", show=False),
         Binding("escape", "leave", "Back to the list", show=False),
+        Binding("enter", "submit", "Assume", show=False),
+        Binding("left", "cursor(-1)", show=False),
+        Binding("right", "cursor(1)", show=False),
+        Binding("home,ctrl+a", "home", show=False),
+        Binding("end,ctrl+e", "end", show=False),
+        Binding("ctrl+left,alt+b", "word_left", show=False),
+        Binding("ctrl+right,alt+f", "word_right", show=False),
+        Binding("backspace,ctrl+h", "delete_left", show=False),
+        Binding("delete,ctrl+d", "delete_right", show=False),
+        Binding("ctrl+w,ctrl+backspace", "delete_word_left", show=False),
+        Binding("ctrl+u", "delete_left_all", show=False),
+        Binding("ctrl+k", "delete_right_all", show=False),
     ]
 
     class Move(Message):
@@ -38,28 +59,132 @@ class FilterInput(Input):
     class Leave(Message):
         """Escape: back to the list."""
 
+    class Submitted(Message):
+        """Enter: assume the highlighted role."""
+
     def __init__(self, *, on_change: Callable[[str], None] | None = None, id: str | None = None) -> None:
-        super().__init__(placeholder=self.PLACEHOLDER, id=id, select_on_focus=False)
+        super().__init__(id=id)
         self._on_change = on_change
-        # A blinking cursor redraws twice a second; a keystroke landing just after such a frame waits for the next
-        # frame slot (Textual draws at most 60 times a second), which shows as +16 ms on filter latency.
-        self.cursor_blink = False
+        self._value = ""
+        self.cursor_position = 0
 
-    def _watch_value(self, value: str) -> None:
-        # Input sets virtual_size (a layout reactive) to the text's width on every keystroke, and a layout pass
-        # redraws the whole screen (~5 ms). The box's size never depends on its text: set it quietly first, so
-        # Input's own assignment changes nothing. (textual is pinned; tests cover a query wider than the box.)
-        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
-        super()._watch_value(value)
+    @property
+    def value(self) -> str:
+        return self._value
 
-    def watch_value(self, value: str) -> None:
-        # Called in the keystroke's own call stack: the list is refilled before the next frame, so the typed
-        # character and the new rows are drawn together (Input.Changed would arrive a frame later).
-        if self._on_change is not None:
-            self._on_change(value)
+    @value.setter
+    def value(self, text: str) -> None:
+        self._edit(text, len(text))
+
+    def _edit(self, text: str, cursor: int) -> None:
+        changed = text != self._value
+        self._value = text
+        self.cursor_position = max(0, min(cursor, len(text)))
+        self.refresh()
+        if changed and self._on_change is not None:
+            # In the keystroke's own call stack: the list is refilled before the next frame, so the typed
+            # character and the new rows are drawn together.
+            self._on_change(text)
+
+    def insert(self, text: str) -> None:
+        at = self.cursor_position
+        self._edit(self._value[:at] + text + self._value[at:], at + len(text))
+
+    # -- drawing -------------------------------------------------------------------------------------------------
+
+    def render(self) -> Content:
+        room = max(1, self.content_size.width - len(LABEL))
+        label = (LABEL, "$text-muted")
+        cursor = "reverse" if self.has_focus else ""
+        if not self._value:
+            hint = self.PLACEHOLDER
+            return Content.assemble(label, (hint[:1], f"$text-muted {cursor}"), (hint[1:room], "$text-muted"))
+        text, at = self._value, self.cursor_position
+        # Longer than the line: show the part around the cursor, as a shell prompt does.
+        start = 0
+        while start < at and cell_len(text[start:at]) >= room:
+            start += 1
+        shown = text[start:]
+        at -= start
+        return Content.assemble(label, shown[:at], (shown[at : at + 1] or " ", cursor), shown[at + 1 :])
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()  # the cursor shows only while focused
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    # -- keys ----------------------------------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character is not None:
+            event.stop()
+            event.prevent_default()
+            self.insert(event.character)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        if lines:
+            self.insert(lines[0])
+        event.stop()
 
     def action_move(self, action: str) -> None:
         self.post_message(self.Move(action))
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted())
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor_position = max(0, min(self.cursor_position + delta, len(self._value)))
+        self.refresh()
+
+    def action_home(self) -> None:
+        self.action_cursor(-len(self._value))
+
+    def action_end(self) -> None:
+        self.action_cursor(len(self._value))
+
+    def _word_start(self) -> int:
+        """Where the word left of the cursor starts (spaces before it skipped, as a shell's Ctrl+W does)."""
+        at = self.cursor_position
+        while at and self._value[at - 1] == " ":
+            at -= 1
+        while at and self._value[at - 1] != " ":
+            at -= 1
+        return at
+
+    def _word_end(self) -> int:
+        at, text = self.cursor_position, self._value
+        while at < len(text) and text[at] == " ":
+            at += 1
+        while at < len(text) and text[at] != " ":
+            at += 1
+        return at
+
+    def action_word_left(self) -> None:
+        self.action_cursor(self._word_start() - self.cursor_position)
+
+    def action_word_right(self) -> None:
+        self.action_cursor(self._word_end() - self.cursor_position)
+
+    def action_delete_left(self) -> None:
+        at = self.cursor_position
+        if at:
+            self._edit(self._value[: at - 1] + self._value[at:], at - 1)
+
+    def action_delete_right(self) -> None:
+        at = self.cursor_position
+        self._edit(self._value[:at] + self._value[at + 1 :], at)
+
+    def action_delete_word_left(self) -> None:
+        start = self._word_start()
+        self._edit(self._value[:start] + self._value[self.cursor_position :], start)
+
+    def action_delete_left_all(self) -> None:
+        self._edit(self._value[self.cursor_position :], 0)
+
+    def action_delete_right_all(self) -> None:
+        self._edit(self._value[: self.cursor_position], self.cursor_position)

@@ -1,0 +1,121 @@
+"""The UI's world cache (roleui/core/world_cache.py via load_world(cached=True)): the same world, never stale."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from roleui.aws.sources import load_world
+from roleui.core import org_merge
+from roleui.core.org_cache import save_org_snapshot
+from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.role_table import RoleTable
+
+T0 = datetime.now(UTC)
+CATALOG = """
+[defaults]
+region = "eu-west-1"
+
+[organizations]
+enabled = true
+roles = ["ReadOnly"]
+
+[[accounts]]
+id = "111111111111"
+name = "tooling"
+  [[accounts.roles]]
+  name = "Admin"
+"""
+PROFILE = "[profile ops]\nrole_arn = arn:aws:iam::222222222222:role/Ops\nsource_profile = default\n"
+
+
+@pytest.fixture
+def world_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(CATALOG)
+    monkeypatch.setenv("ROLEUI_CONFIG", str(catalog))
+    aws_config = Path(os.environ["AWS_CONFIG_FILE"])
+    aws_config.parent.mkdir(parents=True, exist_ok=True)
+    aws_config.write_text(PROFILE)
+    discover("web-prod")
+    return catalog
+
+
+def discover(*names: str) -> None:
+    accounts = tuple(
+        DiscoveredAccount(f"33333333333{n}", name, "a@example.com", "ACTIVE", "Workloads", {"team": name}, T0)
+        for n, name in enumerate(names)
+    )
+    save_org_snapshot(OrgSnapshot(discovered_at=T0, accounts=accounts))
+
+
+def no_merging(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("merged again: the cache was not used")
+
+    monkeypatch.setattr(org_merge, "merge_organization", refuse)
+
+
+def test_the_second_load_comes_from_the_cache_and_is_the_same_world(
+    world_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = load_world(None)
+    first = load_world(None, cached=True)
+    no_merging(monkeypatch)
+    second = load_world(None, cached=True)
+    assert isinstance(second.roles, RoleTable)
+    assert [r.key for r in fresh.roles] == ["tooling/Admin", "web-prod/ReadOnly", "222222222222/Ops"]
+    assert list(second.roles) == list(first.roles) == list(fresh.roles)
+    assert list(second.accounts) == list(fresh.accounts)
+    assert (second.defaults, second.organizations, second.aws_config_path) == (
+        fresh.defaults,
+        fresh.organizations,
+        fresh.aws_config_path,
+    )
+
+
+@pytest.mark.parametrize("change", ["catalog", "aws config", "organization"])
+def test_a_change_to_any_file_the_world_came_from_is_seen_at_once(world_files: Path, change: str) -> None:
+    load_world(None, cached=True)
+    if change == "catalog":
+        world_files.write_text(CATALOG.replace('name = "Admin"', 'name = "PowerUser"'))
+        expected = "tooling/PowerUser"
+    elif change == "aws config":
+        Path(os.environ["AWS_CONFIG_FILE"]).write_text(PROFILE.replace("Ops", "Audit"))
+        expected = "222222222222/Audit"
+    else:
+        discover("web-prod", "payments")
+        expected = "payments/ReadOnly"
+    assert expected in [r.key for r in load_world(None, cached=True).roles]
+
+
+def test_the_warnings_of_the_merge_are_given_again_from_the_cache(world_files: Path) -> None:
+    Path(os.environ["AWS_CONFIG_FILE"]).write_text(PROFILE + "[profile broken]\nrole_arn = nonsense\n")
+    said: list[str] = []
+    load_world(None, cached=True, warn=said.append)
+    again: list[str] = []
+    world = load_world(None, cached=True, warn=again.append)
+    assert isinstance(world.roles, RoleTable)
+    assert len(said) == 1
+    assert again == said
+
+
+def test_another_environment_has_its_own_entry(
+    world_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_world(None, cached=True)
+    other = tmp_path / "other-config"
+    other.write_text(PROFILE.replace("Ops", "Elsewhere"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(other))
+    assert "222222222222/Elsewhere" in [r.key for r in load_world(None, cached=True).roles]
+
+
+def test_a_damaged_entry_is_rebuilt(world_files: Path) -> None:
+    expected = list(load_world(None).roles)
+    load_world(None, cached=True)
+    (entry,) = (Path(os.environ["ROLEUI_CACHE_DIR"]) / "world").iterdir()
+    entry.write_bytes(entry.read_bytes()[:-7])
+    assert list(load_world(None, cached=True).roles) == expected
