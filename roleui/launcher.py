@@ -13,11 +13,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from roleui.core.errors import EXIT_INTERRUPTED, ConfigError, RoleuiError
-
 
 def guarded(run: Callable[[], int]) -> int:
     """`run()`'s exit status, with every RoleuiError, Ctrl+C and a closed pipe turned into a line and a status."""
+    from roleui.core.errors import EXIT_INTERRUPTED, ConfigError, RoleuiError
+
     try:
         return run()
     except RoleuiError as error:
@@ -52,6 +52,10 @@ def ui_request(argv: Sequence[str]) -> tuple[str | None, bool] | None:
 
 
 def open_ui(config: str | None, print_env: bool) -> int:
+    import gc
+
+    gc.disable()  # from the first import on; launch() turns it on again once the first screen is up
+
     def run() -> int:
         from roleui.commands.ui import launch
 

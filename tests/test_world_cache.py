@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from roleui.aws.sources import load_world
+from roleui.core import catalog as catalog_module
 from roleui.core import org_merge
 from roleui.core.org_cache import save_org_snapshot
 from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
@@ -19,9 +20,18 @@ CATALOG = """
 [defaults]
 region = "eu-west-1"
 
+[keys]
+copy_console_url = "u"
+
 [organizations]
 enabled = true
 roles = ["ReadOnly"]
+
+  [[organizations.rules]]
+  ou = "Workloads*"
+  tags = { team = "web-prod" }
+  roles = ["Developer"]
+  confirm = true
 
 [[accounts]]
 id = "111111111111"
@@ -53,10 +63,13 @@ def discover(*names: str) -> None:
 
 
 def no_merging(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, parsing the catalog or merging the organization fails the test."""
+
     def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("merged again: the cache was not used")
+        raise AssertionError("parsed or merged again: the cache was not used")
 
     monkeypatch.setattr(org_merge, "merge_organization", refuse)
+    monkeypatch.setattr(catalog_module, "load_catalog", refuse)
 
 
 def test_the_second_load_comes_from_the_cache_and_is_the_same_world(
@@ -67,14 +80,24 @@ def test_the_second_load_comes_from_the_cache_and_is_the_same_world(
     no_merging(monkeypatch)
     second = load_world(None, cached=True)
     assert isinstance(second.roles, RoleTable)
-    assert [r.key for r in fresh.roles] == ["tooling/Admin", "web-prod/ReadOnly", "222222222222/Ops"]
+    assert [r.key for r in fresh.roles] == [
+        "tooling/Admin",
+        "web-prod/ReadOnly",
+        "web-prod/Developer",
+        "222222222222/Ops",
+    ]
     assert list(second.roles) == list(first.roles) == list(fresh.roles)
     assert list(second.accounts) == list(fresh.accounts)
-    assert (second.defaults, second.organizations, second.aws_config_path) == (
+    assert (second.defaults, second.organizations, second.keys, second.path, second.aws_config_path) == (
         fresh.defaults,
         fresh.organizations,
+        fresh.keys,
+        fresh.path,
         fresh.aws_config_path,
     )
+    assert second.defaults.region == "eu-west-1"
+    assert second.organizations.rules[0].location is not None
+    assert second.keys == {"copy_console_url": "u"}
 
 
 @pytest.mark.parametrize("change", ["catalog", "aws config", "organization"])

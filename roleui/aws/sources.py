@@ -12,12 +12,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from roleui.core.awsconfig import merge_profile_roles, profile_lines, roles_from_profiles
-from roleui.core.catalog import load_catalog
 from roleui.core.errors import ConfigError, Problem
 from roleui.core.models import Catalog
 from roleui.core.paths import aws_config_path, cache_dir, config_path, organization_cache_file
-from roleui.core.role_table import RoleTable
 
 Warn = Callable[[str], None]
 
@@ -28,6 +25,8 @@ def read_aws_profiles(path: Path) -> tuple[dict[str, dict[str, object]], dict[st
         return {}, {}, []
     from botocore.configloader import load_config
     from botocore.exceptions import BotoCoreError
+
+    from roleui.core.awsconfig import profile_lines
 
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -43,15 +42,13 @@ def load_world(
     """The merged catalog. `strict` (roleui check) turns unusable AWS config profiles into errors;
     otherwise they are skipped, with a warning through `warn`.
 
-    `cached` (the UI) takes the merged accounts and roles from the world cache (roleui/core/world_cache.py) while
-    nothing they came from has changed, and leaves them there otherwise: a 30,000-role world then loads in
-    milliseconds. The catalog file itself is always parsed (its defaults, keys and settings are not cached).
+    `cached` (the UI) takes the whole world from the world cache (roleui/core/world_cache.py) while none of the
+    files it came from has changed, and leaves it there otherwise: a 30,000-role world then loads in milliseconds.
     """
     path, named = config_path(explicit_config)
-    catalog = load_catalog(path) if named or path.exists() else Catalog()
     aws_path = aws_config_path()
     if not cached:
-        return _merge(catalog, aws_path, warn, strict)
+        return _merge(_catalog_file(path, named), aws_path, warn, strict)
     from roleui.core.world_cache import CachedWorld, entry_for, load_world_entry, save_world
 
     entry = entry_for(str(cache_dir()), explicit_config, os.environ, os.getcwd())
@@ -64,20 +61,25 @@ def load_world(
             if warn is not None:
                 warn(text)
 
-        merged = _merge(catalog, aws_path, keep, strict)
-        stored = CachedWorld(RoleTable.of(merged.roles, merged.accounts), merged.aws_config_path, tuple(warnings))
-        save_world(
-            entry, stored, [str(path.absolute()), str(aws_path.absolute()), str(organization_cache_file().absolute())]
-        )
-    elif warn is not None:
+        stored = CachedWorld(_merge(_catalog_file(path, named), aws_path, keep, strict), tuple(warnings))
+        depends_on = [path.absolute(), aws_path.absolute(), organization_cache_file().absolute()]
+        save_world(entry, stored, [str(p) for p in depends_on])
+        return stored.catalog
+    if warn is not None:
         for text in stored.warnings:
             warn(text)
-    return replace(
-        catalog, accounts=stored.table.accounts(), roles=stored.table, aws_config_path=stored.aws_config_path
-    )
+    return stored.catalog
+
+
+def _catalog_file(path: Path, named: bool) -> Catalog:
+    from roleui.core.catalog import load_catalog  # here: a start from the world cache never parses TOML
+
+    return load_catalog(path) if named or path.exists() else Catalog()
 
 
 def _merge(catalog: Catalog, aws_path: Path, warn: Warn | None, strict: bool) -> Catalog:
+    from roleui.core.awsconfig import merge_profile_roles, roles_from_profiles
+
     profiles, lines, problems = read_aws_profiles(aws_path)
     roles, role_problems = roles_from_profiles(profiles, file=str(aws_path), lines=lines, accounts=catalog.accounts)
     problems += role_problems

@@ -42,17 +42,3 @@ class Session:
 
     def is_expired(self, now: datetime) -> bool:
         return self.seconds_left(now) <= 0
-
-
-def format_countdown(seconds: float) -> str:
-    """`59m 12s`, `11h 03m`, `42s`, or `expired`: short enough for a list column."""
-    if seconds <= 0:
-        return "expired"
-    s = int(seconds)
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    if h:
-        return f"{h}h {m:02d}m"
-    if m:
-        return f"{m}m {sec:02d}s"
-    return f"{sec}s"

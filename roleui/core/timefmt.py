@@ -17,3 +17,17 @@ def parse_time(text: str) -> datetime:
     """RFC 3339 / ISO 8601, with or without microseconds (moto adds them), Z or an offset; always aware UTC."""
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def format_countdown(seconds: float) -> str:
+    """`59m 12s`, `11h 03m`, `42s`, or `expired`: short enough for a list column."""
+    if seconds <= 0:
+        return "expired"
+    s = int(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    if h:
+        return f"{h}h {m:02d}m"
+    if m:
+        return f"{m}m {sec:02d}s"
+    return f"{sec}s"

@@ -1,9 +1,10 @@
 """The merged world of roles, kept between runs so the UI starts without merging 30,000 roles again.
 
 Merging the catalog, ~/.aws/config and a 10,000-account organization cache costs ~180 ms; its result, stored as
-a RoleTable (roleui/core/role_table.py), loads in ~2 ms. An entry records the identity (mtime, size, inode) of
-every file the world was made of — the catalog, the AWS config file, the organization cache — and is used only
-while all are unchanged; the warnings the merge gave are stored with it and given again.
+a RoleTable (roleui/core/role_table.py) with the catalog's settings (defaults, organizations, keys), loads in
+~2 ms without even parsing the TOML. An entry records the identity (mtime, size, inode) of every file the world
+was made of — the catalog, the AWS config file, the organization cache — and is used only while all are
+unchanged; the warnings the merge gave are stored with it and given again.
 
 An entry is named after a CRC of the request (the catalog named and every environment variable that could change
 the world, roleui/core/quick_index.py) and holds the request itself, compared in full when read. The UI reads it
@@ -17,9 +18,11 @@ import os
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from dataclasses import fields
+from typing import Any, NamedTuple
 
 from roleui import __version__
+from roleui.core.models import Catalog, Defaults, Location, OrgConfig, OrgRule
 from roleui.core.quick_index import file_identity, request_key, write_atomic
 from roleui.core.role_table import RoleTable
 
@@ -28,10 +31,9 @@ _LENGTH = struct.Struct("<I")
 
 
 class CachedWorld(NamedTuple):
-    """What a merge produced, minus what parsing the catalog gives again (defaults, keys, organizations)."""
+    """A merged catalog (its roles and accounts the lazy views of a RoleTable) and the warnings the merge gave."""
 
-    table: RoleTable
-    aws_config_path: str | None
+    catalog: Catalog
     warnings: tuple[str, ...]
 
 
@@ -49,9 +51,12 @@ def entry_for(directory: str, config: str | None, environ: Mapping[str, str], cw
 
 def save_world(entry: Entry, world: CachedWorld, depends_on: Sequence[str]) -> None:
     """Store `world` (atomic, 0600); only an optimisation, so errors are ignored."""
+    catalog = world.catalog
     identities = {path: file_identity(path) for path in depends_on}
-    head = marshal.dumps((HEADER, entry.key, identities, world.aws_config_path, world.warnings))
-    write_atomic(entry.path, _LENGTH.pack(len(head)) + head + world.table.to_bytes())
+    settings = (catalog.defaults, catalog.organizations, catalog.keys, catalog.path, catalog.aws_config_path)
+    head = marshal.dumps((HEADER, entry.key, identities, _plain(settings), world.warnings))
+    table = RoleTable.of(catalog.roles, catalog.accounts)
+    write_atomic(entry.path, _LENGTH.pack(len(head)) + head + table.to_bytes())
 
 
 def load_world_entry(entry: Entry) -> CachedWorld | None:
@@ -61,14 +66,49 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
             data = f.read()
         (length,) = _LENGTH.unpack_from(data)
         # Our own 0600 cache file; marshal builds data and runs nothing.
-        header, key, identities, aws_config_path, warnings = marshal.loads(data[_LENGTH.size : _LENGTH.size + length])  # noqa: S302
-    except (OSError, ValueError, EOFError, TypeError, struct.error):
+        header, key, identities, settings, warnings = marshal.loads(data[_LENGTH.size : _LENGTH.size + length])  # noqa: S302
+        if header != HEADER or key != entry.key or not isinstance(identities, dict):
+            return None
+        if any(file_identity(path) != identity for path, identity in identities.items()):
+            return None
+        defaults, organizations, keys, path, aws_config_path = _rich(settings)
+        table = RoleTable.from_bytes(memoryview(data)[_LENGTH.size + length :])
+        if table is None or not isinstance(defaults, Defaults) or not isinstance(organizations, OrgConfig):
+            return None
+        catalog = Catalog(
+            defaults=defaults,
+            accounts=table.accounts(),
+            roles=table,
+            organizations=organizations,
+            keys=keys,
+            path=path,
+            aws_config_path=aws_config_path,
+        )
+        return CachedWorld(catalog, tuple(str(w) for w in warnings))
+    except (OSError, ValueError, EOFError, TypeError, KeyError, struct.error):
         return None
-    if header != HEADER or key != entry.key or not isinstance(identities, dict):
-        return None
-    if any(file_identity(path) != identity for path, identity in identities.items()):
-        return None
-    table = RoleTable.from_bytes(memoryview(data)[_LENGTH.size + length :])
-    if table is None or not isinstance(warnings, tuple) or not isinstance(aws_config_path, str | None):
-        return None
-    return CachedWorld(table, aws_config_path, tuple(str(w) for w in warnings))
+
+
+# The catalog's settings as marshal data: a dataclass becomes (Ellipsis, its name, its field values) — TOML
+# cannot produce an Ellipsis, so no value of the user's is ever mistaken for one.
+_SETTINGS = {cls.__name__: cls for cls in (Defaults, OrgConfig, OrgRule, Location)}
+
+
+def _plain(value: Any) -> Any:
+    if type(value).__name__ in _SETTINGS:
+        return (Ellipsis, type(value).__name__, tuple(_plain(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _rich(value: Any) -> Any:
+    if isinstance(value, tuple):
+        if len(value) == 3 and value[0] is Ellipsis:
+            return _SETTINGS[value[1]](*(_rich(v) for v in value[2]))
+        return tuple(_rich(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _rich(v) for k, v in value.items()}
+    return value

@@ -30,7 +30,7 @@ from roleui.core.filtering import RoleFilter
 from roleui.core.frecency import Usage
 from roleui.core.keys import DEFAULT_KEYS
 from roleui.core.models import Catalog, Role
-from roleui.core.session import Session, format_countdown
+from roleui.core.timefmt import format_countdown
 from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
@@ -46,9 +46,10 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from roleui.aws.engine import Engine
+    from roleui.core.session import Session
 
 TICK_SECONDS = 1.0
-Then = Callable[[Session], None]
+Then = Callable[["Session"], None]
 
 
 class RoleAssumed(Message):

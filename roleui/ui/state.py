@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from roleui.core.session import Session, format_countdown
+from roleui.core.timefmt import format_countdown
+
+if TYPE_CHECKING:
+    from roleui.core.session import Session
 
 WARNING_SECONDS = 15 * 60  # the countdown turns to the warning color
 CRITICAL_SECONDS = 5 * 60  # ... to the critical color, and a notification says so once

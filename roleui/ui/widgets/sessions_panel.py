@@ -7,7 +7,7 @@ absolute expiry when drawn. Expired sessions stay listed (saying so) until forgo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from textual import events
@@ -17,9 +17,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from roleui.core.clock import Clock
-from roleui.core.session import Session, format_countdown
+from roleui.core.timefmt import format_countdown
 from roleui.ui.cells import fit_cells
 from roleui.ui.state import level
+
+if TYPE_CHECKING:
+    from roleui.core.session import Session
 
 COUNTDOWN_WIDTH = 9
 
