@@ -136,6 +136,16 @@ def test_another_environment_has_its_own_entry(
     assert "222222222222/Elsewhere" in [r.key for r in load_world(None, cached=True).roles]
 
 
+def test_credentials_and_profiles_in_the_environment_do_not_split_the_cache(
+    world_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_world(None, cached=True)
+    monkeypatch.setenv("AWS_PROFILE", "someone-else")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    no_merging(monkeypatch)
+    assert isinstance(load_world(None, cached=True).roles, RoleTable)
+
+
 def test_a_damaged_entry_is_rebuilt(world_files: Path) -> None:
     expected = list(load_world(None).roles)
     load_world(None, cached=True)

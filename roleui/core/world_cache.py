@@ -6,9 +6,9 @@ a RoleTable (roleui/core/role_table.py) with the catalog's settings (defaults, o
 was made of — the catalog, the AWS config file, the organization cache — and is used only while all are
 unchanged; the warnings the merge gave are stored with it and given again.
 
-An entry is named after a CRC of the request (the catalog named and every environment variable that could change
-the world, roleui/core/quick_index.py) and holds the request itself, compared in full when read. The UI reads it
-before its first screen, so the format is marshal (no json import) and the name needs no hashlib.
+The world is a function of those three files and nothing else (no environment variable, no credentials), so an
+entry is named after a CRC of their paths and holds the paths in full, compared when read. The UI reads it before
+its first screen, so the format is marshal (no json import) and the name needs no hashlib.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import marshal
 import os
 import struct
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any, NamedTuple
 
 from roleui import __version__
 from roleui.core.models import Catalog, Defaults, Location, OrgConfig, OrgRule
-from roleui.core.quick_index import file_identity, request_key, write_atomic
+from roleui.core.quick_index import file_identity, write_atomic
 from roleui.core.role_table import RoleTable
 
 HEADER = f"roleui-world 1 {__version__}"
@@ -44,15 +44,17 @@ class Entry(NamedTuple):
     key: str
 
 
-def entry_for(directory: str, config: str | None, environ: Mapping[str, str], cwd: str) -> Entry:
-    key = request_key(HEADER, config, environ, cwd)
+def entry_for(directory: str, sources: Sequence[str], catalog_named: bool) -> Entry:
+    """The entry of the world made of the files `sources` (absolute paths: catalog, AWS config, organization
+    cache); `catalog_named` because a named catalog that is missing is an error, an unnamed one an empty world."""
+    key = "\0".join([HEADER, str(catalog_named), *sources])
     return Entry(os.path.join(directory, "world", f"world-{zlib.crc32(key.encode()):08x}"), key)
 
 
-def save_world(entry: Entry, world: CachedWorld, depends_on: Sequence[str]) -> None:
-    """Store `world` (atomic, 0600); only an optimisation, so errors are ignored."""
+def save_world(entry: Entry, world: CachedWorld) -> None:
+    """Store `world` (atomic, 0600) with the identity of the files in the entry's key; errors are ignored."""
     catalog = world.catalog
-    identities = {path: file_identity(path) for path in depends_on}
+    identities = {path: file_identity(path) for path in entry.key.split("\0")[2:]}
     settings = (catalog.defaults, catalog.organizations, catalog.keys, catalog.path, catalog.aws_config_path)
     head = marshal.dumps((HEADER, entry.key, identities, _plain(settings), world.warnings))
     table = RoleTable.of(catalog.roles, catalog.accounts)
