@@ -106,6 +106,18 @@ def test_list_filters_case_insensitively_across_names_ids_and_tag_values() -> No
     assert keys("account-b", "readonly") == ["shared-data/CrossAccountS3ReadOnly", "shared-data/ReadOnly"]
 
 
+def test_list_matches_key_value_words_against_tags_as_the_ui_does() -> None:
+    def keys(*words: str) -> list[str]:
+        out = roleui("--config", str(EXAMPLE), "list", "--json", *words).stdout
+        return [row["key"] for row in json.loads(out)]
+
+    assert keys("env:staging") == ["web-staging/OrganizationAccountAccessRole", "web-staging/ReadOnly"]
+    assert keys("team:data") == ["shared-data/CrossAccountS3ReadOnly", "shared-data/ReadOnly"]
+    assert keys("environment:prod", "team:da") == keys("team:data")
+    assert keys("team:nobody") == []
+    assert keys("environment") == [], "a plain word never matches a tag's key"
+
+
 def test_list_json_follows_the_documented_schema_and_never_prints_the_external_id() -> None:
     from roleui.commands.list_roles import SCHEMA_FIELDS
 

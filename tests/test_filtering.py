@@ -117,7 +117,7 @@ def test_parse_query_splits_words_and_key_value_tokens() -> None:
 
 def test_the_fields_are_exactly_those_of_the_shared_haystack() -> None:
     for role in [*ROLES, *synthetic_catalog(3).roles]:
-        assert "\n".join(f.text for f in role_fields(role)).lower() == haystack(role)
+        assert "\n".join(f.text for f in role_fields(role)).lower() == haystack(role).partition("\0")[0]
 
 
 def test_highlights_show_which_characters_of_which_field_matched() -> None:

@@ -28,6 +28,8 @@ LISTINGS = (
     ("list", "--json", "2222", "read"),
     ("list", "nothing-matches-this"),
     ("list", "--json", "nothing-matches-this"),
+    ("list", "--json", "env:prod", "team:data"),
+    ("list", "env:"),
 )
 
 

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "list",
         help="list roles (filter by account, id, role, tag values)",
-        description="List every role roleui knows. FILTER words must all appear (case-insensitively) in the account name, id, aliases, role name, OU path or tag values.",
+        description="List every role roleui knows. FILTER words must all appear (case-insensitively) in the account name, id, aliases, role name, OU path or tag values; key:value matches a tag (env:prod).",
     )
     parser.add_argument("filter", nargs="*", metavar="FILTER", help="words to match")
     parser.add_argument("--json", action="store_true", help="print a JSON list of objects (stable schema)")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 COMMAND = "list"
-HEADER = f"roleui-quick-list 2 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
+HEADER = f"roleui-quick-list 3 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
 SEPARATOR = b"\n--\n"
 TABLE_HEADER = ("ACCOUNT", "ID", "ROLE", "ARN", "TAGS", "SOURCE")
 
@@ -80,8 +80,18 @@ def table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def matches(hay: str, text: str) -> bool:
-    """`roleui list FILTER`: every whitespace-separated word appears (case-insensitively) in the search text."""
-    return all(word in hay for word in text.lower().split())
+    """`roleui list FILTER`: every word appears (case-insensitively) in one of the fields, and every `key:value`
+    word names a tag whose key starts with `key` and whose value holds `value` (as the UI's filter does).
+    `hay` is roleui.core.search.haystack: the fields, NUL, then `key<TAB>value` lines."""
+    fields, _, tags = hay.partition("\0")
+    for word in text.lower().split():
+        key, colon, value = word.partition(":")
+        if colon and key:
+            if not any(k.startswith(key) and value in v for k, _, v in (t.partition("\t") for t in tags.split("\n"))):
+                return False
+        elif word not in fields:
+            return False
+    return True
 
 
 def render(rows: Sequence[Row], text: str, as_json: bool) -> tuple[str, str]:
