@@ -59,10 +59,17 @@ class Field(NamedTuple):
 def role_fields(role: Role) -> list[Field]:
     """The fields of `haystack(role)`, in its order, with what each one is (for highlighting)."""
     account = role.account
-    fields = [Field("account", account.name), Field("id", account.id)]
-    fields += [Field("alias", alias) for alias in account.aliases]
-    fields += [Field("role", role.name), Field("ou", account.ou_path or "")]
-    fields += [Field(f"tag:{key}", value) for key, value in account.tags.items()]
+    return fields_of(account.name, account.id, account.aliases, role.name, account.ou_path, account.tags)
+
+
+def fields_of(
+    name: str, ident: str, aliases: Sequence[str], role_name: str, ou_path: str | None, tags: Mapping[str, str]
+) -> list[Field]:
+    """role_fields from the values themselves (a RoleTable's columns, without building the Role)."""
+    fields = [Field("account", name), Field("id", ident)]
+    fields += [Field("alias", alias) for alias in aliases]
+    fields += [Field("role", role_name), Field("ou", ou_path or "")]
+    fields += [Field(f"tag:{key}", value) for key, value in tags.items()]
     return fields
 
 
@@ -299,7 +306,10 @@ class RoleFilter:
 
     def highlights(self, index: int, query: str) -> dict[str, list[int]]:
         """Matched character positions per field label for one role (the list draws visible rows only)."""
-        return highlight_positions(self._roles[index], parse_query(query))
+        table = self._roles
+        row = table.account_row(table.account_of[index])
+        fields = fields_of(row[A_NAME], row[A_ID], row[A_ALIASES], table.role_name(index), row[A_OU_PATH], row[A_TAGS])
+        return positions_in(fields, parse_query(query))
 
 
 def _trim(cache: dict[tuple[Token, ...], _T], size: Callable[[_T], int]) -> None:
@@ -309,8 +319,12 @@ def _trim(cache: dict[tuple[Token, ...], _T], size: Callable[[_T], int]) -> None
 
 
 def highlight_positions(role: Role, tokens: Sequence[Token]) -> dict[str, list[int]]:
+    """Which characters of which fields of `role` each word matched: field label -> sorted positions."""
+    return positions_in(role_fields(role), tokens)
+
+
+def positions_in(fields: Sequence[Field], tokens: Sequence[Token]) -> dict[str, list[int]]:
     """Which characters of which fields each word matched: field label -> sorted positions."""
-    fields = role_fields(role)
     found: dict[str, set[int]] = {}
     for token in tokens:
         if token.tag_key is not None:

@@ -125,7 +125,8 @@ class RoleTable(Sequence[Role]):
         self.listed = listed
         self._accounts: list[Account | None] = [None] * len(names)
         self._roles: list[Role | None] = [None] * len(account_of)
-        self._by_key: dict[str, list[int]] | None = None
+        self._by_key: dict[str, int] | None = None
+        self._more: dict[str, list[int]] = {}
         self._widest: tuple[int, int] | None = None
         self._sources: dict[str, int] | None = None
 
@@ -259,11 +260,15 @@ class RoleTable(Sequence[Role]):
     def indexes_of(self, key: str) -> list[int]:
         """The indexes of the roles whose key is `key` (usually one)."""
         if self._by_key is None:
-            by_key: dict[str, list[int]] = {}
+            # key -> first index, plus the rare keys held by more than one role: 30,000 small lists would be
+            # 30,000 more objects for every garbage collection to walk.
+            by_key: dict[str, int] = {}
             for index in range(len(self)):
-                by_key.setdefault(self.key(index), []).append(index)
+                if by_key.setdefault(self.key(index), index) != index:
+                    self._more.setdefault(self.key(index), []).append(index)
             self._by_key = by_key
-        return self._by_key.get(key, [])
+        found = self._by_key.get(key)
+        return [] if found is None else [found, *self._more.get(key, ())]
 
     def find(self, key: str) -> Role | None:
         found = self.indexes_of(key)

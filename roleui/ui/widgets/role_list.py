@@ -8,7 +8,7 @@ absolute expiry at that moment, so refreshing a row is all a tick needs. Line 0 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,6 +23,7 @@ from textual.strip import Strip
 from roleui.core.clock import Clock
 from roleui.core.filtering import RoleFilter, parse_query
 from roleui.core.models import Role
+from roleui.core.role_table import A_ID, A_NAME, A_OU_PATH, A_TAGS
 from roleui.ui.cells import fit_cells
 from roleui.ui.state import RowState, describe
 
@@ -64,16 +65,16 @@ def layout(width: int, account_max: int, role_max: int) -> Columns:
     return Columns(account=account, id=ident, role=role, where=max(rest, 0), session=SESSION_WIDTH)
 
 
-def where_text(role: Role) -> tuple[str, dict[str, int]]:
-    """The OU path and tags of a role's account as one string, and where each field starts in it."""
+def where_text(ou_path: str | None, tags: Mapping[str, str]) -> tuple[str, dict[str, int]]:
+    """An account's OU path and tags as one string, and where each field starts in it."""
     parts: list[str] = []
     offsets: dict[str, int] = {}
     at = 0
-    if role.account.ou_path:
+    if ou_path:
         offsets["ou"] = 0
-        parts.append(role.account.ou_path)
-        at = len(role.account.ou_path) + 2
-    for key, value in role.account.tags.items():
+        parts.append(ou_path)
+        at = len(ou_path) + 2
+    for key, value in tags.items():
         offsets[f"tag:{key}"] = at + len(key) + 1
         parts.append(f"{key}={value}")
         at += len(key) + len(value) + 3
@@ -358,8 +359,13 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip(fit_cells(text, width, style, None))
 
     def _row(self, row: int, width: int) -> Strip:
+        # From the table's columns: drawing a row never builds a Role (30,000 of them would be 19 MB, and garbage
+        # collections walking them show as hitches while typing).
         index = self.rows[row]
-        role = self._filter.roles[index]
+        table = self._filter.roles
+        account = table.account_row(table.account_of[index])
+        role_name = table.role_name(index)
+        key = f"{account[A_NAME]}/{role_name}"
         cursor = row == self.cursor
         base = self.get_component_rich_style("role-list--cursor") if cursor else self.base_style
         # Muted colors are translucent: the full (not partial) component style blends them with the background.
@@ -369,27 +375,27 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         if marks is None:
             marks = self._highlights[index] = self._filter.highlights(index, self.query_text) if self._tokens else {}
         cols = self._layout()
-        if self._is_favorite(role.key):
+        if self._is_favorite(key):
             mark = fit_cells(
                 "★", MARK_WIDTH, base + self.get_component_rich_style("role-list--favorite", partial=True), None
             )
         else:
             mark = fit_cells("", MARK_WIDTH, base, None)
         segments = mark
-        segments += fit_cells(role.account.name, cols.account, base, match, marks.get("account", ()))
+        segments += fit_cells(account[A_NAME], cols.account, base, match, marks.get("account", ()))
         segments += fit_cells("", GAP, base, None)
         if cols.id:
-            segments += fit_cells(role.account.id, cols.id, dim, match, marks.get("id", ()))
+            segments += fit_cells(account[A_ID], cols.id, dim, match, marks.get("id", ()))
             segments += fit_cells("", GAP, base, None)
-        segments += fit_cells(role.name, cols.role, base, match, marks.get("role", ()))
+        segments += fit_cells(role_name, cols.role, base, match, marks.get("role", ()))
         segments += fit_cells("", GAP, base, None)
-        text, offsets = where_text(role)
+        text, offsets = where_text(account[A_OU_PATH], account[A_TAGS])
         positions: list[int] = []
         for label, at in offsets.items():
             positions += [at + p for p in marks.get(label, ())]
         segments += fit_cells(text, cols.where, dim, match, sorted(positions))
         segments += fit_cells("", GAP, base, None)
-        state_text, state_style = describe(self._state_of(role.key), self._clock())
+        state_text, state_style = describe(self._state_of(key), self._clock())
         session_style = base + self.get_component_rich_style(f"role-list--{state_style}", partial=True, default=Style())
         segments += fit_cells(state_text.rjust(cols.session), cols.session, session_style, None)
         return Strip(segments).adjust_cell_length(width, base)
