@@ -116,6 +116,13 @@ def test_another_environment_gets_its_own_index(catalog: Path, tmp_path: Path) -
     assert [row["role_name"] for row in json.loads(result.stdout)] == ["Other"]
 
 
+def test_a_new_aws_session_in_the_shell_keeps_the_same_index(catalog: Path) -> None:
+    roleui("list")
+    session = dict(os.environ, AWS_ACCESS_KEY_ID="ASIAEXAMPLE", AWS_SESSION_TOKEN="token", AWS_PROFILE="other")
+    assert answered_from_index(roleui("list", env=session))
+    assert len(list(lists_dir().iterdir())) == 1
+
+
 def test_a_run_that_warned_leaves_no_index_so_the_warning_is_never_lost(catalog: Path) -> None:
     aws_config = Path(os.environ["AWS_CONFIG_FILE"])
     aws_config.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 _ENV_PREFIXES = ("AWS_", "ROLEUI_")
 _ENV_NAMES = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+# Where roleui's files are (core/paths.py, platformdirs): all a listing of roles depends on besides the files.
+LOCATION_NAMES = ("ROLEUI_CONFIG", "ROLEUI_CACHE_DIR", "AWS_CONFIG_FILE", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
 MARKER = "ROLEUI_CREDENTIAL_PROCESS"  # set while a credential-process runs (loop guard); not part of any key
 
 
@@ -32,22 +34,30 @@ def command_words(argv: Sequence[str], command: str) -> tuple[str | None, list[s
     return (config, words) if words else None
 
 
-def fingerprint(request: str, config: str | None, environ: Mapping[str, str], cwd: str) -> str:
+def fingerprint(
+    request: str, config: str | None, environ: Mapping[str, str], cwd: str, *, only: Sequence[str] | None = None
+) -> str:
     """A hash of `request_key`: a file name for the entry."""
     import hashlib
 
-    return hashlib.sha256(request_key(request, config, environ, cwd).encode()).hexdigest()[:40]
+    return hashlib.sha256(request_key(request, config, environ, cwd, only=only).encode()).hexdigest()[:40]
 
 
-def request_key(request: str, config: str | None, environ: Mapping[str, str], cwd: str) -> str:
-    """The request and every environment variable that could change its answer, as one string.
+def request_key(
+    request: str, config: str | None, environ: Mapping[str, str], cwd: str, *, only: Sequence[str] | None = None
+) -> str:
+    """The request and every environment variable that could change its answer (every AWS_* and ROLEUI_* one, or
+    `only` these), as one string.
 
     The working directory counts only when the catalog path is relative (then it names another file elsewhere).
     """
     parts = [request, config or ""]
-    parts += sorted(
-        f"{k}={v}" for k, v in environ.items() if (k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES) and k != MARKER
-    )
+    if only is not None:
+        parts += [f"{k}={environ[k]}" for k in only if k in environ]
+    else:
+        parts += sorted(
+            f"{k}={v}" for k, v in environ.items() if (k.startswith(_ENV_PREFIXES) or k in _ENV_NAMES) and k != MARKER
+        )
     relative = (config is not None and not os.path.isabs(config)) or not os.path.isabs(
         environ.get("ROLEUI_CONFIG", "/")
     )

@@ -22,7 +22,7 @@ import sys
 import time
 
 from roleui import __version__
-from roleui.core.quick_index import command_words, file_identity, fingerprint, write_atomic
+from roleui.core.quick_index import LOCATION_NAMES, command_words, file_identity, fingerprint, write_atomic
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
 if TYPE_CHECKING:
@@ -50,8 +50,10 @@ def simple_request(argv: Sequence[str]) -> tuple[str | None, bool, str] | None:
 
 
 def index_path(config: str | None, environ: Mapping[str, str], cwd: str, directory: str) -> str:
-    """Where the index of this request lives: one file per catalog and environment that could change the list."""
-    return os.path.join(directory, "lists", "list-" + fingerprint(HEADER.decode(), config, environ, cwd))
+    """Where the index of this request lives: one file per catalog and place of roleui's files. Credentials and
+    profiles in the environment do not change a listing, so a new session in the shell keeps the same index."""
+    name = fingerprint(HEADER.decode(), config, environ, cwd, only=LOCATION_NAMES)
+    return os.path.join(directory, "lists", "list-" + name)
 
 
 def lists_directory(environ: Mapping[str, str]) -> str:
