@@ -36,7 +36,7 @@ def test_often_and_recently_both_count() -> None:
     assert usage.frecency("new/Once") > usage.frecency("old/Often")  # 1 > 4/8
     usage.record_use("old/Often")
     assert usage.frecency("old/Often") == pytest.approx(1.5)
-    assert usage.uses["old/Often"].count == 5
+    assert usage.uses["old/Often"].times == 5
     assert usage.last_used("old/Often") == clock.now
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from roleui.core.clock import Clock, utc_now
 from roleui.core.paths import data_dir
@@ -23,11 +22,10 @@ FILE_NAME = "usage.json"
 _VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+class Use(NamedTuple):
     """How a role has been used: `score` is the frecency as of `last`."""
 
-    count: int
+    times: int
     score: float
     last: datetime
 
@@ -71,7 +69,7 @@ class Usage:
         def change(state: dict[str, Any]) -> None:
             old = _use_from_json(state["uses"].get(key))
             score = (old.frecency(now) if old else 0.0) + 1.0
-            count = (old.count if old else 0) + 1
+            count = (old.times if old else 0) + 1
             state["uses"][key] = {"count": count, "score": score, "last": now.isoformat()}
 
         self._update(change)
@@ -151,6 +149,6 @@ def _use_from_json(value: object) -> Use | None:
         last = datetime.fromisoformat(str(value["last"]))
         if last.tzinfo is None:
             return None
-        return Use(count=int(value["count"]), score=float(value["score"]), last=last)
+        return Use(times=int(value["count"]), score=float(value["score"]), last=last)
     except (KeyError, ValueError, TypeError):
         return None

@@ -386,7 +386,7 @@ class RoleuiApp(App[None]):
             find=self.find_role,
             state=self.states.get(role.key) if role else None,
             last_used=use.last if use else None,
-            uses=use.count if use else 0,
+            uses=use.times if use else 0,
             favorite=bool(role and self.usage.is_favorite(role.key)),
         )
 

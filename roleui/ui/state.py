@@ -6,9 +6,8 @@ clock, so a timer that did not tick (a subshell blocked the app, the machine sle
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from roleui.core.timefmt import format_countdown
 
@@ -21,22 +20,19 @@ CRITICAL_SECONDS = 5 * 60  # ... to the critical color, and a notification says 
 Level = Literal["ok", "warning", "critical", "expired"]
 
 
-@dataclass(frozen=True, slots=True)
-class Assuming:
+class Assuming(NamedTuple):
     """A thread worker is assuming the role; `refresh` when it ignores the cache."""
 
     refresh: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Failed:
+class Failed(NamedTuple):
     """The last assume failed; `message` is the engine's one-line message (never a secret)."""
 
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Active:
+class Active(NamedTuple):
     """A session the UI assumed or found in the engine's cache."""
 
     session: Session

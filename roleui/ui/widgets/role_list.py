@@ -9,8 +9,7 @@ absolute expiry at that moment, so refreshing a row is all a tick needs. Line 0 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.style import Style
 from textual import events
@@ -36,8 +35,7 @@ MAX_ROLE = 34
 MIN_TEXT = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Columns:
+class Columns(NamedTuple):
     """Widths of the columns for one widget width (mark, account, id, role, where, session)."""
 
     account: int
