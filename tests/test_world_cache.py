@@ -152,3 +152,41 @@ def test_a_damaged_entry_is_rebuilt(world_files: Path) -> None:
     (entry,) = (Path(os.environ["ROLEUI_CACHE_DIR"]) / "world").iterdir()
     entry.write_bytes(entry.read_bytes()[:-7])
     assert list(load_world(None, cached=True).roles) == expected
+
+
+REPORT_AT_FIRST_SCREEN = """
+import json, os, sys
+from roleui.ui import app as app_module
+
+def report(self):
+    with open(os.environ["REPORT"], "w") as out:
+        json.dump({"modules": sorted(sys.modules), "roles": len(self.catalog.roles)}, out)
+    self.exit()
+
+app_module.RoleuiApp._after_first_screen = report
+sys.argv = ["roleui"]
+from roleui.launcher import main
+sys.exit(main())
+"""
+
+
+def test_the_ui_started_again_parses_no_toml_and_merges_nothing(world_files: Path, tmp_path: Path) -> None:
+    """The real program in a pseudo-terminal, twice: the second first screen comes from the world cache."""
+    import json
+    import sys
+
+    import pexpect
+
+    reports = []
+    for run in range(2):
+        report = tmp_path / f"report-{run}.json"
+        env = dict(os.environ, REPORT=str(report), TERM="xterm-256color")
+        child = pexpect.spawn(sys.executable, ["-c", REPORT_AT_FIRST_SCREEN], env=env, dimensions=(40, 120), timeout=60)
+        child.expect(pexpect.EOF)
+        child.close()
+        reports.append(json.loads(report.read_text()))
+    first, second = reports
+    assert first["roles"] == second["roles"] == 4
+    assert "roleui.core.org_merge" in first["modules"]
+    for module in ("tomllib", "roleui.core.catalog", "roleui.core.org_merge", "roleui.core.awsconfig", "boto3"):
+        assert module not in second["modules"], module
