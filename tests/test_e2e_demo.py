@@ -107,8 +107,8 @@ def dialog_text(screen: str) -> str:
 def test_the_list_shows_the_seeded_accounts_typing_a_filter_narrows_it_and_help_tells_what_is_not_enforced(
     demo: Terminal,
 ) -> None:
-    screen = demo.screen_text()
-    assert "base arn:aws:iam::111111111111:user/deepak.dev" in screen
+    identity = "base arn:aws:iam::111111111111:user/deepak.dev"
+    screen = demo.wait_until("the base identity in the header (asked by a child process)", lambda s: identity in s)
     names = {row.split()[0] for row in rows(screen)}
     assert {"tooling", "shared-data", "main", "ci-cd", "network", "audit"} <= names
 

@@ -264,3 +264,18 @@ async def test_clicking_a_key_in_the_bottom_bar_runs_its_action() -> None:
         start = next(start for start, _end, action in app.key_bar._spans if action == "copy_console_url")
         await pilot.click(KeyBar, offset=(start + 1, 0))
         assert app.clipboard.startswith("https://signin.aws.amazon.com/switchrole?account=222222222222")
+
+
+async def test_the_columns_follow_the_scrollbar_when_a_refresh_brings_many_more_roles() -> None:
+    app = make_app(synthetic_catalog(3))  # nine rows: no scrollbar
+    async with app.run_test(size=(120, 40)) as pilot:
+        roles = app.role_list
+        header = "".join(segment.text for segment in roles.render_line(0))
+        assert header.rstrip().endswith("SESSION")
+        app.set_catalog(synthetic_catalog(300))
+        roles.render_line(0)  # a frame drawn before the scrollbar is laid out (a race in the real terminal)
+        await pilot.pause()
+        assert roles.scrollbars_enabled[0], "the list now scrolls"
+        header = "".join(segment.text for segment in roles.render_line(0))
+        assert len(header) == roles.scrollable_content_region.width
+        assert header.rstrip().endswith("SESSION")

@@ -151,6 +151,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._account_max = 0
         self._role_max = 0
         self._columns: Columns | None = None
+        self._columns_width = 0
         self._base: Style | None = None  # self.rich_style walks the DOM on every call: kept until styles change
         self._measure()
 
@@ -318,8 +319,11 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._base
 
     def _layout(self) -> Columns:
-        if self._columns is None:
-            self._columns = layout(self.scrollable_content_region.width, self._account_max, self._role_max)
+        # Kept per width: the vertical scrollbar comes and goes with the number of rows, without a resize event.
+        width = self.scrollable_content_region.width
+        if self._columns is None or self._columns_width != width:
+            self._columns = layout(width, self._account_max, self._role_max)
+            self._columns_width = width
         return self._columns
 
     def render_line(self, y: int) -> Strip:
