@@ -175,3 +175,9 @@ def test_a_reader_that_leaves_early_gets_no_traceback(catalog: Path) -> None:
             check=False,
         )
         assert (result.stdout, result.stderr) == ('[\n{"key": ', "")
+
+
+def test_the_index_is_readable_by_its_owner_only(catalog: Path) -> None:
+    roleui("list")
+    (index,) = lists_dir().iterdir()
+    assert (lists_dir().stat().st_mode & 0o777, index.stat().st_mode & 0o777) == (0o700, 0o600)

@@ -190,3 +190,10 @@ def test_the_ui_started_again_parses_no_toml_and_merges_nothing(world_files: Pat
     assert "roleui.core.org_merge" in first["modules"]
     for module in ("tomllib", "roleui.core.catalog", "roleui.core.org_merge", "roleui.core.awsconfig", "boto3"):
         assert module not in second["modules"], module
+
+
+def test_an_entry_is_readable_by_its_owner_only(world_files: Path) -> None:
+    load_world(None, cached=True)
+    directory = Path(os.environ["ROLEUI_CACHE_DIR"]) / "world"
+    (entry,) = directory.iterdir()
+    assert (directory.stat().st_mode & 0o777, entry.stat().st_mode & 0o777) == (0o700, 0o600)

@@ -6,6 +6,8 @@ a RoleTable (roleui/core/role_table.py) with the catalog's settings (defaults, o
 was made of — the catalog, the AWS config file, the organization cache — and is used only while all are
 unchanged; the warnings the merge gave are stored with it and given again.
 
+An entry holds what the catalog holds, ExternalIds included, so it is written 0600 in a 0700 directory.
+
 The world is a function of those three files and nothing else (no environment variable, no credentials), so an
 entry is named after a CRC of their paths and holds the paths in full, compared when read. The UI reads it before
 its first screen, so the format is marshal (no json import) and the name needs no hashlib.
