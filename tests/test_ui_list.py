@@ -224,7 +224,7 @@ async def test_the_filter_edits_like_a_shell_prompt() -> None:
         assert list(app.role_list.rows) == list(range(len(app.role_list.roles))), "an empty filter shows every role"
 
 
-async def test_a_paste_lands_in_the_filter_as_one_line() -> None:
+async def test_a_paste_lands_in_the_filter_as_one_line_of_printable_text() -> None:
     from textual import events
 
     app = make_app()
@@ -234,6 +234,9 @@ async def test_a_paste_lands_in_the_filter_as_one_line() -> None:
         await pilot.pause()
         assert app.filter_input.value == "dev"
         assert list(app.role_list.rows) == [DEVELOPER]
+        app.filter_input.post_message(events.Paste("\tx\x1b"))
+        await pilot.pause()
+        assert app.filter_input.value == "dev x "
 
 
 async def test_the_filter_shows_its_hint_until_something_is_typed() -> None:

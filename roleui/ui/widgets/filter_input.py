@@ -87,6 +87,8 @@ class FilterInput(Widget, can_focus=True):
             self._on_change(text)
 
     def insert(self, text: str) -> None:
+        # A pasted tab or escape sequence would draw as garbage on the line: the filter only needs words.
+        text = "".join(char if char.isprintable() else " " for char in text)
         at = self.cursor_position
         self._edit(self._value[:at] + text + self._value[at:], at + len(text))
 
