@@ -435,11 +435,13 @@ def refresh_organization(
     client: OrganizationsClient | None = None,
     workers: int = WORKERS,
     sleep: Callable[[float], None] = time.sleep,
+    cached: bool = False,
 ) -> tuple[Catalog, DiscoveryReport]:
-    """Discover now, write the cache, and return the merged world with the report (`roleui discover`)."""
-    from roleui.aws.sources import load_world
+    """Discover now, write the cache, and return the merged world with the report (`roleui discover`);
+    `cached` returns it through the world cache (load_world), as the UI holds it."""
+    from roleui.aws.sources import load_world, read_catalog
 
-    world = load_world(explicit_config)  # for [organizations]; its warnings come with the world returned below
+    world = read_catalog(explicit_config)  # for [organizations] and the base credentials: nothing to merge yet
     config = world.organizations
     if not config.enabled:
         where = world.path or "the catalog"
@@ -475,7 +477,7 @@ def refresh_organization(
             f"the organization cache was written incomplete ({len(report.snapshot.incomplete)} OU listings "
             "failed; the rest is current) — `roleui discover` retries"
         )
-    return load_world(explicit_config, warn=warn), report
+    return load_world(explicit_config, warn=warn, cached=cached), report
 
 
 def refresh_world(
@@ -483,7 +485,8 @@ def refresh_world(
     *,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    cached: bool = False,
 ) -> Catalog:
     """Discover now, write the cache, and return the merged world (what load_world would now return)."""
-    world, _ = refresh_organization(explicit_config, progress=progress, warn=warn)
+    world, _ = refresh_organization(explicit_config, progress=progress, warn=warn, cached=cached)
     return world

@@ -71,6 +71,11 @@ def load_world(
     return stored.catalog
 
 
+def read_catalog(explicit_config: str | None = None) -> Catalog:
+    """The TOML catalog alone (its settings and own accounts), without ~/.aws/config or the organization."""
+    return _catalog_file(*config_path(explicit_config))
+
+
 def _catalog_file(path: Path, named: bool) -> Catalog:
     from roleui.core.catalog import load_catalog  # here: a start from the world cache never parses TOML
 

@@ -58,7 +58,7 @@ def save_world(entry: Entry, world: CachedWorld) -> None:
     catalog = world.catalog
     identities = {path: file_identity(path) for path in entry.key.split("\0")[2:]}
     settings = (catalog.defaults, catalog.organizations, catalog.keys, catalog.path, catalog.aws_config_path)
-    head = marshal.dumps((HEADER, entry.key, identities, _plain(settings), world.warnings))
+    head = marshal.dumps((HEADER, entry.key, identities, _settings_data(settings), world.warnings))
     table = RoleTable.of(catalog.roles, catalog.accounts)
     write_atomic(entry.path, _LENGTH.pack(len(head)) + head + table.to_bytes())
 
@@ -75,7 +75,7 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
             return None
         if any(file_identity(path) != identity for path, identity in identities.items()):
             return None
-        defaults, organizations, keys, path, aws_config_path = _rich(settings)
+        defaults, organizations, keys, path, aws_config_path = _settings_from_data(settings)
         table = RoleTable.from_bytes(memoryview(data)[_LENGTH.size + length :])
         if table is None or not isinstance(defaults, Defaults) or not isinstance(organizations, OrgConfig):
             return None
@@ -98,21 +98,21 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
 _SETTINGS = {cls.__name__: cls for cls in (Defaults, OrgConfig, OrgRule, Location)}
 
 
-def _plain(value: Any) -> Any:
+def _settings_data(value: Any) -> Any:
     if type(value).__name__ in _SETTINGS:
-        return (Ellipsis, type(value).__name__, tuple(_plain(getattr(value, f.name)) for f in fields(value)))
+        return (Ellipsis, type(value).__name__, tuple(_settings_data(getattr(value, f.name)) for f in fields(value)))
     if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
+        return tuple(_settings_data(v) for v in value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _settings_data(v) for k, v in value.items()}
     return value
 
 
-def _rich(value: Any) -> Any:
+def _settings_from_data(value: Any) -> Any:
     if isinstance(value, tuple):
         if len(value) == 3 and value[0] is Ellipsis:
-            return _SETTINGS[value[1]](*(_rich(v) for v in value[2]))
-        return tuple(_rich(v) for v in value)
+            return _SETTINGS[value[1]](*(_settings_from_data(v) for v in value[2]))
+        return tuple(_settings_from_data(v) for v in value)
     if isinstance(value, dict):
-        return {k: _rich(v) for k, v in value.items()}
+        return {k: _settings_from_data(v) for k, v in value.items()}
     return value

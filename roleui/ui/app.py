@@ -295,22 +295,11 @@ class RoleuiApp(App[None]):
 
         progress("refreshing the organization…")
         try:
-            catalog = refresh_world(
-                self.explicit_config,
-                progress=progress,
-                warn=self.warn,
-            )
+            # Through the world cache: stored for the next start, and held as compact columns.
+            catalog = refresh_world(self.explicit_config, progress=progress, warn=self.warn, cached=True)
         except Exception as error:
             self.post_message(OrganizationRefreshed(None, _one_line(error)))
             return
-        try:
-            # The same world through the world cache: stored for the next start, and held as compact columns
-            # rather than as thousands of Role objects.
-            from roleui.aws.sources import load_world
-
-            catalog = load_world(self.explicit_config, cached=True)
-        except RoleuiError:
-            pass  # the catalog changed meanwhile: show the refreshed world; the next start says what is wrong
         self.post_message(OrganizationRefreshed(catalog))
 
     @on(OrganizationProgressed)

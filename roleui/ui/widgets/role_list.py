@@ -367,7 +367,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         table = self._filter.roles
         account = table.account_row(table.account_of[index])
         role_name = table.role_name(index)
-        key = f"{account[A_NAME]}/{role_name}"
+        key = table.key(index)
         cursor = row == self.cursor
         base = self.get_component_rich_style("role-list--cursor") if cursor else self.base_style
         # Muted colors are translucent: the full (not partial) component style blends them with the background.
