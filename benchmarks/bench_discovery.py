@@ -183,8 +183,9 @@ import io, json, sys, time
 t0 = time.perf_counter()
 from roleui.aws.sources import load_world
 from roleui.commands.list_roles import as_record
-from roleui.core import org_cache, org_merge
-from roleui.core.catalog import load_catalog
+from roleui.core.sources import merge as org_merge
+from roleui.core.sources import org_cache
+from roleui.core.catalog.parse import load_catalog
 t1 = time.perf_counter()
 data = json.loads(org_cache.cache_file().read_bytes())
 t2 = time.perf_counter()

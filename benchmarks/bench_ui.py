@@ -126,10 +126,10 @@ def build_world(directory: Path) -> dict[str, str]:
     )
     os.environ.update(env)  # the writers below and load_world read the same places
     from roleui.aws.sources import load_world
-    from roleui.core.credcache import CredentialCache
-    from roleui.core.org_cache import save_org_snapshot
-    from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
-    from roleui.core.session import Credentials, Session
+    from roleui.core.sessions.credcache import CredentialCache
+    from roleui.core.sessions.session import Credentials, Session
+    from roleui.core.sources.org_cache import save_org_snapshot
+    from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
 
     now = datetime.now(UTC)
     accounts = tuple(
@@ -261,7 +261,7 @@ def expected_frames(env: dict[str, str]) -> list[tuple[str, str, str]]:
     """For every keystroke: (key, text the filter box shows, the list header's count, the first row's account)."""
     del env
     from roleui.aws.sources import load_world
-    from roleui.core.filtering import RoleFilter
+    from roleui.core.world.filtering import RoleFilter
 
     world = load_world(None)
     roles = RoleFilter(world.roles)

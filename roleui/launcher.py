@@ -70,12 +70,12 @@ def open_ui(config: str | None, print_env: bool) -> int:
 def main() -> int:
     argv = sys.argv[1:]
     if "credential-process" in argv:
-        from roleui.core.quick_credentials import main as quick
+        from roleui.fast.credentials import main as quick
 
         if quick(argv):
             return 0
     elif "list" in argv:
-        from roleui.core.quick_list import main as quick_list
+        from roleui.fast.listing import main as quick_list
 
         if quick_list(argv):
             return 0

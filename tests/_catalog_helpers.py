@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from roleui.core.catalog import parse_catalog
+from roleui.core.catalog.parse import parse_catalog
 from roleui.core.errors import ConfigError
 from roleui.core.models import Catalog
 

@@ -20,10 +20,10 @@ from typing import Any
 from textual.pilot import Pilot
 
 from roleui.aws.engine import AssumeOptions, Engine, Identity, MfaCodeProvider
-from roleui.core.catalog import parse_catalog
+from roleui.core.catalog.parse import parse_catalog
 from roleui.core.clock import FrozenClock, utc_now
 from roleui.core.models import Account, Catalog, Role
-from roleui.core.session import Credentials, Session
+from roleui.core.sessions.session import Credentials, Session
 from roleui.ui.app import RoleuiApp
 
 MFA_SERIAL = "arn:aws:iam::123456789012:mfa/deepak.dev"
@@ -293,7 +293,7 @@ def showcase_catalog() -> Catalog:
 
 def scene_app(scene: str, data_dir: Path) -> tuple[RoleuiApp, Callable[[Pilot[Any]], Awaitable[None]]]:
     """The app and what to do before the picture (keys, waits), for one scene (frozen clock, fixed sessions)."""
-    from roleui.core.frecency import Usage
+    from roleui.core.world.frecency import Usage
     from roleui.ui.demo_info import DemoInfo
     from roleui.ui.screens.mfa import MfaScreen
 

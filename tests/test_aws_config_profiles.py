@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from roleui.aws.sources import load_world
+from roleui.core.catalog.refs import resolve_role
 from roleui.core.errors import ConfigError
 from roleui.core.models import Source
-from roleui.core.refs import resolve_role
 
 AWS_CONFIG = """\
 [default]

@@ -15,11 +15,11 @@ import pytest
 from _engine_helpers import PYTHON, ROLEUI, ROOT, StsProxy, roleui, write_catalog
 
 from roleui.aws.engine import AssumeOptions, Engine
-from roleui.core.assume_plan import plan_assume
 from roleui.core.clock import FrozenClock
-from roleui.core.credcache import CredentialCache, base_ref, fresh_session, request_key
 from roleui.core.models import Account, Catalog, Defaults, Role
-from roleui.core.session import Credentials, Session
+from roleui.core.sessions.assume_plan import plan_assume
+from roleui.core.sessions.credcache import CredentialCache, base_ref, fresh_session, request_key
+from roleui.core.sessions.session import Credentials, Session
 
 pytest_plugins = ("_engine_fixtures",)  # the sts and user fixtures
 
@@ -87,8 +87,8 @@ def test_a_crash_in_the_middle_of_a_write_leaves_the_old_session_whole() -> None
     crash = f"""
 import json, os
 from datetime import datetime, timedelta, UTC
-import roleui.core.credcache as cc
-from roleui.core.session import Credentials, Session
+import roleui.core.sessions.credcache as cc
+from roleui.core.sessions.session import Credentials, Session
 def half_then_die(data, out, **kw):
     out.write(json.dumps(data)[:60]); out.flush(); os._exit(9)
 cc.json.dump = half_then_die
@@ -202,7 +202,7 @@ sys.argv = ["roleui", *sys.argv[1:]]
 {entry}
 code = main({argv})
 print(json.dumps({{"code": code, "boto3": "boto3" in sys.modules, "botocore": "botocore" in sys.modules,
-                  "engine": "roleui.aws.engine" in sys.modules, "catalog": "roleui.core.catalog" in sys.modules}}), file=sys.stderr)
+                  "engine": "roleui.aws.engine" in sys.modules, "catalog": "roleui.core.catalog.parse" in sys.modules}}), file=sys.stderr)
 """
 
 

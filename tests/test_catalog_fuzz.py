@@ -8,7 +8,15 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
-from roleui.core.catalog import ACCOUNT_KEYS, DEFAULTS_KEYS, ORG_KEYS, ROLE_KEYS, TEMPLATE_KEYS, TOP_KEYS, parse_catalog
+from roleui.core.catalog.parse import (
+    ACCOUNT_KEYS,
+    DEFAULTS_KEYS,
+    ORG_KEYS,
+    ROLE_KEYS,
+    TEMPLATE_KEYS,
+    TOP_KEYS,
+    parse_catalog,
+)
 from roleui.core.errors import ConfigError
 from roleui.core.models import Catalog
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from roleui.core.catalog import load_catalog
+from roleui.core.catalog.parse import load_catalog
 from roleui.core.errors import ConfigError
 from roleui.core.models import Source
 from tests._catalog_helpers import catalog_of

@@ -13,10 +13,10 @@ from _engine_helpers import FakeFederation, StsProxy, roleui, write_catalog
 
 from roleui.aws.federation import federated_console_url
 from roleui.core.console import switch_role_url
-from roleui.core.credcache import CredentialCache
 from roleui.core.errors import EXIT_USAGE, RoleuiError
 from roleui.core.models import Account, Role
-from roleui.core.session import Credentials, Session
+from roleui.core.sessions.credcache import CredentialCache
+from roleui.core.sessions.session import Credentials, Session
 
 pytest_plugins = ("_engine_fixtures",)  # the sts and user fixtures
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from _engine_helpers import AWS_CLI, BASE_USER, PYTHON, ROLEUI, ROOT, StsProxy, roleui, write_catalog
 
-from roleui.core.credcache import CredentialCache
 from roleui.core.errors import EXIT_USAGE, UsageError
-from roleui.core.session import Credentials, Session
-from roleui.core.session_env import REMOVED, export_script, session_env
+from roleui.core.sessions.credcache import CredentialCache
+from roleui.core.sessions.session import Credentials, Session
+from roleui.core.sessions.session_env import REMOVED, export_script, session_env
 
 READER_ARN = f"arn:aws:sts::222222222222:assumed-role/CrossAccountS3ReadOnly/{BASE_USER}"
 SESSION = Session(

@@ -6,8 +6,8 @@ import json
 
 from _engine_helpers import CATALOG, MFA_SERIAL, StsProxy, roleui, write_catalog
 
-from roleui.core.credcache import CredentialCache
 from roleui.core.errors import EXIT_USAGE
+from roleui.core.sessions.credcache import CredentialCache
 
 pytest_plugins = ("_engine_fixtures",)  # the sts and user fixtures
 

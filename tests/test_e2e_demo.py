@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from roleui.core.catalog import parse_catalog
+from roleui.core.catalog.parse import parse_catalog
 from roleui.core.console import switch_role_url
 from roleui.demo.catalog import CATALOG
 from roleui.demo.runtime import TEMP_PREFIX

@@ -12,7 +12,7 @@ import pytest
 from _engine_helpers import BASE_USER, MFA_SERIAL, StsProxy
 
 from roleui.aws.engine import AssumeOptions, Engine
-from roleui.core.catalog import parse_catalog
+from roleui.core.catalog.parse import parse_catalog
 from roleui.core.errors import EXIT_USAGE, RoleuiError, UsageError
 from roleui.core.models import Account, Catalog, Defaults, Role
 

@@ -1,4 +1,4 @@
-"""Filtering and ranking roles as the user types (roleui/core/filtering.py): pure logic, no UI."""
+"""Filtering and ranking roles as the user types (roleui/core/world/filtering.py): pure logic, no UI."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from _ui_helpers import catalog, synthetic_catalog
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roleui.core.filtering import (
+from roleui.core.models import Account, Role
+from roleui.core.world.filtering import (
     RoleFilter,
     Token,
     highlight_positions,
     parse_query,
     role_fields,
 )
-from roleui.core.models import Account, Role
-from roleui.core.search import haystack
+from roleui.core.world.search import haystack
 
 ROLES = catalog().roles  # 0 shared-data/CrossAccountS3ReadOnly, 1 main/AdminAccessRole, 2 main/ProdSupportRole,
 #                          3 web-staging/Developer, 4 web-staging/BillingAdmin

@@ -1,4 +1,4 @@
-"""Favorites and frecency in the user data dir (roleui/core/frecency.py): decay, persistence, safety."""
+"""Favorites and frecency in the user data dir (roleui/core/world/frecency.py): decay, persistence, safety."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from roleui.core.clock import FrozenClock
-from roleui.core.frecency import FILE_NAME, HALF_LIFE, Usage
+from roleui.core.world.frecency import FILE_NAME, HALF_LIFE, Usage
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 

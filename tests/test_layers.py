@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import roleui.core
+import roleui.fast
 
 HEAVY = ("textual", "boto3", "botocore", "moto", "rich")
 
@@ -22,11 +23,24 @@ def _loaded_after(code: str) -> set[str]:
     return {name.split(".")[0] for name in json.loads(out)}
 
 
+def _modules_of(package: object) -> list[str]:
+    prefix = f"{package.__name__}."  # type: ignore[attr-defined]
+    return [m.name for m in pkgutil.walk_packages(package.__path__, prefix)]  # type: ignore[attr-defined]
+
+
 def test_importing_every_core_module_loads_neither_textual_nor_boto3() -> None:
-    modules = [f"roleui.core.{m.name}" for m in pkgutil.iter_modules(roleui.core.__path__)]
-    assert len(modules) > 10
+    modules = _modules_of(roleui.core)
+    assert len(modules) > 30
     loaded = _loaded_after("\n".join(f"import {m}" for m in modules))
     assert not loaded & set(HEAVY)
+
+
+def test_the_fast_doors_load_neither_textual_nor_boto3_nor_the_catalog() -> None:
+    modules = _modules_of(roleui.fast)
+    loaded = _loaded_after("\n".join(f"import {m}" for m in modules))
+    assert not loaded & set(HEAVY)
+    full = _loaded_after("\n".join(f"import {m}" for m in modules) + "\nprint()")
+    assert "tomllib" not in full
 
 
 def test_parsing_every_command_line_loads_neither_textual_nor_boto3() -> None:

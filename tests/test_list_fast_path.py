@@ -1,4 +1,4 @@
-"""`roleui list` from its index (roleui/core/quick_list.py): the same bytes as the normal path, never stale.
+"""`roleui list` from its index (roleui/fast/listing.py): the same bytes as the normal path, never stale.
 
 Run as the real program. The index is proven to answer by what the process imports (`-X importtime`): a fast
 answer never imports the catalog parser.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from roleui.core.quick_list import index_path, lists_directory, read_index
+from roleui.fast.listing import index_path, lists_directory, read_index
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.toml"
@@ -51,7 +51,7 @@ def roleui(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 
 def answered_from_index(result: subprocess.CompletedProcess[str]) -> bool:
-    return "roleui.core.catalog" not in result.imports  # type: ignore[attr-defined]
+    return "roleui.core.catalog.parse" not in result.imports  # type: ignore[attr-defined]
 
 
 def lists_dir() -> Path:
@@ -142,8 +142,8 @@ def test_a_corrupt_index_falls_back_to_the_normal_path(catalog: Path) -> None:
 
 
 def test_a_stale_organization_cache_is_never_answered_from_the_index(tmp_path: Path, catalog: Path) -> None:
-    from roleui.core.org_cache import save_org_snapshot
-    from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
+    from roleui.core.sources.org_cache import save_org_snapshot
+    from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
 
     catalog.write_text('[organizations]\nenabled = true\ncache_lifetime = "1h"\n')
     discovered = datetime.now(UTC) - timedelta(minutes=10)

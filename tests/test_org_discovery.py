@@ -20,7 +20,7 @@ from roleui.aws.sources import load_world
 from roleui.cli import main
 from roleui.core.clock import FrozenClock
 from roleui.core.models import Source
-from roleui.core.org_cache import cache_file, load_org_snapshot, organization_is_stale
+from roleui.core.sources.org_cache import cache_file, load_org_snapshot, organization_is_stale
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent

@@ -29,7 +29,7 @@ from roleui.core.errors import (
     EXIT_USAGE,
     RoleuiError,
 )
-from roleui.core.org_cache import cache_file, load_org_snapshot
+from roleui.core.sources.org_cache import cache_file, load_org_snapshot
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 ORGANIZATION = {"Organization": {"Id": "o-abcdefghij", "MasterAccountId": MANAGEMENT_ID}}

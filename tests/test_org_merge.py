@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from roleui.aws.sources import load_world
-from roleui.core.catalog import parse_catalog
+from roleui.core.catalog.parse import parse_catalog
+from roleui.core.catalog.refs import resolve_role
 from roleui.core.models import Catalog, Source
-from roleui.core.org_cache import save_org_snapshot
-from roleui.core.org_merge import merge_organization
-from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.refs import resolve_role
+from roleui.core.sources.merge import merge_organization
+from roleui.core.sources.org_cache import save_org_snapshot
+from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 MANAGEMENT = "123456789012"

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from roleui.core.catalog.refs import resolve_role
 from roleui.core.errors import UsageError
-from roleui.core.refs import resolve_role
 from tests._catalog_helpers import catalog_of
 
 CATALOG = catalog_of(

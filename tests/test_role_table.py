@@ -1,4 +1,4 @@
-"""The columnar world (roleui/core/role_table.py): a stored and reloaded table is the same roles, built lazily."""
+"""The columnar world (roleui/core/world/role_table.py): a stored and reloaded table is the same roles, built lazily."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roleui.core.catalog import parse_catalog
+from roleui.core.catalog.parse import parse_catalog
 from roleui.core.models import Account, Location, Role, Source
-from roleui.core.org_merge import merge_organization
-from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.role_table import CHUNK, RoleTable
+from roleui.core.sources.merge import merge_organization
+from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.world.role_table import CHUNK, RoleTable
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roleui.core.toml_locate import Locator
+from roleui.core.catalog.toml_locate import Locator
 
 TEXT = """\
 # comment

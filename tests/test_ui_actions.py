@@ -22,7 +22,7 @@ from _ui_helpers import (
 )
 
 from roleui.core.console import switch_role_url
-from roleui.core.frecency import Usage
+from roleui.core.world.frecency import Usage
 from roleui.demo.federation import FederationEndpoint
 from roleui.ui import browser, subshell
 from roleui.ui.screens.confirm import ConfirmScreen

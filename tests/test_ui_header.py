@@ -89,7 +89,7 @@ def test_boto3_is_not_imported_before_the_first_screen_nor_for_the_base_identity
         f"""
         import asyncio, json, sys
         sys.path.insert(0, {str(ROOT / "tests")!r})
-        from roleui.core.catalog import parse_catalog
+        from roleui.core.catalog.parse import parse_catalog
         from roleui.aws.engine import Engine
         from roleui.ui.app import RoleuiApp
         import _ui_helpers

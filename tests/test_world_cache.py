@@ -1,4 +1,4 @@
-"""The UI's world cache (roleui/core/world_cache.py via load_world(cached=True)): the same world, never stale."""
+"""The UI's world cache (roleui/core/world/world_cache.py via load_world(cached=True)): the same world, never stale."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from roleui.aws.sources import load_world
-from roleui.core import catalog as catalog_module
-from roleui.core import org_merge
-from roleui.core.org_cache import save_org_snapshot
-from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.role_table import RoleTable
+from roleui.core.catalog import parse as catalog_module
+from roleui.core.sources import merge as org_merge
+from roleui.core.sources.org_cache import save_org_snapshot
+from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.world.role_table import RoleTable
 
 T0 = datetime.now(UTC)
 CATALOG = """
@@ -187,8 +187,14 @@ def test_the_ui_started_again_parses_no_toml_and_merges_nothing(world_files: Pat
         reports.append(json.loads(report.read_text()))
     first, second = reports
     assert first["roles"] == second["roles"] == 4
-    assert "roleui.core.org_merge" in first["modules"]
-    for module in ("tomllib", "roleui.core.catalog", "roleui.core.org_merge", "roleui.core.awsconfig", "boto3"):
+    assert "roleui.core.sources.merge" in first["modules"]
+    for module in (
+        "tomllib",
+        "roleui.core.catalog.parse",
+        "roleui.core.sources.merge",
+        "roleui.core.sources.aws_config",
+        "boto3",
+    ):
         assert module not in second["modules"], module
 
 

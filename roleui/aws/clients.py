@@ -14,7 +14,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from roleui.core.errors import EXIT_USAGE, RoleuiError
-from roleui.core.session import Credentials
+from roleui.core.sessions.session import Credentials
 
 if TYPE_CHECKING:
     import boto3

@@ -22,9 +22,11 @@ from typing import Any
 
 from roleui.aws.mfa import CodeSource, MfaCodeProvider
 from roleui.aws.sts import Identity
-from roleui.core.assume_plan import AssumeOptions, AssumeRequest, clamp_chained, plan_assume
 from roleui.core.clock import Clock, utc_now
-from roleui.core.credcache import (
+from roleui.core.errors import RoleuiError
+from roleui.core.models import Catalog, Role
+from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, clamp_chained, plan_assume
+from roleui.core.sessions.credcache import (
     BaseRef,
     CredentialCache,
     MfaSession,
@@ -35,10 +37,8 @@ from roleui.core.credcache import (
     request_key,
     with_region,
 )
-from roleui.core.errors import RoleuiError
-from roleui.core.models import Catalog, Role
-from roleui.core.session import Credentials, Session
-from roleui.core.session_name import is_iam_user_arn, is_role_session_arn, render_session_name, user_from_arn
+from roleui.core.sessions.session import Credentials, Session
+from roleui.core.sessions.session_name import is_iam_user_arn, is_role_session_arn, render_session_name, user_from_arn
 
 __all__ = ["AssumeOptions", "Engine", "Identity", "MfaCodeProvider"]
 

@@ -21,7 +21,7 @@ from roleui.core.clock import Clock, utc_now
 from roleui.core.console import console_home_url, partition_of, signin_host
 from roleui.core.errors import EXIT_CREDENTIALS, EXIT_FAILURE, EXIT_NETWORK, RoleuiError
 from roleui.core.models import MAX_DURATION, MIN_DURATION
-from roleui.core.session import Session
+from roleui.core.sessions.session import Session
 
 ISSUER = "roleui"
 

@@ -32,9 +32,9 @@ from roleui.aws.errors import DENIED_CODES, EXPIRED_CODES, INVALID_CODES, THROTT
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_THROTTLED, EXIT_USAGE, RoleuiError
 from roleui.core.models import Catalog
-from roleui.core.org_cache import discovery_profile, load_org_snapshot, save_org_snapshot
-from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.org_rules import tag_rules_without_tags
+from roleui.core.sources.org_cache import discovery_profile, load_org_snapshot, save_org_snapshot
+from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.org_rules import tag_rules_without_tags
 
 if TYPE_CHECKING:
     from mypy_boto3_organizations import OrganizationsClient

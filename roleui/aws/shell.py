@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 from roleui.core.paths import cache_dir
-from roleui.core.session import Session
-from roleui.core.session_env import session_env
+from roleui.core.sessions.session import Session
+from roleui.core.sessions.session_env import session_env
 
 BASHRC = """\
 # Written by roleui for `roleui shell`: your ~/.bashrc, then the session marker in the prompt.

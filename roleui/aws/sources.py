@@ -25,7 +25,7 @@ def read_aws_profiles(path: Path) -> tuple[dict[str, dict[str, object]], dict[st
     from botocore.configloader import load_config
     from botocore.exceptions import BotoCoreError
 
-    from roleui.core.awsconfig import profile_lines
+    from roleui.core.sources.aws_config import profile_lines
 
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -41,14 +41,14 @@ def load_world(
     """The merged catalog. `strict` (roleui check) turns unusable AWS config profiles into errors;
     otherwise they are skipped, with a warning through `warn`.
 
-    `cached` (the UI) takes the whole world from the world cache (roleui/core/world_cache.py) while none of the
+    `cached` (the UI) takes the whole world from the world cache (roleui/core/world/world_cache.py) while none of the
     files it came from has changed, and leaves it there otherwise: a 30,000-role world then loads in milliseconds.
     """
     path, named = config_path(explicit_config)
     aws_path = aws_config_path()
     if not cached:
         return _merge(_catalog_file(path, named), aws_path, warn, strict)
-    from roleui.core.world_cache import CachedWorld, entry_for, load_world_entry, save_world
+    from roleui.core.world.world_cache import CachedWorld, entry_for, load_world_entry, save_world
 
     sources = [str(p.absolute()) for p in (path, aws_path, organization_cache_file())]
     entry = entry_for(str(cache_dir()), sources, named)
@@ -77,13 +77,13 @@ def read_catalog(explicit_config: str | None = None) -> Catalog:
 
 
 def _catalog_file(path: Path, named: bool) -> Catalog:
-    from roleui.core.catalog import load_catalog  # here: a start from the world cache never parses TOML
+    from roleui.core.catalog.parse import load_catalog  # here: a start from the world cache never parses TOML
 
     return load_catalog(path) if named or path.exists() else Catalog()
 
 
 def _merge(catalog: Catalog, aws_path: Path, warn: Warn | None, strict: bool) -> Catalog:
-    from roleui.core.awsconfig import merge_profile_roles, roles_from_profiles
+    from roleui.core.sources.aws_config import merge_profile_roles, roles_from_profiles
 
     profiles, lines, problems = read_aws_profiles(aws_path)
     roles, role_problems = roles_from_profiles(profiles, file=str(aws_path), lines=lines, accounts=catalog.accounts)
@@ -101,8 +101,8 @@ def _merge(catalog: Catalog, aws_path: Path, warn: Warn | None, strict: bool) ->
 
 
 def _with_organization(catalog: Catalog, warn: Warn | None) -> Catalog:
-    from roleui.core.org_cache import load_org_snapshot
-    from roleui.core.org_merge import merge_organization
+    from roleui.core.sources.merge import merge_organization
+    from roleui.core.sources.org_cache import load_org_snapshot
 
     snapshot = load_org_snapshot(warn=warn)
     return catalog if snapshot is None else merge_organization(catalog, snapshot)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from roleui.core.session import Credentials
+from roleui.core.sessions.session import Credentials
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@
     credential_process = roleui credential-process shared-data/CrossAccountS3ReadOnly
 
 It runs before every aws CLI call of that profile, so a cache hit never imports boto3 and never calls AWS:
-first the index of roleui/core/quick_credentials.py (no catalog read at all), then the credential cache of
-roleui/core/credcache.py; only a miss loads the engine. A profile whose base credentials lead back here
+first the index of roleui/fast/credentials.py (no catalog read at all), then the credential cache of
+roleui/core/sessions/credcache.py; only a miss loads the engine. A profile whose base credentials lead back here
 would loop forever; the ROLEUI_CREDENTIAL_PROCESS marker stops that with a clear message.
 """
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from roleui.commands.session_args import add_assume_options, add_role_argument, load_role, options_from_args
 from roleui.core.errors import EXIT_OK, UsageError
-from roleui.core.quick_index import MARKER
+from roleui.fast.index import MARKER
 
 if TYPE_CHECKING:
     from roleui.core.models import Catalog, Role
@@ -40,7 +40,7 @@ def _plain(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from roleui.core import quick_credentials as quick
+    from roleui.fast import credentials as quick
 
     if os.environ.get(MARKER):
         raise UsageError(
@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _answer(args: argparse.Namespace) -> int:
     from roleui.core.clock import utc_now
-    from roleui.core.credcache import fresh_session
-    from roleui.core.session_env import credential_process_output
+    from roleui.core.sessions.credcache import fresh_session
+    from roleui.core.sessions.session_env import credential_process_output
 
     catalog, role = load_role(args)
     options = options_from_args(args)
@@ -75,11 +75,11 @@ def _answer(args: argparse.Namespace) -> int:
 
 
 def _remember(args: argparse.Namespace, catalog: Catalog, role: Role) -> None:
-    """Leave the fast-path index entry for this request (see roleui/core/quick_credentials.py)."""
-    from roleui.core import quick_credentials as quick
-    from roleui.core.assume_plan import plan_assume
-    from roleui.core.credcache import CredentialCache, request_key
+    """Leave the fast-path index entry for this request (see roleui/fast/credentials.py)."""
     from roleui.core.paths import aws_config_path, cache_dir, config_path
+    from roleui.core.sessions.assume_plan import plan_assume
+    from roleui.core.sessions.credcache import CredentialCache, request_key
+    from roleui.fast import credentials as quick
 
     cache = CredentialCache()
     session_file = cache.role_path(role.arn, request_key(plan_assume(catalog, role), os.environ))

@@ -117,7 +117,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from roleui.aws.organizations import WORKERS, refresh_organization
     from roleui.core.models import Source
-    from roleui.core.org_rules import is_included
+    from roleui.core.sources.org_rules import is_included
 
     workers = WORKERS if args.workers is None else args.workers
     if not 1 <= workers <= MAX_WORKERS:

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from roleui.core.session_env import export_script
+    from roleui.core.sessions.session_env import export_script
 
     catalog, role = load_role(args)
     session = assume(args, catalog, role)

@@ -53,7 +53,7 @@ def exec_in_env(argv: list[str], env: dict[str, str]) -> NoReturn:
 
 
 def run(args: argparse.Namespace) -> int:
-    from roleui.core.session_env import session_env
+    from roleui.core.sessions.session_env import session_env
 
     command = split_command(args)
     if not command:

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from roleui.core.credcache import CredentialCache
+    from roleui.core.sessions.credcache import CredentialCache
 
     if args.all == (args.role is not None):
         raise UsageError("name one ROLE or pass --all")

@@ -14,8 +14,8 @@ from typing import Any
 
 from roleui.core.errors import EXIT_OK
 from roleui.core.models import Catalog, Role
-from roleui.core.quick_list import Row, index_path, lists_directory, render, write_index
-from roleui.core.search import haystack
+from roleui.core.world.search import haystack
+from roleui.fast.listing import Row, index_path, lists_directory, render, write_index
 
 SCHEMA_FIELDS = (
     "key",
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         catalog = load_world(args.config, warn=warn)
         if catalog.organizations.enabled:
             from roleui.core.clock import utc_now
-            from roleui.core.org_cache import stale_hint
+            from roleui.core.sources.org_cache import stale_hint
 
             hint = stale_hint(catalog, utc_now())
             if hint:
@@ -123,8 +123,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _leave_index(config: str | None, catalog: Catalog, rows: list[Row]) -> None:
     """Let the next `roleui list` print straight from `rows` while nothing it came from changes (quick_list.py)."""
-    from roleui.core.org_cache import cache_file, load_org_snapshot
     from roleui.core.paths import aws_config_path, config_path
+    from roleui.core.sources.org_cache import cache_file, load_org_snapshot
 
     fresh = None
     if catalog.organizations.enabled:

@@ -14,9 +14,9 @@ from roleui.core.durations import parse_duration
 from roleui.core.errors import UsageError
 
 if TYPE_CHECKING:
-    from roleui.core.assume_plan import AssumeOptions
     from roleui.core.models import Catalog, Role
-    from roleui.core.session import Session
+    from roleui.core.sessions.assume_plan import AssumeOptions
+    from roleui.core.sessions.session import Session
 
 ROLE_HELP = "account/role, role ARN, or AWS config profile name (see `roleui list`)"
 
@@ -81,7 +81,7 @@ def parse_tags(pairs: list[str]) -> dict[str, str]:
 
 
 def options_from_args(args: argparse.Namespace) -> AssumeOptions:
-    from roleui.core.assume_plan import AssumeOptions
+    from roleui.core.sessions.assume_plan import AssumeOptions
 
     duration = None
     if args.duration is not None:
@@ -106,7 +106,7 @@ def warn(message: str) -> None:
 def load_role(args: argparse.Namespace) -> tuple[Catalog, Role]:
     """The merged catalog and the role ROLE names (UsageError listing candidates otherwise)."""
     from roleui.aws.sources import load_world
-    from roleui.core.refs import resolve_role
+    from roleui.core.catalog.refs import resolve_role
 
     catalog = load_world(args.config, warn=warn)
     return catalog, resolve_role(catalog, args.role)

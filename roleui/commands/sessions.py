@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from roleui.core.clock import utc_now
-    from roleui.core.credcache import CredentialCache
+    from roleui.core.sessions.credcache import CredentialCache
     from roleui.core.timefmt import format_countdown, format_time
 
     now = utc_now()

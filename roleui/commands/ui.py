@@ -112,7 +112,7 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
 
 
 def _print_last_session(app: RoleuiApp) -> int:
-    from roleui.core.session_env import export_script
+    from roleui.core.sessions.session_env import export_script
 
     session = app.last_session
     if session is None:

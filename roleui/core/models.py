@@ -158,7 +158,7 @@ class Catalog:
 
     `roles` is in a deterministic order: catalog accounts in file order, then discovered, then aws-config.
     `accounts` and `roles` are tuples, or the lazy views of a RoleTable when the world came from its cache
-    (roleui/core/role_table.py).
+    (roleui/core/world/role_table.py).
     """
 
     defaults: Defaults = field(default_factory=Defaults)

@@ -36,7 +36,7 @@ def cache_dir() -> Path:
 
 
 def organization_cache_file() -> Path:
-    """Where the discovered organization is cached (roleui/core/org_cache.py)."""
+    """Where the discovered organization is cached (roleui/core/sources/org_cache.py)."""
     return cache_dir() / ORGANIZATION_CACHE
 
 

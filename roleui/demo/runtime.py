@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roleui.core.clock import utc_now
-from roleui.core.org_cache import save_org_snapshot
+from roleui.core.sources.org_cache import save_org_snapshot
 from roleui.demo.catalog import CATALOG
 from roleui.demo.environment import demo_environ, replaced_environ
 from roleui.demo.organization import DEFAULT_ACCOUNTS, PRECACHED_FROM, snapshot_of

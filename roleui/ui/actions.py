@@ -1,6 +1,6 @@
 """The UI's actions as people see them: the footer label, the palette title and the help text of each.
 
-Names are those of `roleui.core.keys.DEFAULT_KEYS` (which the catalog's `[keys]` rebinds) plus a few that only
+Names are those of `roleui.core.catalog.keys.DEFAULT_KEYS` (which the catalog's `[keys]` rebinds) plus a few that only
 the command palette offers. Each name `x` is the app's `action_x`.
 """
 

@@ -23,14 +23,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
+from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.clock import Clock, utc_now
 from roleui.core.console import switch_role_url
 from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
-from roleui.core.filtering import RoleFilter
-from roleui.core.frecency import Usage
-from roleui.core.keys import DEFAULT_KEYS
 from roleui.core.models import Catalog, Role
 from roleui.core.timefmt import format_countdown
+from roleui.core.world.filtering import RoleFilter
+from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from roleui.aws.engine import Engine
-    from roleui.core.session import Session
+    from roleui.core.sessions.session import Session
 
 TICK_SECONDS = 1.0
 Then = Callable[["Session"], None]
@@ -279,7 +279,7 @@ class RoleuiApp(App[None]):
         # In a thread: reading a 10,000-account organization cache takes a few tens of milliseconds.
         if not self.catalog.organizations.enabled:
             return
-        from roleui.core.org_cache import organization_is_stale
+        from roleui.core.sources.org_cache import organization_is_stale
 
         if organization_is_stale(self.catalog, self.clock()):
             self.call_from_thread(self._refresh_organization)
@@ -498,7 +498,7 @@ class RoleuiApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="assume", description="assume a role")
     def _assume(self, role: Role, refresh: bool) -> None:
-        from roleui.core.assume_plan import AssumeOptions
+        from roleui.core.sessions.assume_plan import AssumeOptions
 
         try:
             session = self.engine.assume(
@@ -629,7 +629,7 @@ class RoleuiApp(App[None]):
             self.with_session(role, self._copy_exports)
 
     def _copy_exports(self, session: Session) -> None:
-        from roleui.core.session_env import export_script
+        from roleui.core.sessions.session_env import export_script
 
         self.to_clipboard(export_script(session, "sh"))
         self.notify(f"exports copied ({session.role_key})", title="Copied")

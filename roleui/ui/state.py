@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from roleui.core.timefmt import format_countdown
 
 if TYPE_CHECKING:
-    from roleui.core.session import Session
+    from roleui.core.sessions.session import Session
 
 WARNING_SECONDS = 15 * 60  # the countdown turns to the warning color
 CRITICAL_SECONDS = 5 * 60  # ... to the critical color, and a notification says so once

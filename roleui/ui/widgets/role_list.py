@@ -20,9 +20,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from roleui.core.clock import Clock
-from roleui.core.filtering import RoleFilter, parse_query
 from roleui.core.models import Role
-from roleui.core.role_table import A_ID, A_NAME, A_OU_PATH, A_TAGS
+from roleui.core.world.filtering import RoleFilter, parse_query
+from roleui.core.world.role_table import A_ID, A_NAME, A_OU_PATH, A_TAGS
 from roleui.ui.cells import fit_cells
 from roleui.ui.state import RowState, describe
 

@@ -22,7 +22,7 @@ from roleui.ui.cells import fit_cells
 from roleui.ui.state import level
 
 if TYPE_CHECKING:
-    from roleui.core.session import Session
+    from roleui.core.sessions.session import Session
 
 COUNTDOWN_WIDTH = 9
 

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from roleui.core import limits
+from roleui.core.catalog.keys import DEFAULT_KEYS
+from roleui.core.catalog.toml_locate import Locator
+from roleui.core.catalog.toml_locate import Path as KeyPath
 from roleui.core.colors import CONSOLE_COLORS, console_color
 from roleui.core.durations import format_duration, parse_duration
 from roleui.core.errors import ConfigError, Problem
-from roleui.core.keys import DEFAULT_KEYS
 from roleui.core.models import (
     CHAINED_MAX_DURATION,
     Account,
@@ -32,8 +34,6 @@ from roleui.core.models import (
     Role,
     Source,
 )
-from roleui.core.toml_locate import Locator
-from roleui.core.toml_locate import Path as KeyPath
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,7 +1,7 @@
 """The merged world of roles, kept between runs so the UI starts without merging 30,000 roles again.
 
 Merging the catalog, ~/.aws/config and a 10,000-account organization cache costs ~180 ms; its result, stored as
-a RoleTable (roleui/core/role_table.py) with the catalog's settings (defaults, organizations, keys), loads in
+a RoleTable (roleui/core/world/role_table.py) with the catalog's settings (defaults, organizations, keys), loads in
 ~2 ms without even parsing the TOML. An entry records the identity (mtime, size, inode) of every file the world
 was made of — the catalog, the AWS config file, the organization cache — and is used only while all are
 unchanged; the warnings the merge gave are stored with it and given again.
@@ -24,9 +24,9 @@ from dataclasses import fields
 from typing import Any, NamedTuple
 
 from roleui import __version__
+from roleui.core.files import file_identity, write_atomic
 from roleui.core.models import Catalog, Defaults, Location, OrgConfig, OrgRule
-from roleui.core.quick_index import file_identity, write_atomic
-from roleui.core.role_table import RoleTable
+from roleui.core.world.role_table import RoleTable
 
 HEADER = f"roleui-world 1 {__version__}"
 _LENGTH = struct.Struct("<I")

@@ -13,8 +13,8 @@ import shlex
 from collections.abc import Mapping
 
 from roleui.core.errors import UsageError
-from roleui.core.quick_credentials import credential_process_json
-from roleui.core.session import Session
+from roleui.core.sessions.process_output import credential_process_json
+from roleui.core.sessions.session import Session
 from roleui.core.timefmt import format_time
 
 FORMATS = ("sh", "fish", "powershell", "json")

@@ -22,7 +22,8 @@ import sys
 import time
 
 from roleui import __version__
-from roleui.core.quick_index import LOCATION_NAMES, command_words, file_identity, fingerprint, write_atomic
+from roleui.core.files import file_identity, write_atomic
+from roleui.fast.index import LOCATION_NAMES, command_words, fingerprint
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def table(rows: Sequence[Sequence[str]]) -> str:
 def matches(hay: str, text: str) -> bool:
     """`roleui list FILTER`: every word appears (case-insensitively) in one of the fields, and every `key:value`
     word names a tag whose key starts with `key` and whose value holds `value` (as the UI's filter does).
-    `hay` is roleui.core.search.haystack: the fields, NUL, then `key<TAB>value` lines."""
+    `hay` is roleui.core.world.search.haystack: the fields, NUL, then `key<TAB>value` lines."""
     fields, _, tags = hay.partition("\0")
     for word in text.lower().split():
         key, colon, value = word.partition(":")

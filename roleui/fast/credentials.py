@@ -18,8 +18,10 @@ import os
 import sys
 import time
 
-from roleui.core.quick_index import MARKER, command_words, file_identity, fingerprint, write_atomic
+from roleui.core.files import file_identity, write_atomic
+from roleui.core.sessions.process_output import credential_process_json
 from roleui.core.timefmt import format_time, parse_time
+from roleui.fast.index import MARKER, command_words, fingerprint
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
 if TYPE_CHECKING:
@@ -81,20 +83,6 @@ def read_entry(directory: str, name: str, now: float) -> dict[str, object] | Non
         return None
     result: dict[str, object] = creds
     return result
-
-
-def credential_process_json(
-    access_key_id: str, secret_access_key: str, session_token: str | None, expiration: str | None
-) -> str:
-    """The credential_process output (Version 1); `expiration` in RFC 3339 UTC."""
-    import json
-
-    data: dict[str, object] = {"Version": 1, "AccessKeyId": access_key_id, "SecretAccessKey": secret_access_key}
-    if session_token:
-        data["SessionToken"] = session_token
-    if expiration:
-        data["Expiration"] = expiration
-    return json.dumps(data) + "\n"
 
 
 def sessions_directory(environ: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from roleui.core.models import OrgConfig
-from roleui.core.org_model import DiscoveredAccount
+from roleui.core.sources.org_model import DiscoveredAccount
 
 
 @lru_cache(maxsize=256)

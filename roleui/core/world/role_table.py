@@ -7,7 +7,7 @@ numbers: its account's slot and its "spec" (every field of the role but the acco
 account's roles share one Account, as they do in a merged catalog.
 
 The filter and the list read the columns (account names, the account tuples, which account and spec a role has)
-and never build the 30,000 objects. Stored (`to_bytes`, kept by roleui/core/world_cache.py), the account tuples
+and never build the 30,000 objects. Stored (`to_bytes`, kept by roleui/core/world/world_cache.py), the account tuples
 are cut into chunks that are decoded on first use: the first screen decodes the one or two chunks it shows, and
 the names, the widest names and the count per source are stored ready.
 """

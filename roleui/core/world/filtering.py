@@ -2,7 +2,7 @@
 
 A query is words separated by spaces; a role is kept when every word matches:
 - a plain word is a subsequence (fuzzy) of one field: account name, id, an alias, role name, OU path or a tag
-  value (the fields of `roleui.core.search.haystack`, see `role_fields`; a word never spans two fields);
+  value (the fields of `roleui.core.world.search.haystack`, see `role_fields`; a word never spans two fields);
 - `key:value` matches a tag whose key starts with `key` and whose value contains `value` (`env:prod`).
 
 Ranking: favorites first, then frecency, then match quality (exact field, field prefix, substring, then the
@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
-from roleui.core.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, RoleTable
+from roleui.core.world.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, RoleTable
 
 _T = TypeVar("_T")
 
@@ -106,7 +106,7 @@ class RoleFilter:
     """Filters and ranks a fixed sequence of roles; results are lists of indexes into that sequence."""
 
     def __init__(self, roles: Sequence[Role]) -> None:
-        # The columns of a RoleTable (roleui/core/role_table.py): matching never builds a Role object.
+        # The columns of a RoleTable (roleui/core/world/role_table.py): matching never builds a Role object.
         self._roles = RoleTable.of(roles)
         self._all = list(range(len(roles)))
         self._prepared = False

@@ -1,7 +1,7 @@
 """What a discovery of AWS Organizations found: the accounts, where they sit in the OU tree, and when.
 
 A snapshot holds the organization as AWS reported it — no rules, no roles: those come from the catalog's
-`[organizations]` table at merge time (roleui/core/org_merge.py), so editing a rule needs no rediscovery.
+`[organizations]` table at merge time (roleui/core/sources/merge.py), so editing a rule needs no rediscovery.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from typing import Any
 from roleui.core.durations import format_duration
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog
-from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
 from roleui.core.paths import ORGANIZATION_CACHE, organization_cache_file
+from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
 
 Warn = Callable[[str], None]
 

@@ -24,11 +24,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from roleui.core.assume_plan import AssumeOptions, AssumeRequest, plan_assume
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.paths import cache_dir
-from roleui.core.session import Credentials, Session
+from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, plan_assume
+from roleui.core.sessions.session import Credentials, Session
 from roleui.core.timefmt import parse_time
 
 FORMAT = 1

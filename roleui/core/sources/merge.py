@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from roleui.core.models import Account, Catalog, Role, Source
-from roleui.core.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.org_rules import AccountPlan, is_included, plan_for
+from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.org_rules import AccountPlan, is_included, plan_for
 
 # AWS creates this role only in member accounts: never offer it in the management account.
 MEMBER_ONLY_ROLE = "organizationaccountaccessrole"

@@ -1,0 +1,35 @@
+"""Small file primitives the indexes and caches share: recognising a file that has not changed, and writing one
+atomically.
+
+Standard library only, and its cheapest module (`os`): the fast doors (roleui/fast) import this before anything else.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def file_identity(path: str) -> str:
+    """(mtime, size, inode) of a file, or "-" when it does not exist: a changed file changes at least one."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write `data` to `path` (0600, parent made 0700) through a temporary file; errors are ignored: an index is
+    only an optimisation, and the next call takes the normal path."""
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError:
+        try:  # noqa: SIM105 - contextlib is an import these fast paths do not pay for
+            os.unlink(temp)
+        except OSError:
+            pass
