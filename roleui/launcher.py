@@ -10,7 +10,19 @@ one line and its exit status (`guarded`); nothing escapes as a traceback.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+
+
+def _interrupted_early(_number: int, _frame: object) -> None:
+    """Ctrl+C before a door's guard is up (imports, a fast path): one line and 130, never a traceback."""
+    os.write(2, b"roleui: interrupted\n")
+    os._exit(130)
+
+
+# First thing, and cheap: a Ctrl+C in the first milliseconds must not print a KeyboardInterrupt traceback.
+signal.signal(signal.SIGINT, _interrupted_early)
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
 if TYPE_CHECKING:
@@ -19,21 +31,39 @@ if TYPE_CHECKING:
 
 def guarded(run: Callable[[], int]) -> int:
     """`run()`'s exit status, with every RoleuiError, Ctrl+C and a closed pipe turned into a line and a status."""
-    from roleui.core.errors import EXIT_INTERRUPTED, ConfigError, RoleuiError
+    from roleui.core.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, ConfigError, RoleuiError
+    from roleui.core.text import terminal_safe, terminal_safe_lines
 
     try:
+        # From here on Ctrl+C is a KeyboardInterrupt again, so commands can clean up (the UI, subshells).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         return run()
     except RoleuiError as error:
         # Catalog problems read like compiler errors (FILE:LINE: ...); everything else is prefixed with the program.
-        print(error.message if isinstance(error, ConfigError) else f"roleui: {error}", file=sys.stderr)
+        # Messages quote names from other people: control characters are shown escaped, never sent to the terminal.
+        if isinstance(error, ConfigError):
+            print(terminal_safe_lines(error.message), file=sys.stderr)
+        else:
+            print(f"roleui: {terminal_safe(error.message)}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("roleui: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `roleui list | head`: the reader left; that is not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except RecursionError:
+        print(
+            "roleui: a file roleui read is nested too deeply — check the catalog and run `roleui doctor`",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except OSError as error:
+        # A file or directory roleui cannot use (foreign owner, symlink, full disk): say which, in one line.
+        where = f" ({terminal_safe(str(error.filename))})" if error.filename else ""
+        print(f"roleui: {terminal_safe(error.strerror or str(error))}{where} — run `roleui doctor`", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("roleui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def ui_request(argv: Sequence[str]) -> tuple[str | None, bool] | None:
@@ -69,16 +99,24 @@ def open_ui(config: str | None, print_env: bool) -> int:
 
 def main() -> int:
     argv = sys.argv[1:]
+    # The fast doors answer from indexes; a damaged index is an absent one, so any failure there falls through to
+    # the normal path (which decides afresh and replaces it).
     if "credential-process" in argv:
-        from roleui.fast.credentials import main as quick
+        try:
+            from roleui.fast.credentials import main as quick
 
-        if quick(argv):
-            return 0
+            if quick(argv):
+                return 0
+        except Exception:  # noqa: S110 - see above
+            pass
     elif "list" in argv:
-        from roleui.fast.listing import main as quick_list
+        try:
+            from roleui.fast.listing import main as quick_list
 
-        if quick_list(argv):
-            return 0
+            if quick_list(argv):
+                return 0
+        except Exception:  # noqa: S110 - see above
+            pass
     request = ui_request(argv)
     if request is not None:
         return open_ui(*request)

@@ -7,6 +7,8 @@ secret ever reaches the screen or a log.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -46,6 +48,9 @@ INVALID_CODES = frozenset(
         "AuthFailure",
     }
 )
+SKEW_CODES = frozenset(
+    {"SignatureDoesNotMatch", "RequestExpired", "InvalidSignatureException", "RequestTimeTooSkewed", "AuthFailure"}
+)
 DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
 
 
@@ -62,16 +67,65 @@ class Call:
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
 
+def encodings(secret: str) -> set[str]:
+    """Every spelling of `secret` a message can carry: raw, percent-encoded (`quote` and `quote_plus`, with and
+    without `/` kept, upper- and lower-case hex), JSON-escaped (ASCII or not), and each of those percent-encoded
+    once more (a query string inside a URL)."""
+    from urllib.parse import quote, quote_plus
+
+    json_forms = {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    forms = {secret, *json_forms}
+    for form in list(forms):
+        for encode in (quote, quote_plus):
+            for safe in ("", "/"):
+                encoded = encode(form, safe=safe)
+                forms |= {encoded, encoded.lower(), encode(encoded, safe=safe)}
+    return {f for f in forms if len(f) >= 2}
+
+
 def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """`text` with every secret value replaced by `***` (AWS messages sometimes echo parameter values)."""
+    """`text` with every secret value replaced by `***` (AWS messages sometimes echo parameter values), in every
+    encoding `encodings` knows, longest first so a longer spelling is not half-replaced by a shorter one."""
+    forms: set[str] = set()
     for secret in secrets:
         if secret and len(secret) >= 2:
-            text = text.replace(secret, "***")
+            forms |= encodings(secret)
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
     return " ".join(text.split())  # one line
+
+
+# "Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T002000Z - 5 min.)" and
+# "Request has expired" / "Signature not yet current": the caller's clock is off, not its credentials.
+_SKEW_WORDS = ("signature expired", "not yet current", "request has expired", "time skew", "clock skew")
+_STAMP = re.compile(r"\b(\d{8}T\d{6}Z)\b", re.ASCII)
+
+
+def clock_skew(code: str, message: str) -> str | None:
+    """None unless the error says the request's time was off; else how far, in words, when the message tells."""
+    said = code in SKEW_CODES and any(word in message.lower() for word in _SKEW_WORDS)
+    if not said and code != "RequestTimeTooSkewed":
+        return None
+    stamps = _STAMP.findall(message)
+    if len(stamps) >= 3:  # signed at, earliest accepted, server time
+        from datetime import datetime
+
+        signed, server = (datetime.strptime(s, "%Y%m%dT%H%M%SZ") for s in (stamps[0], stamps[2]))
+        seconds = int((signed - server).total_seconds())
+        direction = "behind" if seconds < 0 else "ahead of"
+        return f"this computer's clock is {abs(seconds) // 60} min {abs(seconds) % 60} s {direction} AWS's"
+    return "this computer's clock is off"
 
 
 def _client_error(code: str, message: str, call: Call) -> RoleuiError:
     who = call.caller or call.base
+    skew = clock_skew(code, message)
+    if skew is not None:
+        return RoleuiError(
+            f"AWS refused the request's time ({code}, {call.doing}): {skew} — set the clock right (enable NTP: "
+            "`timedatectl set-ntp true`, or your system's time settings) and try again",
+            exit_code=EXIT_CREDENTIALS,
+        )
     if code in DENIED_CODES and ("MultiFactorAuthentication" in message or "MFA" in message):
         device = call.mfa_serial or "the MFA device"
         return RoleuiError(

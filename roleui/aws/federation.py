@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
-from roleui.aws.clients import timeouts
+from roleui.aws.clients import timeouts, with_deadline
 from roleui.core.clock import Clock, utc_now
 from roleui.core.console import console_home_url, partition_of, signin_host
 from roleui.core.errors import EXIT_CREDENTIALS, EXIT_FAILURE, EXIT_NETWORK, RoleuiError
@@ -24,6 +24,7 @@ from roleui.core.models import MAX_DURATION, MIN_DURATION
 from roleui.core.sessions.session import Session
 
 ISSUER = "roleui"
+MAX_REPLY = 64 * 1024  # a SigninToken answer is ~1 kB: read no more from an endpoint that keeps talking
 
 
 def federation_endpoint(partition: str, endpoint: str | None = None) -> str:
@@ -42,6 +43,11 @@ def signin_token_url(session: Session, endpoint: str, now_seconds_left: float) -
     return f"{endpoint}?{urlencode(params)}"
 
 
+def _signin_token(request: urllib.request.Request) -> object:
+    with urllib.request.urlopen(request, timeout=timeouts()[1]) as reply:  # noqa: S310
+        return json.loads(reply.read(MAX_REPLY + 1)[:MAX_REPLY].decode("utf-8"))["SigninToken"]
+
+
 def federated_console_url(
     session: Session, *, destination: str | None = None, endpoint: str | None = None, clock: Clock = utc_now
 ) -> str:
@@ -55,8 +61,7 @@ def federated_console_url(
     url = signin_token_url(session, where, session.seconds_left(clock()))
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (https, or a local test endpoint)
     try:
-        with urllib.request.urlopen(request, timeout=timeouts()[1]) as reply:  # noqa: S310
-            token = json.loads(reply.read().decode("utf-8"))["SigninToken"]
+        token = with_deadline(f"the federation endpoint {where}", lambda: _signin_token(request))
     except urllib.error.HTTPError as error:
         hint = "chained sessions cannot set a console session length" if error.code == 400 else "try again later"
         raise RoleuiError(

@@ -2,75 +2,127 @@
 
 bash gets an rc file that reads ~/.bashrc and then prefixes PS1; zsh a ZDOTDIR whose rc files read the user's
 and then prefix PROMPT; fish an init command wrapping fish_prompt; any other shell PS1 from the environment.
-ROLEUI_ROLE is set for every shell, for prompt themes (starship, powerlevel10k...). The rc files hold no
-session data (the prompt reads ROLEUI_ROLE), so they are written once into roleui's cache dir and reused.
+ROLEUI_ROLE is set for every shell, for prompt themes (starship, powerlevel10k...).
+
+The role key comes from other people (an account name is whatever its administrator typed), so it never reaches a
+prompt as code: the prompt shows ROLEUI_PROMPT, the key cut down to a character set no shell expands (dash, ksh and
+zsh with `prompt_subst` would run `$(...)` or a backquote found in PS1/PROMPT; zsh expands `%`). The rc files are
+written into a fresh private directory (mkdtemp: 0700, random name) per shell, never into a shared or reused place,
+and the rc removes its directory as soon as the shell has opened it (ShellCommand.cleanup removes it too).
+
+ROLEUI_SHELL_PATH, when set (the demo sets it), goes back in front of PATH after the user's rc files, which may
+have put a system `aws` first.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from roleui.core.paths import cache_dir
 from roleui.core.sessions.session import Session
 from roleui.core.sessions.session_env import session_env
 
-BASHRC = """\
-# Written by roleui for `roleui shell`: your ~/.bashrc, then the session marker in the prompt.
-if [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi
-PS1='(roleui ${ROLEUI_ROLE}) '"$PS1"
-"""
+PROMPT_VARIABLE = "ROLEUI_PROMPT"
+PATH_VARIABLE = "ROLEUI_SHELL_PATH"
+RC_DIR_VARIABLE = "ROLEUI_RC_DIR"
+_UNSAFE_IN_PROMPT = re.compile(r"[^A-Za-z0-9._/@+=,:-]")
+MAX_PROMPT = 64
+
+_FORGET_RC = 'command rm -rf -- "$ROLEUI_RC_DIR" 2>/dev/null; unset ROLEUI_RC_DIR\n'
+_PATH_BACK = 'if [ -n "${ROLEUI_SHELL_PATH:-}" ]; then PATH="$ROLEUI_SHELL_PATH:$PATH"; export PATH; fi\n'
+
+BASHRC = (
+    "# Written by roleui for `roleui shell`: your ~/.bashrc, then the session marker in the prompt.\n"
+    + _FORGET_RC  # bash has read this whole file already
+    + 'if [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n'
+    + _PATH_BACK
+    # Single quotes: bash expands ${ROLEUI_PROMPT} at each prompt, as text (never expanded a second time).
+    + "PS1='(roleui ${ROLEUI_PROMPT}) '\"$PS1\"\n"
+)
 
 ZSHENV = """\
 # Written by roleui for `roleui shell`: your .zshenv first.
 if [ -f "${ROLEUI_USER_ZDOTDIR:-$HOME}/.zshenv" ]; then . "${ROLEUI_USER_ZDOTDIR:-$HOME}/.zshenv"; fi
 """
 
-ZSHRC = """\
-# Written by roleui for `roleui shell`: your .zshrc, then the session marker in the prompt.
-ZDOTDIR="${ROLEUI_USER_ZDOTDIR:-$HOME}"
-if [ -f "$ZDOTDIR/.zshrc" ]; then . "$ZDOTDIR/.zshrc"; fi
-PROMPT="(roleui ${ROLEUI_ROLE//\\%/%%}) ${PROMPT}"
-"""
+ZSHRC = (
+    "# Written by roleui for `roleui shell`: your .zshrc, then the session marker in the prompt.\n"
+    + _FORGET_RC  # zsh has this file open: removing it is safe
+    + 'ZDOTDIR="${ROLEUI_USER_ZDOTDIR:-$HOME}"\n'
+    + 'if [ -f "$ZDOTDIR/.zshrc" ]; then . "$ZDOTDIR/.zshrc"; fi\n'
+    + _PATH_BACK
+    # ROLEUI_PROMPT holds no % $ ` \\ or quote, so neither prompt escapes nor prompt_subst can make code of it.
+    + 'PROMPT="(roleui ${ROLEUI_PROMPT}) ${PROMPT}"\n'
+)
 
 FISH_INIT = (
+    "if set -q ROLEUI_SHELL_PATH; set -gx PATH $ROLEUI_SHELL_PATH $PATH; end; "
     "functions -q fish_prompt; and functions -c fish_prompt __roleui_prompt; "
-    "function fish_prompt; printf '(roleui %s) ' $ROLEUI_ROLE; functions -q __roleui_prompt; and __roleui_prompt; end"
+    "function fish_prompt; printf '(roleui %s) ' $ROLEUI_PROMPT; functions -q __roleui_prompt; and __roleui_prompt; end"
 )
 
 
-def _write_once(path: Path, text: str) -> Path:
-    """Write `text` to `path` unless it already holds exactly that (0600; the directory 0700)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return path
-    except OSError:
-        pass
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def prompt_marker(role_key: str) -> str:
+    """The role key as the prompt shows it: ASCII letters, digits and `._/@+=,:-` only (others become `_`)."""
+    marker = _UNSAFE_IN_PROMPT.sub("_", role_key)
+    return marker if len(marker) <= MAX_PROMPT else marker[: MAX_PROMPT - 1] + "~"
+
+
+@dataclass(frozen=True)
+class ShellCommand:
+    """argv and environment of the shell; `rc_dir` is the private directory of its rc files (or None)."""
+
+    argv: list[str]
+    env: dict[str, str]
+    rc_dir: Path | None = None
+
+    def cleanup(self) -> None:
+        """Remove the rc directory (the shell removes it itself once started; this covers a shell that did not)."""
+        if self.rc_dir is not None:
+            shutil.rmtree(self.rc_dir, ignore_errors=True)
+
+
+def _write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
-    os.replace(temp, path)
     return path
 
 
-def interactive_shell_command(session: Session) -> tuple[list[str], dict[str, str]]:
-    """argv and environment of the user's `$SHELL` (else /bin/sh) running interactively in `session`."""
+def interactive_shell(session: Session) -> ShellCommand:
+    """The user's `$SHELL` (else /bin/sh) running interactively in `session`."""
     shell = os.environ.get("SHELL") or "/bin/sh"
     name = Path(shell).name
     env = session_env(session, os.environ)
-    rc_dir = cache_dir() / "shell"
-    if name == "bash":
-        return [shell, "--rcfile", str(_write_once(rc_dir / "bashrc", BASHRC)), "-i"], env
-    if name == "zsh":
-        zdotdir = rc_dir / "zsh"
-        _write_once(zdotdir / ".zshenv", ZSHENV)
-        _write_once(zdotdir / ".zshrc", ZSHRC)
+    marker = prompt_marker(session.role_key)
+    env[PROMPT_VARIABLE] = marker
+    if name in ("bash", "zsh"):
+        rc_dir = Path(tempfile.mkdtemp(prefix="roleui-shell-"))  # 0700, a name nobody can guess
+        env[RC_DIR_VARIABLE] = str(rc_dir)
+        if name == "bash":
+            rcfile = _write(rc_dir, "bashrc", BASHRC)
+            return ShellCommand([shell, "--rcfile", str(rcfile), "-i"], env, rc_dir)
+        _write(rc_dir, ".zshenv", ZSHENV)
+        _write(rc_dir, ".zshrc", ZSHRC)
         env["ROLEUI_USER_ZDOTDIR"] = os.environ.get("ZDOTDIR") or os.environ.get("HOME", "")
-        env["ZDOTDIR"] = str(zdotdir)
-        return [shell, "-i"], env
+        env["ZDOTDIR"] = str(rc_dir)
+        return ShellCommand([shell, "-i"], env, rc_dir)
     if name == "fish":
-        return [shell, "-i", "--init-command", FISH_INIT], env
-    env["PS1"] = f"(roleui {session.role_key}) " + os.environ.get("PS1", "$ ")
-    return [shell, "-i"], env
+        return ShellCommand([shell, "-i", "--init-command", FISH_INIT], env)
+    # sh, dash, ksh...: no rc file of ours; PS1 from the environment, which these shells expand (hence the marker).
+    if env.get(PATH_VARIABLE):
+        env["PATH"] = os.pathsep.join([env[PATH_VARIABLE], env.get("PATH", "")])
+    env["PS1"] = f"(roleui {marker}) " + os.environ.get("PS1", "$ ")
+    return ShellCommand([shell, "-i"], env)
+
+
+def interactive_shell_command(session: Session) -> tuple[list[str], dict[str, str]]:
+    """argv and environment of `interactive_shell(session)`, for a caller that replaces itself with the shell
+    (the rc files then remove their own directory)."""
+    command = interactive_shell(session)
+    return command.argv, command.env

@@ -123,7 +123,9 @@ def refuse_nesting(args: argparse.Namespace) -> None:
 
 def assume(args: argparse.Namespace, catalog: Catalog, role: Role) -> Session:
     """Assume `role` as the command line says; MFA codes from --mfa-code, mfa_process, else the terminal."""
+    from roleui.aws.clients import command_deadline
     from roleui.aws.engine import Engine
     from roleui.aws.mfa import tty_prompt
 
-    return Engine(catalog, warn=warn).assume(role, options_from_args(args), mfa=tty_prompt)
+    with command_deadline():
+        return Engine(catalog, warn=warn).assume(role, options_from_args(args), mfa=tty_prompt)

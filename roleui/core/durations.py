@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-_PART = re.compile(r"(\d+)\s*([hms])")
-_WHOLE = re.compile(r"^\s*(?:\d+\s*[hms]\s*)+$")
+_PART = re.compile(r"([0-9]+)\s*([hms])")
+_WHOLE = re.compile(r"\s*(?:[0-9]+\s*[hms]\s*)+")
 _UNIT = {"h": 3600, "m": 60, "s": 1}
 
 
@@ -19,9 +19,9 @@ def parse_duration(value: object) -> int:
         return value
     if isinstance(value, str):
         text = value.strip().lower()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():  # isdigit alone takes fullwidth digits
             return int(text)
-        if _WHOLE.match(text):
+        if _WHOLE.fullmatch(text):
             return sum(int(n) * _UNIT[u] for n, u in _PART.findall(text))
         raise ValueError(f'{value!r} is not a duration: write "1h", "90m", "1h30m" or a number of seconds')
     raise ValueError(f'expected a duration like "1h", "90m" or 3600, not {type(value).__name__}')

@@ -21,13 +21,19 @@ def file_identity(path: str) -> str:
 def write_atomic(path: str, data: bytes) -> None:
     """Write `data` to `path` (0600, parent made 0700) through a temporary file; errors are ignored: an index is
     only an optimisation, and the next call takes the normal path."""
+    from pathlib import Path
+
+    from roleui.core.private_files import UnsafePathError, private_dir
+
     temp = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        private_dir(Path(os.path.dirname(path)))
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(temp, path)
+    except UnsafePathError:
+        return  # not ours to write into: the normal path keeps refusing it with the fix
     except OSError:
         try:  # noqa: SIM105 - contextlib is an import these fast paths do not pay for
             os.unlink(temp)

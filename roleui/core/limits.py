@@ -12,21 +12,25 @@ from roleui.core.models import CHAINED_MAX_DURATION, MAX_DURATION, MIN_DURATION
 
 Finding = tuple[str, str] | None
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-SESSION_NAME = re.compile(r"^[\w+=,.@-]*$", re.ASCII)
-EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]*$", re.ASCII)
-ROLE_NAME = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
-ROLE_PATH = re.compile(r"^/(?:[\x21-\x7e]*/)?$")
-MFA_ARN = re.compile(r"^arn:aws(?:-us-gov|-cn)?:iam::\d{12}:mfa/[\w+=,.@/-]+$", re.ASCII)
-HARDWARE_SERIAL = re.compile(r"^[\w+=/:,.@-]{9,256}$", re.ASCII)
-TOKEN_CODE = re.compile(r"^\d{6}$")
-TAG_KEY = re.compile(r"^[\w\s+=,.@:/-]+$")
-TAG_VALUE = re.compile(r"^[\w\s+=,.@:/-]*$")
-REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d+$")
+# Every pattern is used with fullmatch (`$` also matches before a final newline) and spells ASCII digits as
+# [0-9] (`\d` also matches fullwidth and other scripts' digits, which AWS does not accept).
+
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+SESSION_NAME = re.compile(r"[\w+=,.@-]*", re.ASCII)
+EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]*", re.ASCII)
+ROLE_NAME = re.compile(r"[\w+=,.@-]+", re.ASCII)
+ROLE_PATH = re.compile(r"/(?:[\x21-\x7e]*/)?")
+MFA_ARN = re.compile(r"arn:aws(?:-us-gov|-cn)?:iam::[0-9]{12}:mfa/[\w+=,.@/-]+", re.ASCII)
+HARDWARE_SERIAL = re.compile(r"[\w+=/:,.@-]{9,256}", re.ASCII)
+TOKEN_CODE = re.compile(r"[0-9]{6}")
+# Tags may hold letters of any script (AWS: \p{L}\p{Z}\p{N}), but spaces only as spaces: no newline or tab.
+TAG_KEY = re.compile(r"[\w +=,.@:/-]+")
+TAG_VALUE = re.compile(r"[\w +=,.@:/-]*")
+REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]+")
 
 
 def check_account_id(value: str) -> Finding:
-    if not ACCOUNT_ID.match(value):
+    if not ACCOUNT_ID.fullmatch(value):
         return (
             f"{value!r} is not a 12-digit account id",
             'write the id as a quoted string of 12 digits, e.g. "123456789012"',
@@ -35,12 +39,12 @@ def check_account_id(value: str) -> Finding:
 
 
 def check_role_name(name: str, path: str = "/") -> Finding:
-    if not name or len(name) > 64 or not ROLE_NAME.match(name):
+    if not name or len(name) > 64 or not ROLE_NAME.fullmatch(name):
         return (
             f"{name!r} is not a valid role name",
             "use 1-64 characters from letters, digits and + = , . @ _ -",
         )
-    if not ROLE_PATH.match(path) or len(path) > 512:
+    if not ROLE_PATH.fullmatch(path) or len(path) > 512:
         return f"{path!r} is not a valid IAM path", "start and end the path with '/', e.g. \"/ops/\""
     path_and_name = f"{path.strip('/')}/{name}" if path.strip("/") else name
     if len(path_and_name) > 64:
@@ -66,7 +70,7 @@ def check_duration(seconds: int, *, chained: bool = False) -> Finding:
 
 
 def check_session_name(value: str) -> Finding:
-    if not 2 <= len(value) <= 64 or not SESSION_NAME.match(value):
+    if not 2 <= len(value) <= 64 or not SESSION_NAME.fullmatch(value):
         return (
             f"{value!r} is not a valid session name",
             "use 2-64 characters from letters, digits and + = , . @ _ - (no spaces)",
@@ -81,7 +85,7 @@ def clean_session_name(value: str) -> str:
 
 
 def check_external_id(value: str) -> Finding:
-    if not 2 <= len(value) <= 1224 or not EXTERNAL_ID.match(value):
+    if not 2 <= len(value) <= 1224 or not EXTERNAL_ID.fullmatch(value):
         return (
             "the ExternalId is not valid",
             "use 2-1224 characters from letters, digits and + = , . @ : / _ -",
@@ -92,7 +96,7 @@ def check_external_id(value: str) -> Finding:
 def check_source_identity(value: str) -> Finding:
     if value.lower().startswith("aws:"):
         return f"{value!r} starts with 'aws:'", "choose a source identity that does not start with 'aws:'"
-    if not 2 <= len(value) <= 256 or not SESSION_NAME.match(value):
+    if not 2 <= len(value) <= 256 or not SESSION_NAME.fullmatch(value):
         return (
             f"{value!r} is not a valid source identity",
             "use 2-256 characters from letters, digits and + = , . @ _ -",
@@ -107,10 +111,10 @@ def check_mfa_serial(value: str) -> Finding:
             "register a virtual or hardware TOTP MFA device and use its ARN (arn:aws:iam::ACCOUNT:mfa/NAME)",
         )
     if value.startswith("arn:"):
-        if not MFA_ARN.match(value) or len(value) > 256:
+        if not MFA_ARN.fullmatch(value) or len(value) > 256:
             return f"{value!r} is not an MFA device ARN", "write it as arn:aws:iam::123456789012:mfa/NAME"
         return None
-    if not HARDWARE_SERIAL.match(value):
+    if not HARDWARE_SERIAL.fullmatch(value):
         return (
             f"{value!r} is not an MFA serial",
             "use the device ARN (arn:aws:iam::123456789012:mfa/NAME) or a 9-256 character hardware serial",
@@ -119,7 +123,7 @@ def check_mfa_serial(value: str) -> Finding:
 
 
 def check_token_code(value: str) -> Finding:
-    if not TOKEN_CODE.match(value):
+    if not TOKEN_CODE.fullmatch(value):
         return "the MFA code must be exactly 6 digits", "type the 6-digit code your MFA device shows"
     return None
 
@@ -129,15 +133,17 @@ def check_tags(tags: dict[str, str], transitive: tuple[str, ...] | list[str] = (
         return f"{len(tags)} session tags", "AWS allows at most 50 session tags"
     seen: set[str] = set()
     for key, value in tags.items():
-        if not 1 <= len(key) <= 128 or not TAG_KEY.match(key):
+        if not 1 <= len(key) <= 128 or not TAG_KEY.fullmatch(key):
             return (
                 f"tag key {key!r} is not valid",
                 "use 1-128 characters from letters, digits, spaces and + = , . @ : / _ -",
             )
+        if key.lower().startswith("aws:"):
+            return f"tag key {key!r} starts with 'aws:'", "AWS reserves the 'aws:' prefix: choose another key"
         if key.lower() in seen:
             return f"tag key {key!r} appears twice (tag keys are case-insensitive)", "keep one of them"
         seen.add(key.lower())
-        if len(value) > 256 or not TAG_VALUE.match(value):
+        if len(value) > 256 or not TAG_VALUE.fullmatch(value):
             return (
                 f"tag {key!r} has an invalid value",
                 "use 0-256 characters from letters, digits, spaces and + = , . @ : / _ -",
@@ -154,6 +160,6 @@ def check_tags(tags: dict[str, str], transitive: tuple[str, ...] | list[str] = (
 
 
 def check_region(value: str) -> Finding:
-    if not REGION.match(value):
+    if not REGION.fullmatch(value):
         return f"{value!r} is not an AWS region", 'write a region code such as "eu-west-1"'
     return None

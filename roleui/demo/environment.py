@@ -15,6 +15,34 @@ from roleui.demo.story import REGION
 
 LOOPBACK = ("127.0.0.1", "localhost")
 
+# Per-service endpoint variables beat AWS_ENDPOINT_URL (CLI v1/v2, boto3 and the other SDKs read
+# AWS_ENDPOINT_URL_<SERVICE ID>): the demo sets every one a demo session is likely to reach, so an rc file or a
+# profile naming one of them cannot send a demo call to real AWS.
+ENDPOINT_SERVICES = (
+    "STS",
+    "ORGANIZATIONS",
+    "IAM",
+    "SSO",
+    "SSO_OIDC",
+    "S3",
+    "EC2",
+    "LAMBDA",
+    "DYNAMODB",
+    "SQS",
+    "SNS",
+    "KMS",
+    "SSM",
+    "SECRETS_MANAGER",
+    "CLOUDFORMATION",
+    "CLOUDWATCH",
+    "CLOUDWATCH_LOGS",
+    "ECR",
+    "ECS",
+    "EKS",
+    "RDS",
+    "ROUTE_53",
+)
+
 
 def stripped_environ(environ: Mapping[str, str], tools: Path | None = None) -> dict[str, str]:
     """`environ` without any AWS_* or ROLEUI_* variable, the loopback unproxied, and `tools` (the directory of
@@ -54,6 +82,10 @@ def demo_environ(
             "ROLEUI_DATA_DIR": str(directory / "data"),
         }
     )
+    if tools is not None:
+        env["ROLEUI_SHELL_PATH"] = str(tools)  # back in front of PATH after the user's rc (roleui/aws/shell.py)
+    if endpoint_url:
+        env.update({f"AWS_ENDPOINT_URL_{service}": endpoint_url for service in ENDPOINT_SERVICES})
     optional = {
         "AWS_ENDPOINT_URL": endpoint_url,
         "ROLEUI_FEDERATION_ENDPOINT": federation_url,

@@ -580,10 +580,11 @@ class RoleuiApp(App[None]):
 
     def run_shell(self, session: Session) -> None:
         """Suspend the app and run the user's shell in the session (main thread: suspend needs it)."""
-        from roleui.aws.shell import interactive_shell_command
+        from roleui.aws.shell import interactive_shell
 
         try:
-            argv, env = interactive_shell_command(session)
+            command = interactive_shell(session)
+            argv, env = command.argv, command.env
         except (RoleuiError, OSError) as error:
             self.notify(_one_line(error), title="No subshell", severity="error")
             return
@@ -602,6 +603,8 @@ class RoleuiApp(App[None]):
                     problem = _one_line(error)
         except Exception as error:  # SuspendNotSupported (e.g. a web driver)
             problem = f"cannot suspend the app here: {_one_line(error)}"
+        finally:
+            command.cleanup()
         self.refresh(layout=True)
         self.tick()
         if problem:

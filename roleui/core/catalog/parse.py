@@ -34,11 +34,16 @@ from roleui.core.models import (
     Role,
     Source,
 )
+from roleui.core.private_files import read_limited
+from roleui.core.text import has_control
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - the package requires 3.11, but tomli keeps the door open
     import tomli as tomllib
+
+MAX_CATALOG_BYTES = 32 * 1024 * 1024  # read no more: a catalog of 50,000 accounts is a few MB
+MAX_TEXT = 1024  # the longest text a name, tag or description may hold (AWS's longest name is 256)
 
 TOP_KEYS = ("defaults", "accounts", "templates", "organizations", "keys")
 DEFAULTS_KEYS = (
@@ -145,7 +150,19 @@ class _Table:
         elif value is not None and not value.strip():
             self.problem(key, "is empty", hint or f"give {key} a value or remove it")
             return None
+        elif value is not None and not self.plain(key, value):
+            return None
         return value
+
+    def plain(self, key: str, value: str) -> bool:
+        """False (with a problem) for text no name should hold: control characters, newlines, absurd lengths."""
+        if has_control(value):
+            self.problem(key, "holds control characters or a newline", "write it on one line, without them")
+            return False
+        if len(value) > MAX_TEXT:
+            self.problem(key, f"is {len(value)} characters long", f"keep it within {MAX_TEXT} characters")
+            return False
+        return True
 
     def flag(self, key: str) -> bool | None:
         value: bool | None = self._typed(key, bool, "true or false")
@@ -158,6 +175,8 @@ class _Table:
         if not all(isinstance(item, str) and item for item in value):
             self.problem(key, "expected a list of non-empty strings", f'write {key} = ["a", "b"]')
             return None
+        if not all(self.plain(key, item) for item in value):
+            return None
         return tuple(value)
 
     def str_map(self, key: str) -> dict[str, str] | None:
@@ -166,6 +185,8 @@ class _Table:
             return None
         if not all(isinstance(v, str) for v in value.values()):
             self.problem(key, "expected string values", f'write {key} = {{ name = "value" }}')
+            return None
+        if not all(self.plain(key, k) and self.plain(key, v) for k, v in value.items()):
             return None
         return dict(value)
 
@@ -232,10 +253,15 @@ def parse_catalog(text: str, file: str = "<catalog>") -> Catalog:
     """Build a Catalog from TOML text, or raise ConfigError listing every problem."""
     try:
         document = tomllib.loads(text)
+        checker = _Checker(file, Locator(text))
+        catalog = _build(document, checker, file)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError([_toml_error(error, text, file)]) from None
-    checker = _Checker(file, Locator(text))
-    catalog = _build(document, checker, file)
+    except RecursionError:
+        # `a = [[[[...]]]]` a few thousand deep: no catalog needs that, and the parser would give up anyway.
+        raise ConfigError(
+            [Problem(file, 0, "", "is nested too deeply to read", "flatten the arrays and tables it holds")]
+        ) from None
     if checker.problems:
         raise ConfigError(sorted(checker.problems, key=lambda p: p.line))
     return catalog
@@ -245,7 +271,7 @@ def load_catalog(path: Path | str) -> Catalog:
     """Read and parse a catalog file; an unreadable file is a ConfigError too."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_CATALOG_BYTES)
     except FileNotFoundError:
         raise ConfigError(
             [Problem(str(path), 0, "", "no such catalog file", "create it (see config.example.toml) or pass --config")]
@@ -253,6 +279,10 @@ def load_catalog(path: Path | str) -> Catalog:
     except OSError as error:
         raise ConfigError(
             [Problem(str(path), 0, "", f"cannot read: {error.strerror}", "check the path and its permissions")]
+        ) from None
+    except ValueError:  # larger than any catalog: /dev/zero, a log file given by mistake
+        raise ConfigError(
+            [Problem(str(path), 0, "", f"is larger than {MAX_CATALOG_BYTES >> 20} MiB", "pass the catalog file")]
         ) from None
     try:
         text = raw.decode("utf-8")
@@ -354,7 +384,7 @@ def _check_session_template(t: _Table, key: str, template: str) -> bool:
         t.problem(key, f"unknown placeholder {{{unknown[0]}}}", "use {user}, {account} or {role}")
         return False
     sample = template.format(user="u", account="a", role="r")
-    if not limits.SESSION_NAME.match(sample):
+    if not limits.SESSION_NAME.fullmatch(sample):
         t.problem(key, "has characters a session name cannot hold", "use letters, digits and + = , . @ _ - (no spaces)")
         return False
     if len(template.format(user="", account="", role="")) > 64:

@@ -27,6 +27,7 @@ from typing import Any
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.paths import cache_dir
+from roleui.core.private_files import check_private_dir, check_private_file, private_dir, read_private
 from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, plan_assume
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.timefmt import parse_time
@@ -222,9 +223,9 @@ class CredentialCache:
     @staticmethod
     def _read(path: Path) -> dict[str, Any] | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # missing, or not ours / damaged: a miss, overwritten by the next save
+            data = json.loads(read_private(path))
+        except (OSError, ValueError, RecursionError):
+            return None  # missing or damaged (too big, too deep, not JSON): a miss, overwritten by the next save
         return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
     def load_role(self, role_arn: str, key: str) -> Session | None:
@@ -233,7 +234,7 @@ class CredentialCache:
             return None
         try:
             return session_from_json(data)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
     def load_mfa(self, key: str) -> MfaSession | None:
@@ -244,13 +245,13 @@ class CredentialCache:
             return MfaSession(
                 str(data["serial"]), str(data.get("base", "")), credentials_from_json(data["credentials"])
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
     # -- writing -----------------------------------------------------------------------------------------------
 
     def ensure_directory(self) -> None:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(self.directory)
         if self.directory.stat().st_mode & 0o777 != 0o700:
             self.directory.chmod(0o700)  # created by an older version or by hand: tighten it
 
@@ -293,7 +294,14 @@ class CredentialCache:
         from filelock import FileLock, Timeout
 
         self.ensure_directory()
-        lock = FileLock(str(self.directory / f"{key[:40]}.lock"), timeout=LOCK_TIMEOUT, mode=0o600)
+        path = self.directory / f"{key[:40]}.lock"
+        # filelock would follow a symlink planted in place of the lock: make (or check) it ourselves first.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            check_private_file(path, fd)
+        finally:
+            os.close(fd)
+        lock = FileLock(str(path), timeout=LOCK_TIMEOUT, mode=0o600)
         try:
             lock.acquire()
         except Timeout:
@@ -309,6 +317,7 @@ class CredentialCache:
     # -- listing and forgetting --------------------------------------------------------------------------------
 
     def _files(self, pattern: str) -> list[Path]:
+        check_private_dir(self.directory)  # a foreign or symlinked sessions/ is refused, not read
         try:
             return sorted(self.directory.glob(pattern))
         except OSError:
@@ -323,7 +332,7 @@ class CredentialCache:
                 continue
             try:
                 found.append((session_from_json(data), str(data.get("base", ""))))
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, AttributeError):
                 continue
         return found
 

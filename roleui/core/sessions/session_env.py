@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from roleui.core.errors import UsageError
 from roleui.core.sessions.process_output import credential_process_json
 from roleui.core.sessions.session import Session
+from roleui.core.text import terminal_safe
 from roleui.core.timefmt import format_time
 
 FORMATS = ("sh", "fish", "powershell", "json")
@@ -52,7 +53,8 @@ def session_vars(session: Session) -> dict[str, str]:
         expiry = format_time(creds.expiration)
         values["AWS_CREDENTIAL_EXPIRATION"] = expiry
         values["AWS_SESSION_EXPIRATION"] = expiry
-    values["ROLEUI_ROLE"] = session.role_key
+    # Prompt themes print ROLEUI_ROLE as is: a name's control characters are kept out of the terminal.
+    values["ROLEUI_ROLE"] = terminal_safe(session.role_key)
     values["ROLEUI_ROLE_ARN"] = session.role_arn
     values["ROLEUI_ACCOUNT_ID"] = session.account_id
     return values
@@ -81,8 +83,13 @@ def _fish_quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+# PowerShell ends a single-quoted string at any of these, not only at ' (a doubled one stands for itself).
+POWERSHELL_QUOTES = "'\u2018\u2019\u201a\u201b"
+_POWERSHELL_DOUBLED = str.maketrans({q: q + q for q in POWERSHELL_QUOTES})
+
+
 def _powershell_quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    return "'" + value.translate(_POWERSHELL_DOUBLED) + "'"
 
 
 def export_script(session: Session, fmt: str = "sh", environ: Mapping[str, str] | None = None) -> str:

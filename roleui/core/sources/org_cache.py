@@ -20,6 +20,7 @@ from roleui.core.durations import format_duration
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog
 from roleui.core.paths import ORGANIZATION_CACHE, organization_cache_file
+from roleui.core.private_files import MAX_CACHE_BYTES, private_dir, read_private
 from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
 
 Warn = Callable[[str], None]
@@ -80,7 +81,7 @@ def save_org_snapshot(snapshot: OrgSnapshot) -> Path:
     path = cache_file()
     data = json.dumps(snapshot_json(snapshot), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{CACHE_NAME}.", suffix=".tmp")  # mode 0600
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -205,7 +206,7 @@ def load_org_snapshot(*, warn: Warn | None = None, remember: bool = True) -> Org
     if memo is not None and memo[0] == key:
         return memo[1]
     try:
-        snapshot = parse_snapshot(json.loads(path.read_bytes()))
+        snapshot = parse_snapshot(json.loads(read_private(path, MAX_CACHE_BYTES)))
     except OSError as error:
         _warn(warn, path, error.strerror or str(error))
         return None

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from roleui.core.clock import Clock, utc_now
 from roleui.core.paths import data_dir
+from roleui.core.private_files import UnsafePathError, private_dir, read_private
 
 HALF_LIFE = timedelta(days=7)
 FILE_NAME = "usage.json"
@@ -89,7 +90,7 @@ class Usage:
     def _update(self, change: Callable[[dict[str, Any]], None]) -> None:
         from filelock import FileLock  # only when writing: it costs ~9 ms of import before the first screen
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         with FileLock(str(self.path) + ".lock", timeout=5):
             state = self._read()
             change(state)
@@ -99,11 +100,13 @@ class Usage:
     def _read(self) -> dict[str, Any]:
         empty: dict[str, Any] = {"version": _VERSION, "favorites": [], "uses": {}}
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_private(self.path).decode("utf-8")
         except FileNotFoundError:
             return empty
-        except OSError as error:
-            self._say(f"cannot read {self.path}: {error.strerror} — favorites and frecency start empty")
+        except (OSError, ValueError, UnsafePathError) as error:
+            self._say(
+                f"cannot read {self.path}: {getattr(error, 'strerror', None) or error} — favorites and frecency start empty"
+            )
             return empty
         import json  # here, not at the top: the first screen of a new user has no file to read
 
@@ -113,7 +116,7 @@ class Usage:
                 raise TypeError("not an object")
             favorites = [k for k in state.get("favorites", []) if isinstance(k, str)]
             uses = {k: v for k, v in dict(state.get("uses", {})).items() if _use_from_json(v) is not None}
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, AttributeError, RecursionError) as error:
             self._say(f"{self.path} is corrupt ({error}) — favorites and frecency start empty")
             return empty
         return {"version": _VERSION, "favorites": favorites, "uses": uses}

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from roleui import __version__
 from roleui.core.files import file_identity, write_atomic
 from roleui.core.models import Catalog, Defaults, Location, OrgConfig, OrgRule
+from roleui.core.private_files import MAX_CACHE_BYTES, read_private
 from roleui.core.world.role_table import RoleTable
 
 HEADER = f"roleui-world 1 {__version__}"
@@ -66,8 +67,8 @@ def save_world(entry: Entry, world: CachedWorld) -> None:
 def load_world_entry(entry: Entry) -> CachedWorld | None:
     """The stored world when it answers this request and every file it was made of is unchanged; else None."""
     try:
-        with open(entry.path, "rb") as f:
-            data = f.read()
+        # Never through a symlink, never another user's file (it holds mfa_process, a command roleui runs).
+        data = read_private(entry.path, MAX_CACHE_BYTES)
         (length,) = _LENGTH.unpack_from(data)
         # Our own 0600 cache file; marshal builds data and runs nothing.
         header, key, identities, settings, warnings = marshal.loads(data[_LENGTH.size : _LENGTH.size + length])  # noqa: S302
@@ -89,8 +90,18 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
             aws_config_path=aws_config_path,
         )
         return CachedWorld(catalog, tuple(str(w) for w in warnings))
-    except (OSError, ValueError, EOFError, TypeError, KeyError, struct.error):
-        return None
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+        struct.error,
+    ):
+        return None  # missing or damaged: absent, and replaced by the next save
 
 
 # The catalog's settings as marshal data: a dataclass becomes (Ellipsis, its name, its field values) — TOML
