@@ -12,6 +12,7 @@ import sys
 
 from roleui.commands.session_args import add_assume_options, add_role_argument, assume, load_role, warn
 from roleui.core.errors import EXIT_OK, UsageError
+from roleui.core.text import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,10 +42,11 @@ def run(args: argparse.Namespace) -> int:
 
         url = switch_role_url(role, display_name=args.display_name)
     if args.open:
-        import webbrowser
+        # Through a private redirect file: a sign-in token on the browser's command line is visible in `ps`.
+        from roleui.ui.browser import open_secret_url
 
-        if webbrowser.open(url):
-            print(f"roleui: opened the console for {role.key} in the browser", file=sys.stderr)
+        if open_secret_url(url):
+            print(f"roleui: opened the console for {terminal_safe(role.key)} in the browser", file=sys.stderr)
             return EXIT_OK
         warn("no web browser found — open this URL yourself")
     print(url)

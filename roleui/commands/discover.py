@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from roleui.core.errors import EXIT_FAILURE, EXIT_OK, UsageError
+from roleui.core.text import terminal_safe
 
 PLAIN_INTERVAL = 2.0  # seconds between plain progress lines
 MAX_WORKERS = 32
@@ -52,6 +53,7 @@ class ProgressLine:
         self.frame = 0
 
     def __call__(self, message: str) -> None:
+        message = terminal_safe(message)  # progress and warnings quote account and OU names
         if self.live:
             self.frame = (self.frame + 1) % len(self.frames)
             elapsed = self.monotonic() - self.started
@@ -75,6 +77,7 @@ class ProgressLine:
         self.shown = text
 
     def warn(self, message: str) -> None:
+        message = terminal_safe(message)
         if self.live and self.shown is not None:
             self.stream.write(f"\r\x1b[2Kroleui: {message}\n")
             self._draw(self.shown)
@@ -118,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     from roleui.aws.organizations import WORKERS, refresh_organization
     from roleui.core.models import Source
     from roleui.core.sources.org_rules import is_included
+    from roleui.core.text import terminal_safe_lines
 
     workers = WORKERS if args.workers is None else args.workers
     if not 1 <= workers <= MAX_WORKERS:
@@ -150,5 +154,5 @@ def run(args: argparse.Namespace) -> int:
     discovered = world.count(Source.ORGANIZATIONS)
     lines.append(f"  {discovered:,} roles from discovery, {len(world.roles):,} in all (`roleui list`)")
     lines.append(f"cache: {report.cache_path}")
-    print("\n".join(lines))
+    print(terminal_safe_lines("\n".join(lines)))  # account names are whatever their administrators typed
     return EXIT_OK if report.complete else EXIT_FAILURE

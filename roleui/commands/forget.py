@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from roleui.core.errors import EXIT_OK, UsageError
+from roleui.core.text import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,5 +32,5 @@ def run(args: argparse.Namespace) -> int:
 
     _, role = load_role(args)
     count = cache.forget_role(role.arn)
-    print(f"forgot {count} cached session{'s' if count != 1 else ''} of {role.key}")
+    print(f"forgot {count} cached session{'s' if count != 1 else ''} of {terminal_safe(role.key)}")
     return EXIT_OK

@@ -14,6 +14,7 @@ from typing import Any
 
 from roleui.core.errors import EXIT_OK
 from roleui.core.models import Catalog, Role
+from roleui.core.text import terminal_safe
 from roleui.core.world.search import haystack
 from roleui.fast.listing import Row, index_path, lists_directory, render, write_index
 
@@ -81,7 +82,10 @@ def index_row(role: Role) -> Row:
     """What the fast path needs of a role: its search text, its JSON object and its table cells."""
     account = role.account
     tags = ",".join(f"{k}={v}" for k, v in account.tags.items())
-    cells = (account.name, account.id, role.path_and_name, role.arn, tags, str(role.source))
+    # Names from other people reach the terminal inert: control characters shown escaped (the index keeps them so).
+    cells = tuple(
+        terminal_safe(cell) for cell in (account.name, account.id, role.path_and_name, role.arn, tags, str(role.source))
+    )
     return haystack(role), json.dumps(as_record(role)), cells
 
 
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
     def warn(message: str) -> None:
         said.append(message)
-        print(f"roleui: {message}", file=sys.stderr)
+        print(f"roleui: {terminal_safe(message)}", file=sys.stderr)
 
     if args.refresh:
         from roleui.aws.organizations import refresh_world

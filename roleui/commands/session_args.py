@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TextIO
 
 from roleui.core.durations import parse_duration
 from roleui.core.errors import UsageError
@@ -28,7 +29,12 @@ def add_assume_options(parser: argparse.ArgumentParser) -> None:
         "--session-name", metavar="NAME", help="RoleSessionName (default: from the catalog template, {user})"
     )
     parser.add_argument("--region", metavar="REGION", help="region of the session (AWS_REGION / AWS_DEFAULT_REGION)")
-    parser.add_argument("--mfa-code", metavar="CODE", help="the 6-digit MFA code (else mfa_process, else a prompt)")
+    parser.add_argument(
+        "--mfa-code",
+        metavar="CODE",
+        help="the 6-digit MFA code (else mfa_process, else a prompt); other local users see arguments in `ps`: "
+        "`--mfa-code -` reads the code from stdin and ROLEUI_MFA_CODE is read when --mfa-code is not given",
+    )
     parser.add_argument("--tag", action="append", default=[], metavar="KEY=VALUE", help="session tag (repeatable)")
     parser.add_argument(
         "--no-cache", action="store_true", help="assume anew even if a cached session is fresh (it replaces it)"
@@ -80,6 +86,19 @@ def parse_tags(pairs: list[str]) -> dict[str, str]:
     return tags
 
 
+def mfa_code_from(value: str | None, environ: Mapping[str, str], stdin: TextIO) -> str | None:
+    """The MFA code `--mfa-code` gives: itself, the first line of stdin for `-`, else ROLEUI_MFA_CODE (neither of
+    the last two is visible in `ps`)."""
+    if value == "-":
+        line = stdin.readline(64)
+        if not line.strip():
+            raise UsageError("--mfa-code -: no code on stdin — e.g. `echo 123456 | roleui env ROLE --mfa-code -`")
+        return line.strip()
+    if value is None:
+        return environ.get("ROLEUI_MFA_CODE") or None
+    return value
+
+
 def options_from_args(args: argparse.Namespace) -> AssumeOptions:
     from roleui.core.sessions.assume_plan import AssumeOptions
 
@@ -93,14 +112,16 @@ def options_from_args(args: argparse.Namespace) -> AssumeOptions:
         duration=duration,
         session_name=args.session_name,
         region=args.region,
-        mfa_code=args.mfa_code,
+        mfa_code=mfa_code_from(args.mfa_code, os.environ, sys.stdin),
         tags=parse_tags(args.tag),
         use_cache=not args.no_cache,
     )
 
 
 def warn(message: str) -> None:
-    print(f"roleui: warning: {message}", file=sys.stderr)
+    from roleui.core.text import terminal_safe
+
+    print(f"roleui: warning: {terminal_safe(message)}", file=sys.stderr)
 
 
 def load_role(args: argparse.Namespace) -> tuple[Catalog, Role]:

@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from roleui.core.clock import utc_now
     from roleui.core.sessions.credcache import CredentialCache
+    from roleui.core.text import terminal_safe
     from roleui.core.timefmt import format_countdown, format_time
 
     now = utc_now()
@@ -71,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         (f"MFA {m.serial}", "", "", format_countdown((m.expiration - now).total_seconds()), format_time(m.expiration))
         for m in mfas
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
+    safe = [[terminal_safe(cell) for cell in row] for row in rows]  # names and serials from other people
+    widths = [max(len(row[i]) for row in safe) for i in range(len(safe[0]))]
+    for row in safe:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     return EXIT_OK

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from roleui.core.errors import EXIT_OK, UsageError
+from roleui.core.text import terminal_safe
 from roleui.ui.demo_info import DemoInfo
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
         if app is not None and app.is_running:
             app.warn(text)
         else:
-            print(f"roleui: {text}", file=sys.stderr)
+            print(f"roleui: {terminal_safe(text)}", file=sys.stderr)
 
     def engine() -> Engine:
         from roleui.aws.engine import Engine
@@ -119,9 +120,11 @@ def _print_last_session(app: RoleuiApp) -> int:
         print("roleui: no session was assumed; nothing to export", file=sys.stderr)
         return EXIT_OK
     if session.is_expired(app.clock()):
-        print(f"roleui: the session of {session.role_key} has expired; nothing to export", file=sys.stderr)
+        print(
+            f"roleui: the session of {terminal_safe(session.role_key)} has expired; nothing to export", file=sys.stderr
+        )
         return EXIT_OK
     sys.stdout.write(export_script(session, "sh", os.environ))
     sys.stdout.flush()
-    print(f"roleui: exported {session.role_key}", file=sys.stderr)
+    print(f"roleui: exported {terminal_safe(session.role_key)}", file=sys.stderr)
     return EXIT_OK
