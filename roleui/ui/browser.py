@@ -50,7 +50,8 @@ def redirect_page(url: str) -> str:
 def remove_later(path: Path, seconds: int = REMOVE_AFTER) -> None:
     """Remove `path` after `seconds`, from a detached process that outlives this one (its argv holds no secret)."""
     code = "import os,sys,time; time.sleep(float(sys.argv[1])); os.unlink(sys.argv[2])"
-    try:
+    # On failure the file stays private (0600) in the temp dir, for the system's cleaner.
+    with contextlib.suppress(OSError):
         subprocess.Popen(
             [sys.executable, "-c", code, str(seconds), str(path)],
             stdin=subprocess.DEVNULL,
