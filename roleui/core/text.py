@@ -36,3 +36,21 @@ def has_control(text: str) -> bool:
 def terminal_safe_lines(text: str) -> str:
     """Like `terminal_safe`, but keeps the newlines between lines (multi-line messages such as catalog problems)."""
     return "\n".join(terminal_safe(line) for line in text.split("\n"))
+
+
+def _pictures() -> dict[int, str]:
+    table = {code: chr(0x2400 + code) for code in range(0x20)}  # ␀..␟: Unicode's "control pictures"
+    table[0x7F] = "\u2421"  # ␡
+    table.update(dict.fromkeys(range(128, 160), "�"))
+    table.update({ord(c): "\ufffd" for c in "\u2028\u2029\u200e\u200f\u202a\u202b\u202c\u202d\u202e"})
+    table.update(dict.fromkeys(range(8294, 8298), "�"))
+    return table
+
+
+_PICTURES = _pictures()
+
+
+def control_pictures(text: str) -> str:
+    """`text` with each control character replaced by one visible character (ESC -> ␛): the same length, so
+    positions into it (filter matches) stay right. For screens that draw cells (the UI)."""
+    return text.translate(_PICTURES)

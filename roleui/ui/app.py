@@ -34,6 +34,7 @@ from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
+from roleui.ui.safe import visible
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
@@ -44,6 +45,7 @@ from roleui.ui.widgets.sessions_panel import SessionsPanel
 
 if TYPE_CHECKING:
     from textual.driver import Driver
+    from textual.notifications import SeverityLevel
 
     from roleui.aws.engine import Engine
     from roleui.core.sessions.session import Session
@@ -114,6 +116,25 @@ class RoleuiApp(App[None]):
     TITLE = "roleui"
     COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
     BINDINGS: ClassVar = [Binding("escape", "clear_filter", "Clear filter", show=False)]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's notify, but plain text by default: messages quote names and AWS errors from other people
+        (`[@click=...]` must not become an action, `[` must not raise MarkupError, ESC must not reach the terminal)."""
+        super().notify(
+            visible(message) if not markup else message,
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def __init__(
         self,

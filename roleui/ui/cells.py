@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from rich.segment import Segment
 from rich.style import Style
 
+from roleui.core.text import control_pictures
+
 
 def fit_cells(text: str, width: int, style: Style, match: Style | None, positions: Sequence[int] = ()) -> list[Segment]:
     """`text` fitted to `width` cells (cut with an ellipsis, padded with spaces), matched characters in `match`."""
     if width <= 0:
         return []
+    text = control_pictures(text)  # names from other people: no control character reaches the terminal
     cut = len(text) > width
     if cut:
         text = text[: width - 1] + "…"

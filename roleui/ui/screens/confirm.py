@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
+from roleui.ui.safe import plain
 from roleui.ui.screens.dialog import Dialog
 
 
@@ -29,8 +30,8 @@ class ConfirmScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Label(f"{self.doing} {self.role_key}?", classes="dialog-title")
-            yield Static(f"{self.role_arn}\nThis role is marked confirm: it asks before each new session.")
+            yield Label(plain(f"{self.doing} {self.role_key}?"), classes="dialog-title")
+            yield Static(plain(f"{self.role_arn}\nThis role is marked confirm: it asks before each new session."))
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", variant="warning", id="yes")
                 yield Button("No (n)", id="no")

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from roleui.core.limits import check_token_code
+from roleui.ui.safe import escaped, plain
 from roleui.ui.screens.dialog import Dialog
 
 
@@ -38,7 +39,9 @@ class MfaScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="mfa-dialog", classes="dialog"):
             yield Label("MFA code", classes="dialog-title")
-            yield Static(f"Assuming [b]{self.role_key}[/b] needs a code from\n{self.serial}", markup=True)
+            yield Static(
+                f"Assuming [b]{escaped(self.role_key)}[/b] needs a code from\n{escaped(self.serial)}", markup=True
+            )
             yield Input(
                 placeholder="6 digits",
                 max_length=6,
@@ -47,7 +50,7 @@ class MfaScreen(Dialog[str | None]):
             )
             yield Static("", id="mfa-problem", classes="problem")
             if self.note:
-                yield Static(self.note, id="mfa-note", classes="note")
+                yield Static(plain(self.note), id="mfa-note", classes="note")
             yield Static(
                 "Enter: use the code   Esc: cancel   one code opens an MFA session for every MFA role", classes="hint"
             )

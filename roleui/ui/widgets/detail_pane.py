@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from roleui.core.durations import format_duration
 from roleui.core.models import CHAINED_MAX_DURATION, Defaults, Role
+from roleui.ui.safe import visible
 from roleui.ui.state import Active, Assuming, Failed, RowState
 
 LABEL_WIDTH = 13
@@ -44,16 +45,17 @@ def describe_role(
 ) -> Text:
     """The pane's text for one role: about ten lines, so it fits under the list on a 40-line terminal."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(("★ " if favorite else "") + f"{role.account.name} / {role.path_and_name}", style="bold")
-    text.append(f"  {role.source}" + (f" profile {role.profile}" if role.profile else ""), style="dim")
+    # Every value is a name from someone else: shown with control characters as pictures (never sent raw).
+    text.append(("★ " if favorite else "") + visible(f"{role.account.name} / {role.path_and_name}"), style="bold")
+    text.append(visible(f"  {role.source}" + (f" profile {role.profile}" if role.profile else "")), style="dim")
     if role.confirm:
         text.append("  asks before assuming", style="bold yellow")
     if role.description:
-        text.append(f"\n{role.description}", style="italic")
+        text.append("\n" + visible(role.description), style="italic")
 
     def line(label: str, value: str, style: str = "") -> None:
         text.append("\n" + label.ljust(LABEL_WIDTH), style="dim")
-        text.append(value, style=style)
+        text.append(visible(value), style=style)
 
     line("ARN", role.arn)
     account = role.account
@@ -69,7 +71,7 @@ def describe_role(
         line("Tags", "  ".join(f"{k}={v}" for k, v in account.tags.items()))
     line("ExternalId", "set (value hidden)" if role.external_id else "none")
     text.append(" · MFA ", style="dim")
-    text.append(role.mfa_serial or "not required", style="bold" if role.mfa_serial else "")
+    text.append(visible(role.mfa_serial or "not required"), style="bold" if role.mfa_serial else "")
     chain = chain_of(role, find)
     duration = role.effective_duration(defaults)
     region = role.effective_region(defaults) or "from the base profile"

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from roleui.core.models import Catalog, Source
+from roleui.ui.safe import visible
 
 
 def _home(path: str) -> str:
@@ -57,19 +58,19 @@ class IdentityHeader(Static):
         text.append("roleui", style="bold")
         text.append("  base ", style="dim")
         if self.identity:
-            text.append(self.identity, style="bold")
+            text.append(visible(self.identity), style="bold")
         elif self.identity_error:
-            text.append(f"unknown ({self.identity_error})", style="red")
+            text.append(visible(f"unknown ({self.identity_error})"), style="red")
         else:
             text.append("fetching…", style="dim italic")
         text.append("  region ", style="dim")
         text.append(self.catalog.defaults.region or "default")
         text.append("  catalog ", style="dim")
-        text.append(catalog_source(self.catalog))
+        text.append(visible(catalog_source(self.catalog)))
         if self.print_env:
             text.append("  --print-env: q prints the last session", style="dim")
         if self.status:
-            text.append(f"  {self.status}", style="italic")
+            text.append(visible(f"  {self.status}"), style="italic")
         return text
 
     def set_catalog(self, catalog: Catalog) -> None:
