@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "forget": "forget",
     "discover": "discover",
     "demo": "demo",
+    "doctor": "doctor",
 }
 
 

@@ -140,7 +140,10 @@ def audit(paths: list[Path]) -> list[tuple[Path, str, str]]:
         problem = problem_of(top, st, directory=True)
         if problem is not None:
             found.append((top, *problem))
-            continue
+            if not problem[0].startswith("is writable"):
+                continue  # a symlink or another user's directory: nothing under it is ours to judge
+        elif st.st_mode & 0o077:
+            found.append((top, "is readable by other users", f"chmod 700 {_quote(top)}"))
         for root, dirs, files in os.walk(top):
             for name in dirs + files:
                 path = Path(root) / name
@@ -153,6 +156,4 @@ def audit(paths: list[Path]) -> list[tuple[Path, str, str]]:
                     found.append((path, *problem))
             # Do not descend into what was just reported (a symlinked or foreign directory).
             dirs[:] = [d for d in dirs if not any(p == Path(root) / d for p, _, _ in found)]
-        if os.lstat(top).st_mode & 0o077:
-            found.append((top, "is readable by other users", f"chmod 700 {_quote(top)}"))
     return found

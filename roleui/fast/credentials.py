@@ -21,7 +21,7 @@ import time
 from roleui.core.files import file_identity, write_atomic
 from roleui.core.sessions.process_output import credential_process_json
 from roleui.core.timefmt import format_time, parse_time
-from roleui.fast.index import MARKER, command_words, fingerprint
+from roleui.fast.index import MARKER, command_words, fingerprint, read_own
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
 if TYPE_CHECKING:
@@ -56,12 +56,14 @@ def write_entry(directory: str, name: str, *, session_file: str, margin: int, de
 
 def read_entry(directory: str, name: str, now: float) -> dict[str, object] | None:
     """The session file's JSON if the entry still holds and the session is fresh, else None."""
-    try:
-        with open(os.path.join(directory, name), encoding="utf-8") as entry:
-            lines = entry.read().splitlines()
-    except OSError:
+    raw = read_own(os.path.join(directory, name))
+    if raw is None:
         return None
-    if len(lines) < 4 or lines[0] != HEADER or not lines[1].isdigit():
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return None
+    if len(lines) < 4 or lines[0] != HEADER or not (lines[1].isascii() and lines[1].isdigit()) or len(lines[1]) > 6:
         return None
     margin, session_file, identity = int(lines[1]), lines[2], lines[3]
     if identity == "-" or file_identity(session_file) != identity:
@@ -72,14 +74,16 @@ def read_entry(directory: str, name: str, now: float) -> dict[str, object] | Non
             return None
     import json
 
+    session = read_own(session_file)
+    if session is None:
+        return None
     try:
-        with open(session_file, encoding="utf-8") as f:
-            data = json.load(f)
+        data = json.loads(session)
         creds = data["credentials"]
         expires = parse_time(str(creds["Expiration"])).timestamp()
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if expires - now <= margin:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # damaged: the normal path treats it as absent and replaces it
+    if expires - now <= margin or not isinstance(creds, dict):
         return None
     result: dict[str, object] = creds
     return result

@@ -19,6 +19,27 @@ LOCATION_NAMES = ("ROLEUI_CONFIG", "ROLEUI_CACHE_DIR", "AWS_CONFIG_FILE", "HOME"
 MARKER = "ROLEUI_CREDENTIAL_PROCESS"  # set while a credential-process runs (loop guard); not part of any key
 
 
+def read_own(path: str, limit: int = 1 << 20) -> bytes | None:
+    """The bytes of `path` if it is the user's own regular file, not writable by others, not a symlink and at most
+    `limit` bytes; else None (the normal path then decides, and refuses what is not private)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022 or st.st_size > limit:
+            return None
+        data = os.read(fd, limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= limit else None
+
+
 def command_words(argv: Sequence[str], command: str) -> tuple[str | None, list[str]] | None:
     """(the --config value, the words from `command` on) when argv is `[--config P] COMMAND ...`, else None."""
     config: str | None = None

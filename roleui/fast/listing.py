@@ -23,7 +23,7 @@ import time
 
 from roleui import __version__
 from roleui.core.files import file_identity, write_atomic
-from roleui.fast.index import LOCATION_NAMES, command_words, fingerprint
+from roleui.fast.index import LOCATION_NAMES, command_words, fingerprint, read_own
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 COMMAND = "list"
 HEADER = f"roleui-quick-list 3 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
 SEPARATOR = b"\n--\n"
+MAX_INDEX_BYTES = 256 * 1024 * 1024  # 50,000 roles take ~20 MB
 TABLE_HEADER = ("ACCOUNT", "ID", "ROLE", "ARN", "TAGS", "SOURCE")
 
 # One role of the index: (search text, `--json` object, table cells in TABLE_HEADER order).
@@ -129,6 +130,18 @@ def write_index(
     write_atomic(path, b"\n".join(lines) + SEPARATOR + document + marshal.dumps(list(rows)))
 
 
+def _is_row(row: object) -> bool:
+    return (
+        isinstance(row, tuple)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and isinstance(row[1], str)
+        and isinstance(row[2], tuple)
+        and len(row[2]) == len(TABLE_HEADER)
+        and all(isinstance(cell, str) for cell in row[2])
+    )
+
+
 class ListIndex:
     """A valid index: the unfiltered `--json` document as bytes, and the rows (decoded only when needed)."""
 
@@ -142,19 +155,22 @@ class ListIndex:
             rows = marshal.loads(self._body)  # noqa: S302
         except (ValueError, EOFError, TypeError):
             return None
-        return rows if isinstance(rows, list) else None
+        # Damaged or hand-made: rows of another shape make the index absent. Checking every row costs more than
+        # the whole fast path (~20 ms for 10,000), so the ends are checked here and anything else a damaged row
+        # raises while rendering sends the door to the normal path (launcher.py).
+        if not isinstance(rows, list) or (rows and not (_is_row(rows[0]) and _is_row(rows[-1]))):
+            return None
+        return rows
 
 
 def read_index(path: str, now: float) -> ListIndex | None:
     """The index if every file it was made of is unchanged and the organization is not stale yet, else None."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
+    data = read_own(path, MAX_INDEX_BYTES)
+    if data is None:
         return None
     end = data.find(SEPARATOR)
     lines = data[: max(end, 0)].decode(errors="replace").split("\n")
-    if end < 0 or len(lines) < 3 or lines[0] != HEADER.decode() or not lines[2].isdigit():
+    if end < 0 or len(lines) < 3 or lines[0] != HEADER.decode() or not (lines[2].isascii() and lines[2].isdigit()):
         return None
     if lines[1] != "-":
         start, _, stale = lines[1].partition(" ")

@@ -1,0 +1,48 @@
+"""`roleui doctor`: are roleui's own directories private? Lists loose permissions, foreign owners and symlinks in
+the cache (sessions, indexes, the world and organization caches), the data dir and the catalog's directory, each
+with the command that fixes it. Exit 0 when all is well, 2 when something needs fixing. No AWS call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from roleui.core.errors import EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub.add_parser(
+        "doctor",
+        help="check that roleui's directories and files are private (permissions, owners, symlinks)",
+        description="Check roleui's cache, data and config directories: every file and directory must be yours, not "
+        "writable by others and not a symlink. Prints each problem with the command that fixes it.",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from roleui.core.paths import cache_dir, config_path, data_dir
+    from roleui.core.private_files import audit, problem_of
+    from roleui.core.text import terminal_safe
+
+    catalog, _ = config_path(args.config)
+    places = [cache_dir(), data_dir()]
+    problems = audit(places)
+    # The catalog is read, not written: it must not be writable by others (it names the roles and mfa_process).
+    for path in (catalog.parent, catalog):
+        try:
+            found = problem_of(path, os.stat(path), directory=path == catalog.parent)
+        except OSError:
+            continue
+        if found is not None and "owned by another user" not in found[0]:
+            problems.append((Path(path), *found))
+    for path, problem, fix in problems:
+        print(f"roleui: {terminal_safe(str(path))} {problem} — fix: {terminal_safe(fix)}", file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    shown = ", ".join(terminal_safe(str(p)) for p in places)
+    print(f"OK: roleui's directories are private ({shown})")
+    return EXIT_OK
