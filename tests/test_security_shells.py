@@ -60,7 +60,11 @@ def values_seen_by(shell: str, script: str, tmp: Path) -> list[str]:
         show = "; ".join(f'printf "%s\\0" "${name}"' for name in names)
         code = f". {path}; {show}"
     done = subprocess.run(
-        [SHELLS[shell] or shell, "-c", code], capture_output=True, timeout=30, check=False, env={"PATH": "/usr/bin:/bin"}
+        [SHELLS[shell] or shell, "-c", code],
+        capture_output=True,
+        timeout=30,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.decode("utf-8", "surrogateescape").split("\0")[:-1]
