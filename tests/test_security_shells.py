@@ -24,7 +24,7 @@ from roleui.core.sessions.session_env import POWERSHELL_QUOTES, export_script
 SHELLS = {name: shutil.which(name) for name in ("bash", "dash", "zsh", "fish")}
 INSTALLED = [name for name, path in SHELLS.items() if path]
 HOSTILE_PIECES = ["'", '"', "`", "$(", ")", "\\", "\n", "\r", "\x1b", "\x07", "%", "!", "*", "$HOME", "\t", " "]
-HOSTILE_PIECES += list(POWERSHELL_QUOTES) + ["\u201c", "\u201d", "\u202e", "\x85", "\x9b", "{", "}", ";", "|", "&"]
+HOSTILE_PIECES += [*POWERSHELL_QUOTES, "\u201c", "\u201d", "\u202e", "\x85", "\x9b", "{", "}", ";", "|", "&"]
 
 hostile_text = st.lists(
     st.one_of(
