@@ -27,7 +27,7 @@ from typing import Any
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.paths import cache_dir
-from roleui.core.private_files import check_private_dir, check_private_file, private_dir, read_private
+from roleui.core.private_files import UnsafePathError, check_private_dir, check_private_file, private_dir, read_private
 from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, plan_assume
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.timefmt import parse_time
@@ -296,7 +296,12 @@ class CredentialCache:
         self.ensure_directory()
         path = self.directory / f"{key[:40]}.lock"
         # filelock would follow a symlink planted in place of the lock: make (or check) it ourselves first.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError as error:
+            if os.path.islink(path):
+                raise UnsafePathError(path, "is a symbolic link", f"rm {path}") from error
+            raise
         try:
             check_private_file(path, fd)
         finally:
