@@ -35,7 +35,7 @@ from roleui.core.models import (
     Source,
 )
 from roleui.core.private_files import read_limited
-from roleui.core.text import has_control
+from roleui.core.text import has_control, terminal_safe
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -105,7 +105,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, path: KeyPath, label: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(self.file, self.locator.line_of(path), label, message, hint))
+        # Labels and messages quote the catalog's own text: a problem line is inert on any terminal.
+        line = self.locator.line_of(path)
+        self.problems.append(Problem(self.file, line, terminal_safe(label), terminal_safe(message), hint))
 
     def location(self, path: KeyPath) -> Location:
         return Location(self.file, self.locator.line_of(path))
