@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -221,3 +222,31 @@ def test_ctrl_c_while_a_command_runs_is_one_line_and_exit_130(tmp_path: Path) ->
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=30)
     assert (child.returncode, err) == (EXIT_INTERRUPTED, "roleui: interrupted\n")
+
+
+def test_under_umask_000_everything_roleui_creates_is_private(
+    sts: object, user: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_catalog()
+    home = Path(os.environ["HOME"])
+    env = {"ROLEUI_CACHE_DIR": "", "ROLEUI_DATA_DIR": "", "XDG_CACHE_HOME": str(home / "fresh-cache")}
+    env["XDG_DATA_HOME"] = str(home / "fresh-data")
+    old = os.umask(0)
+    try:
+        for argv in (["credential-process", "tooling/JumpRole"], ["list"], ["env", "tooling/JumpRole"]):
+            done = roleui(*argv, env=env)
+            assert done.returncode == 0, done.stderr
+        from roleui.core.world.frecency import Usage
+
+        monkeypatch.setenv("XDG_DATA_HOME", env["XDG_DATA_HOME"])
+        monkeypatch.delenv("ROLEUI_DATA_DIR")
+        Usage().toggle_favorite("tooling/JumpRole")
+    finally:
+        os.umask(old)
+    made = [home / "fresh-cache", home / "fresh-data"]
+    paths = [p for top in made for p in [top, *top.rglob("*")]]
+    assert any(p.name.endswith(".lock") for p in paths)
+    assert any(p.parent.name == "sessions" for p in paths)
+    for path in paths:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))

@@ -226,3 +226,21 @@ def test_the_demos_tools_come_first_on_path_even_after_the_users_rc_puts_others_
         child.close(force=True)
         command.cleanup()
     assert first == str(tools)
+
+
+def test_the_demo_environment_points_every_endpoint_variable_at_the_local_aws_and_keeps_its_tools_first(
+    tmp_path: Path,
+) -> None:
+    from roleui.demo.environment import ENDPOINT_SERVICES, demo_environ
+
+    env = demo_environ(
+        {"PATH": "/usr/bin", "AWS_ENDPOINT_URL_STS": "https://sts.amazonaws.com"},
+        directory=tmp_path,
+        tools=tmp_path / "bin",
+        endpoint_url="http://127.0.0.1:5000",
+    )
+    assert env["ROLEUI_SHELL_PATH"] == str(tmp_path / "bin")
+    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5000"
+    assert {"STS", "ORGANIZATIONS", "IAM", "S3"} <= set(ENDPOINT_SERVICES)
+    for service in ENDPOINT_SERVICES:
+        assert env[f"AWS_ENDPOINT_URL_{service}"] == "http://127.0.0.1:5000"

@@ -91,7 +91,7 @@ class Usage:
         from filelock import FileLock  # only when writing: it costs ~9 ms of import before the first screen
 
         private_dir(self.path.parent)
-        with FileLock(str(self.path) + ".lock", timeout=5):
+        with FileLock(str(self.path) + ".lock", timeout=5, mode=0o600):
             state = self._read()
             change(state)
             self._write(state)
