@@ -250,3 +250,16 @@ def test_under_umask_000_everything_roleui_creates_is_private(
     for path in paths:
         mode = stat.S_IMODE(path.lstat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_a_directory_or_file_owned_by_another_user_is_refused_with_the_fix() -> None:
+    from roleui.core.private_files import problem_of
+
+    other = os.geteuid() + 1
+    directory = os.stat_result((stat.S_IFDIR | 0o700, 1, 1, 1, other, other, 0, 0, 0, 0))
+    found = problem_of("/c/sessions", directory, directory=True)
+    assert found == (f"is owned by another user (uid {other})", "rm -r /c/sessions")
+    file = os.stat_result((stat.S_IFREG | 0o600, 1, 1, 1, other, other, 0, 0, 0, 0))
+    assert problem_of("/c/x.json", file, directory=False) is not None
+    mine = os.stat_result((stat.S_IFREG | 0o600, 1, 1, 1, os.geteuid(), 0, 0, 0, 0, 0))
+    assert problem_of("/c/x.json", mine, directory=False) is None

@@ -169,3 +169,24 @@ async def test_a_name_with_markup_and_escapes_is_assumed_and_shown_as_plain_text
         assert "[@click=app.quit]desc[" in detail
         assert "\x1b" not in detail
         assert "␛]0;owned␇" in detail
+
+
+@given(st.text())
+def test_any_name_escaped_for_markup_shows_exactly_its_characters(text: str) -> None:
+    from textual.content import Content
+
+    from roleui.ui.safe import escaped, plain
+
+    assert Content.from_markup(escaped(text)).plain == control_pictures(text)
+    assert plain(text).plain == control_pictures(text)
+
+
+@given(st.text(), st.integers(min_value=1, max_value=40))
+def test_a_row_cell_never_sends_a_control_character_to_the_terminal(text: str, width: int) -> None:
+    from rich.style import Style
+
+    from roleui.ui.cells import fit_cells
+
+    drawn = "".join(segment.text for segment in fit_cells(text, width, Style(), Style(bold=True), range(len(text))))
+    assert len(drawn) == width
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in drawn)
