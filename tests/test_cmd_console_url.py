@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -144,7 +145,11 @@ def test_the_cli_federated_url_uses_the_assumed_session_and_opens_in_the_browser
     assert done.returncode == 0, done.stderr
     assert "opened the console" in done.stderr
     assert done.stdout == ""
-    url = opened.read_text().strip()
+    # The browser gets a private file that redirects, never the URL itself (its argv is visible in `ps`).
+    page_url = opened.read_text().strip()
+    assert page_url.startswith("file://")
+    page = Path(page_url.removeprefix("file://")).read_text(encoding="utf-8")
+    url = html.unescape(page.split('content="0;url=', 1)[1].split('"', 1)[0])
     assert parse_qs(urlsplit(url).query)["SigninToken"] == ["fake-signin-token-42"]
     assert fake.requests[0]["SessionDuration"]  # not chained
     assert len(sts.actions("AssumeRole")) == 1

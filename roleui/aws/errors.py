@@ -110,7 +110,10 @@ def clock_skew(code: str, message: str) -> str | None:
     if len(stamps) >= 3:  # signed at, earliest accepted, server time
         from datetime import datetime
 
-        signed, server = (datetime.strptime(s, "%Y%m%dT%H%M%SZ") for s in (stamps[0], stamps[2]))
+        try:
+            signed, server = (datetime.strptime(s, "%Y%m%dT%H%M%SZ") for s in (stamps[0], stamps[2]))
+        except ValueError:  # not dates after all: say what is certain
+            return "this computer's clock is off"
         seconds = int((signed - server).total_seconds())
         direction = "behind" if seconds < 0 else "ahead of"
         return f"this computer's clock is {abs(seconds) // 60} min {abs(seconds) % 60} s {direction} AWS's"
