@@ -108,6 +108,9 @@ def test_doctor_lists_each_problem_with_its_fix_and_exits_2() -> None:
     assert done.returncode == EXIT_USAGE
     assert f"{sessions} is writable by other users — fix: chmod 700 {sessions}" in done.stderr
     assert f"{cache() / 'lists'} is a symbolic link — fix: rm {cache() / 'lists'}" in done.stderr
+    (cache() / "shell").mkdir(mode=0o700)
+    assert "holds rc files of an older roleui" in roleui("doctor").stderr
+    (cache() / "shell").rmdir()
     sessions.chmod(0o700)
     cache().chmod(0o700)  # made by mkdir(parents=True) above, under the test's umask
     (cache() / "lists").unlink()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 
 from roleui.core.errors import EXIT_OK, EXIT_USAGE
@@ -39,6 +40,13 @@ def run(args: argparse.Namespace) -> int:
             continue
         if found is not None and "owned by another user" not in found[0]:
             problems.append((Path(path), *found))
+    # Versions before the private rc directories wrote shell rc files here and ran them: no longer read, but a
+    # file another local user could once have replaced has no reason to stay.
+    legacy = cache_dir() / "shell"
+    if os.path.lexists(legacy):
+        problems.append(
+            (legacy, "holds rc files of an older roleui (no longer used)", f"rm -r {shlex.quote(str(legacy))}")
+        )
     for path, problem, fix in problems:
         print(f"roleui: {terminal_safe(str(path))} {problem} — fix: {terminal_safe(fix)}", file=sys.stderr)
     if problems:
