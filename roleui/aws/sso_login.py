@@ -388,7 +388,7 @@ def _token_from(answer: dict[str, Any], start_url: str, region: str, session: st
         start_url=start_url,
         region=region,
         access_token=answer["accessToken"],
-        expires_at=clock() + timedelta(seconds=int(answer["expiresIn"])),
+        expires_at=(clock() + timedelta(seconds=int(answer["expiresIn"]))).replace(microsecond=0),  # as stored
         session_name=session,
         refresh_token=answer.get("refreshToken") if session is not None else None,
     )

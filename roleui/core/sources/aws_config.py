@@ -260,3 +260,51 @@ def merge_profile_roles(catalog: Catalog, roles: list[Role]) -> Catalog:
         accounts=(*catalog.accounts, *new_accounts.values()),
         roles=(*merged, *added),
     )
+
+
+def legacy_sso_sessions(profiles: Mapping[str, Mapping[str, object]]) -> dict[str, SsoSession]:
+    """Start URL -> where to sign in, for the legacy profiles that carry `sso_start_url` + `sso_region` themselves."""
+    found: dict[str, SsoSession] = {}
+    for profile in profiles.values():
+        start_url, region = profile.get("sso_start_url"), profile.get("sso_region")
+        if "sso_session" in profile or check_start_url(start_url) or not isinstance(region, str):
+            continue
+        assert isinstance(start_url, str)
+        found.setdefault(start_url.strip(), SsoSession(None, start_url.strip(), region.strip()))
+    return found
+
+
+def sign_in_target(
+    wanted: str | None,
+    sessions: Mapping[str, SsoSession],
+    legacy: Mapping[str, SsoSession],
+    *,
+    region: str | None = None,
+) -> SsoSession:
+    """Which Identity Center to sign in to for `roleui login [SESSION | START_URL]`; UsageError when it is unclear.
+
+    No argument: the only sso-session (or the only legacy start URL). A start URL: the sso-session that has it,
+    else its legacy profiles' region, else `region` (--region)."""
+    from roleui.core.errors import UsageError
+
+    names = ", ".join(sorted(sessions)) or "none"
+    if wanted is None:
+        if len(sessions) == 1:
+            return next(iter(sessions.values()))
+        if not sessions and len(legacy) == 1:
+            return next(iter(legacy.values()))
+        raise UsageError(f"name the sso-session to sign in to (in the AWS config file: {names}) or a start URL")
+    if wanted in sessions:
+        return sessions[wanted]
+    if check_start_url(wanted):
+        raise UsageError(f"there is no [sso-session {wanted}] in the AWS config file (sessions: {names}) — add it")
+    matching = [s for s in sessions.values() if s.start_url == wanted]
+    if matching:
+        return matching[0]
+    if region is not None:
+        if not REGION.match(region):
+            raise UsageError(f"{region!r} is not a region — write e.g. us-east-1")
+        return SsoSession(None, wanted, region)
+    if wanted in legacy:
+        return legacy[wanted]
+    raise UsageError(f"no profile names the region of {wanted} — add --region (the Identity Center region)")
