@@ -30,6 +30,7 @@ from tests._sso_helpers import (
     USER,
     LocalIdentityCenter,
     browse,
+    identity_center,
     local_identity_center,
 )
 
@@ -99,7 +100,7 @@ def test_the_device_flow_polls_at_the_interval_and_slows_down_when_asked(
     aws: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = FrozenClock(datetime(2026, 1, 1, tzinfo=UTC))  # the server sees every poll at the same instant
-    for center in local_identity_center(aws, monkeypatch, clock=clock, lifetimes=Lifetimes(poll_interval=2)):
+    with identity_center(aws, monkeypatch, clock=clock, lifetimes=Lifetimes(poll_interval=2)) as center:
         pending = start_sign_in(ACME, device_code=True, open_url=None)
         assert pending.user_code is not None
         assert pending.user_code in pending.url
@@ -117,7 +118,7 @@ def test_the_device_flow_polls_at_the_interval_and_slows_down_when_asked(
 
 def test_a_device_code_left_unapproved_expires_with_a_hint(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FrozenClock(datetime(2026, 1, 1, tzinfo=UTC))
-    for _ in local_identity_center(aws, monkeypatch, clock=clock, lifetimes=Lifetimes(device_code=60)):
+    with identity_center(aws, monkeypatch, clock=clock, lifetimes=Lifetimes(device_code=60)):
         pending = start_sign_in(ACME, device_code=True, open_url=None, clock=clock)
         with pytest.raises(RoleuiError) as info:
             pending.wait(CountingEvent(lambda _: clock.advance(30)))
@@ -135,7 +136,7 @@ def test_a_cancelled_sign_in_stops_waiting(center: LocalIdentityCenter) -> None:
 
 def test_an_expired_token_is_refreshed_with_its_refresh_token(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FrozenClock(datetime.now(UTC))
-    for center in local_identity_center(aws, monkeypatch, clock=clock):
+    with identity_center(aws, monkeypatch, clock=clock) as center:
         first = start_sign_in(ACME, open_url=browse, clock=clock).wait()
         clock.advance(3600 + 1)
         assert not center.directory.is_signed_in(first.access_token)

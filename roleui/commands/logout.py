@@ -33,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("name one SSO_SESSION or pass --all, not both")
     if args.all:
         tokens = cached_tokens()
-        for path, token in tokens:
-            _portal_logout(token)
+        for path, cached in tokens:
+            _portal_logout(cached)
             path.unlink(missing_ok=True)
         print(f"signed out of {len(tokens)} Identity Center session{'s' if len(tokens) != 1 else ''}")
         return EXIT_OK
