@@ -172,3 +172,44 @@ def test_an_expired_sign_in_is_refreshed_during_the_assume(
         session = engine.assume(role(engine.catalog, "dev-admin"))
         assert "AWSReservedSSO_AdministratorAccess_" in session.assumed_role_arn
         assert center.directory.calls == {"GetRoleCredentials": 1}
+
+
+def test_the_console_link_of_a_permission_set_is_the_portal_shortcut(center: LocalIdentityCenter) -> None:
+    done = roleui("console-url", "dev-admin", "--destination", "https://console.aws.amazon.com/s3/home")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        f"{START_URL}/#/console?account_id={DEV_ID}&role_name=AdministratorAccess"
+        "&destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fs3%2Fhome"
+    )
+    assert center.directory.calls == {}
+
+
+def test_a_start_url_with_markup_characters_is_refused(isolated_env: Path) -> None:
+    write_config(
+        isolated_env, "[sso-session x]\nsso_start_url = https://a.awsapps.com/[b]start\nsso_region = us-east-1\n"
+    )
+    warnings: list[str] = []
+    load_world(warn=warnings.append)
+    assert len(warnings) == 1
+    assert "sso-session x: sso_start_url: 'https://a.awsapps.com/[b]start' is not a start URL" in warnings[0]
+
+
+def test_a_federated_console_sign_in_works_with_permission_set_credentials(
+    center: LocalIdentityCenter, aws: str
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from roleui.demo.federation import FederationEndpoint
+
+    sign_in(center)
+    endpoint = FederationEndpoint(aws)
+    endpoint.start()
+    try:
+        done = roleui("console-url", "dev-admin", "--federated", env={"ROLEUI_FEDERATION_ENDPOINT": endpoint.url})
+        assert done.returncode == 0, done.stderr
+        token = parse_qs(urlsplit(done.stdout.strip()).query)["SigninToken"][0]
+        arn = endpoint.signed_in_as(token)
+    finally:
+        endpoint.stop()
+    assert arn is not None
+    assert arn.startswith(f"arn:aws:sts::{DEV_ID}:assumed-role/AWSReservedSSO_AdministratorAccess_")

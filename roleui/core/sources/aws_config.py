@@ -28,6 +28,8 @@ ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
 PERMISSION_SET = re.compile(r"^[\w+=,.@-]{1,32}$", re.ASCII)  # a permission set's name (AWS: 1-32 of these)
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$", re.ASCII)
 DEFAULT_SCOPES = ("sso:account:access",)
+# A start URL is shown and built into links: URL characters only (no brackets, quotes, spaces or controls).
+_START_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ def sso_sessions_from_config(
 
 
 def check_start_url(value: object) -> limits.Finding:
-    if not isinstance(value, str) or not re.match(r"^https?://[\x21-\x7e]+$", value.strip(), re.ASCII):
+    if not isinstance(value, str) or not _START_URL.match(value.strip()):
         return f"{value!r} is not a start URL", "write https://my-company.awsapps.com/start"
     return None
 
