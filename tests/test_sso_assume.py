@@ -213,3 +213,13 @@ def test_a_federated_console_sign_in_works_with_permission_set_credentials(
         endpoint.stop()
     assert arn is not None
     assert arn.startswith(f"arn:aws:sts::{DEV_ID}:assumed-role/AWSReservedSSO_AdministratorAccess_")
+
+
+def test_a_permission_set_is_listed_by_its_name_with_its_source_profile(center: LocalIdentityCenter) -> None:
+    done = roleui("list", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = {row["profile"]: row for row in json.loads(done.stdout)}
+    assert rows["dev-admin"]["role_name"] == "AdministratorAccess"
+    assert rows["dev-admin"]["source"] == "aws-config"
+    table = roleui("list", "AdministratorAccess")
+    assert f"{DEV_ID}  {DEV_ID}  AdministratorAccess  " in table.stdout
