@@ -43,8 +43,12 @@ OpenUrl = Callable[[str], bool]
 
 
 def open_in_browser(url: str) -> bool:
-    """webbrowser (which honours $BROWSER). The URL carries no secret: a device URL or a PKCE challenge."""
+    """webbrowser (which honours $BROWSER). The URL carries no secret: a device URL or a PKCE challenge. Only an
+    http(s) URL is opened: one from the network must not reach a browser command line as an option or a path."""
     import webbrowser
+
+    if not url.startswith(("https://", "http://")):
+        return False
 
     try:
         return webbrowser.open(url)

@@ -46,12 +46,17 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
     pending = start_sign_in(target, device_code=args.device_code, open_url=None if args.no_browser else open_in_browser)
     opened = "a browser was opened at" if pending.browser_opened else "open"
-    print(f"roleui: sign in to {label}: {opened} {pending.url}", file=sys.stderr)
+    # The URL and the code come from the network: printed without any control character.
+    print(f"roleui: sign in to {label}: {opened} {_printable(pending.url)}", file=sys.stderr)
     if pending.user_code:
-        print(f"roleui: and check that the page shows the code {pending.user_code}", file=sys.stderr)
+        print(f"roleui: and check that the page shows the code {_printable(pending.user_code)}", file=sys.stderr)
     token = pending.wait()
     print(f"signed in to {label} until {_local(token.expires_at)}")
     return EXIT_OK
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _local(moment: datetime) -> str:
