@@ -227,7 +227,7 @@ def _sso_profile_role(
         session = SsoSession(None, start_url.strip(), region.strip())
     region = profile.get("region")
     role = permission_set_role(
-        account_of(account_id.strip(), "aws"),
+        account_of(account_id.strip(), _partition(session.region)),
         role_name.strip(),
         start_url=session.start_url,
         sso_region=session.region,
@@ -235,6 +235,13 @@ def _sso_profile_role(
         source=Source.AWS_CONFIG,
     )
     return replace(role, profile=name, region=region.strip() if isinstance(region, str) and region.strip() else None)
+
+
+def _partition(region: str) -> str:
+    """The partition an Identity Center region's accounts are in (GovCloud and China have their own)."""
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws-cn" if region.startswith("cn-") else "aws"
 
 
 def _str(value: object) -> str | None:
