@@ -13,11 +13,10 @@ import pytest
 
 from roleui.aws.engine import Engine
 from roleui.aws.sources import load_world
-from roleui.aws.sso_login import start_sign_in
+from roleui.aws.sso_login import SignInRequired, start_sign_in
 from roleui.aws.sso_tokens import SsoToken, save_token
 from roleui.core.catalog.refs import resolve_role
 from roleui.core.clock import FrozenClock
-from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog, Role, Source
 from roleui.core.sources.aws_config import SsoSession
 from tests._engine_helpers import roleui
@@ -154,9 +153,10 @@ def test_a_sign_in_that_ends_on_the_server_during_an_assume_is_exit_4(
         sign_in(center)
         server_clock.advance(3601)  # the portal's clock says expired while the cached file still says valid
         engine = Engine(load_world())
-        with pytest.raises(RoleuiError) as info:
+        with pytest.raises(SignInRequired) as info:
             engine.assume(role(engine.catalog, "dev-admin"))
         assert info.value.exit_code == 4
+        assert info.value.target == ACME  # what the UI signs in to before it continues the assume
         assert "run `roleui login acme`" in str(info.value)
 
 

@@ -73,12 +73,21 @@ def _unsigned_config(unsigned: Any) -> Any:
     return Config(signature_version=unsigned)
 
 
-def sign_in_required(target: SsoSession) -> RoleuiError:
-    name = target.name or target.start_url
-    return RoleuiError(
-        f"not signed in to IAM Identity Center ({target.start_url}) or the sign-in expired — run `roleui login {name}`",
-        exit_code=EXIT_CREDENTIALS,
-    )
+class SignInRequired(RoleuiError):
+    """No valid Identity Center sign-in for `target` (exit 4): the UI catches it to open its sign-in."""
+
+    def __init__(self, target: SsoSession) -> None:
+        name = target.name or target.start_url
+        super().__init__(
+            f"not signed in to IAM Identity Center ({target.start_url}) or the sign-in expired — "
+            f"run `roleui login {name}`",
+            exit_code=EXIT_CREDENTIALS,
+        )
+        self.target = target
+
+
+def sign_in_required(target: SsoSession) -> SignInRequired:
+    return SignInRequired(target)
 
 
 def valid_token(target: SsoSession, *, clock: Clock = utc_now, client: Any = None) -> SsoToken | None:
