@@ -21,8 +21,8 @@ import hashlib
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -120,14 +120,12 @@ def refresh_token(token: SsoToken, *, clock: Clock = utc_now, client: Any = None
     except BotoCoreError as error:
         raise RoleuiError(f"could not reach IAM Identity Center in {token.region}: {error}") from None
     fresh = _token_from(answer, token.start_url, token.region, token.session_name, clock)
-    fresh = SsoToken(
-        **{
-            **_fields(fresh),
-            "client_id": token.client_id,
-            "client_secret": token.client_secret,
-            "registration_expires_at": token.registration_expires_at,
-            "refresh_token": fresh.refresh_token or token.refresh_token,
-        }
+    fresh = replace(
+        fresh,
+        client_id=token.client_id,
+        client_secret=token.client_secret,
+        registration_expires_at=token.registration_expires_at,
+        refresh_token=fresh.refresh_token or token.refresh_token,
     )
     save_token(fresh)
     return fresh
@@ -348,13 +346,11 @@ class _Loopback:
 class _Registration:
     client_id: str
     client_secret: str = field(repr=False)
-    expires_at: Any  # datetime
+    expires_at: datetime
 
 
 def _registration(oidc: Any, target: SsoSession, clock: Clock, *, pkce_redirect: str | None) -> _Registration:
     """The cached token's client registration while it lasts and fits the flow, else a new one."""
-    from datetime import UTC, datetime
-
     cached = load_token(target.name, target.start_url)
     now = clock()
     # A registration made for the device flow has no redirect URI, so only a PKCE sign-in's registration is
@@ -384,13 +380,11 @@ def _registration(oidc: Any, target: SsoSession, clock: Clock, *, pkce_redirect:
 def _saved(answer: dict[str, Any], target: SsoSession, registration: _Registration, clock: Clock) -> SsoToken:
     token = _token_from(answer, target.start_url, target.region, target.name, clock)
     if target.name is not None:  # only sso-session tokens carry the registration (botocore refreshes with it)
-        token = SsoToken(
-            **{
-                **_fields(token),
-                "client_id": registration.client_id,
-                "client_secret": registration.client_secret,
-                "registration_expires_at": registration.expires_at,
-            }
+        token = replace(
+            token,
+            client_id=registration.client_id,
+            client_secret=registration.client_secret,
+            registration_expires_at=registration.expires_at,
         )
     save_token(token)
     return token
@@ -405,10 +399,6 @@ def _token_from(answer: dict[str, Any], start_url: str, region: str, session: st
         session_name=session,
         refresh_token=answer.get("refreshToken") if session is not None else None,
     )
-
-
-def _fields(token: SsoToken) -> dict[str, Any]:
-    return {name: getattr(token, name) for name in SsoToken.__slots__}
 
 
 def _plain(text: object) -> str:
