@@ -25,7 +25,7 @@ from textual.timer import Timer
 
 from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.clock import Clock, utc_now
-from roleui.core.console import switch_role_url
+from roleui.core.console import console_link
 from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.timefmt import format_countdown
@@ -643,9 +643,9 @@ class RoleuiApp(App[None]):
         role = self._role()
         if role is None:
             return
-        url = switch_role_url(role)
+        url = console_link(role)
         self.to_clipboard(url)
-        self.notify(url, title="Copied switch-role URL")
+        self.notify(url, title="Copied portal shortcut link" if role.is_permission_set else "Copied switch-role URL")
 
     def action_copy_exports(self) -> None:
         role = self._role()

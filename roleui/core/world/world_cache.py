@@ -29,7 +29,7 @@ from roleui.core.models import Catalog, Defaults, Location, OrgConfig, OrgRule
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private
 from roleui.core.world.role_table import RoleTable
 
-HEADER = f"roleui-world 1 {__version__}"
+HEADER = f"roleui-world 2 {__version__}"  # 2: roles carry Identity Center fields
 _LENGTH = struct.Struct("<I")
 
 
