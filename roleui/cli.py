@@ -50,9 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Switch AWS roles from a terminal. With no command, opens the interactive UI.",
     )
     parser.add_argument("--version", action="version", version=f"roleui {__version__}")
-    parser.add_argument(
-        "--config", metavar="PATH", help="catalog file (default: $ROLEUI_CONFIG, else the user config dir)"
-    )
+    _global_options(parser, default=None)
     parser.add_argument(
         "--print-env",
         action="store_true",
@@ -61,7 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         _command_module(name).register(sub)
+    for command in sub.choices.values():
+        # After the command too (`roleui check --config FILE`, as most people type it). SUPPRESS: a subcommand that
+        # was not given the option leaves the value parsed before the command alone.
+        _global_options(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """The options every command takes, before or after its name."""
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="catalog file (default: $ROLEUI_CONFIG, else the user config dir)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the demo needs its local AWS: pip install 'roleui[demo]' (moto with its server)") from None
     from roleui.demo.runtime import running_demo
 
-    with _signals_end_the_demo(), running_demo(accounts=accounts):
+    with _signals_end_the_demo(), running_demo(accounts=accounts, cache_organization=bool(command)):
         if command:
             return _run_command(command)
         return _open_ui()

@@ -44,6 +44,7 @@ def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
     extra = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     add_assume_options(extra)
     extra.add_argument("--nest", action="store_true")
+    extra.add_argument("--config")  # the global option, accepted after the command as before it (roleui/cli.py)
     defaults = {action.dest: action.default for action in extra._actions}
     try:
         parsed, unknown = extra.parse_known_args(words)
