@@ -118,6 +118,19 @@ def test_list_matches_key_value_words_against_tags_as_the_ui_does() -> None:
     assert keys("environment") == [], "a plain word never matches a tag's key"
 
 
+def test_list_accepts_a_role_reference_as_every_command_takes_it() -> None:
+    def keys(*words: str) -> list[str]:
+        out = roleui("--config", str(EXAMPLE), "list", "--json", *words).stdout
+        return [row["key"] for row in json.loads(out)]
+
+    assert keys("main/AdminAccessRole") == ["main/AdminAccessRole"]
+    assert keys("123456789012/adminaccessrole") == ["main/AdminAccessRole"]
+    assert keys("production/support/ProdSupportRole") == ["main/ProdSupportRole"]
+    assert keys("arn:aws:iam::222222222222:role/CrossAccountS3ReadOnly") == ["shared-data/CrossAccountS3ReadOnly"]
+    assert keys("account-b/") == ["shared-data/CrossAccountS3ReadOnly", "shared-data/ReadOnly"]
+    assert keys("arn:aws:iam::999999999999:role/Nobody") == []
+
+
 def test_list_json_follows_the_documented_schema_and_never_prints_the_external_id() -> None:
     from roleui.commands.list_roles import SCHEMA_FIELDS
 
