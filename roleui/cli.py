@@ -19,6 +19,7 @@ from roleui.launcher import guarded, open_ui, ui_request
 
 # Subcommand name -> module in roleui.commands. Each module has `register(subparsers)` and `run(args) -> int`.
 COMMANDS: dict[str, str] = {
+    "init": "init",
     "check": "check",
     "list": "list_roles",
     "env": "env",

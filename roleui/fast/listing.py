@@ -112,7 +112,10 @@ def render(rows: Sequence[Row], text: str, as_json: bool) -> tuple[str, str]:
         return table([row[2] for row in chosen]), ""
     if text:
         return "", f"roleui: no role matches {text!r}\n"
-    return "", "roleui: no roles: create a catalog (see config.example.toml) or add role profiles to ~/.aws/config\n"
+    return (
+        "",
+        "roleui: no roles yet — `roleui init` writes a starter catalog, `roleui check` says where roleui looked\n",
+    )
 
 
 # -- the index -----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 import string
 import sys
 from collections.abc import Iterable, Mapping
@@ -248,7 +249,15 @@ def load_catalog(path: Path | str) -> Catalog:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
-            [Problem(str(path), 0, "", "no such catalog file", "create it (see config.example.toml) or pass --config")]
+            [
+                Problem(
+                    str(path),
+                    0,
+                    "",
+                    "no such catalog file",
+                    f"fix the path, or write a starter one: roleui init --config {shlex.quote(str(path))}",
+                )
+            ]
         ) from None
     except OSError as error:
         raise ConfigError(

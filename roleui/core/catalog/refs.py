@@ -59,7 +59,8 @@ def resolve_role(catalog: Catalog, ref: str) -> Role:
         return _one(ref, found)
     if not catalog.roles:
         raise UsageError(
-            f"no role {ref!r}: the catalog is empty — create one (see config.example.toml) or pass --config"
+            f"no role {ref!r}: there are no roles yet — `roleui init` writes a starter catalog, `roleui check` says "
+            "where roleui looked"
         )
     close, more = suggestions(catalog, ref)
     if not close:
