@@ -37,8 +37,12 @@ COMMANDS: dict[str, str] = {
 class _Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one line and exit status 2 (argparse's own status, kept)."""
 
+    words: Sequence[str] = ()  # the command line being parsed, for the hints of usage_errors.explain
+
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"roleui: {message} (see `{self.prog} --help`)\n")
+        from roleui.commands.usage_errors import explain
+
+        self.exit(EXIT_USAGE, f"roleui: {explain(message, self, self.words)}\n")
 
 
 def _command_module(name: str) -> ModuleType:
@@ -82,7 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     request = ui_request(words)
     if request is not None:
         return open_ui(*request)
-    args = build_parser().parse_args(words)
+    if words[:1] == ["help"]:  # `roleui help [COMMAND]`, as git and many tools take it
+        words = [*words[1:2], "--help"]
+    parser = build_parser()
+    _Parser.words = words
+    args = parser.parse_args(words)
     if args.command is None:
         return open_ui(args.config, args.print_env)
     module = _command_module(args.command)

@@ -52,3 +52,29 @@ def test_exec_takes_config_between_the_role_and_the_command() -> None:
     args = build_parser().parse_args(["exec", "main/AdminAccessRole", "--config", "c.toml", "--", "aws", "--config"])
     assert split_command(args) == ["aws", "--config"]
     assert args.config == "c.toml"
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["lst"], "roleui: no command 'lst' — did you mean `roleui list`? (see `roleui --help`)"),
+        (
+            ["list", "--jsn"],
+            "roleui: `roleui list` has no option '--jsn' — did you mean --json? (see `roleui list --help`)",
+        ),
+        (
+            ["exec", "--durashun", "1h", "r", "--", "true"],
+            "roleui: `roleui exec` has no option '--durashun' — did you mean --duration? (see `roleui exec --help`)",
+        ),
+        (["check", "--x=1"], "roleui: `roleui check` has no option '--x' — see `roleui check --help`"),
+    ],
+)
+def test_a_mistyped_command_or_option_gets_a_did_you_mean(args: list[str], line: str) -> None:
+    result = roleui(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")
+
+
+def test_help_as_a_command_prints_the_help_as_most_tools_do() -> None:
+    assert roleui("help").stdout == roleui("--help").stdout
+    assert roleui("help", "list").stdout == roleui("list", "--help").stdout
+    assert roleui("help", "list").stdout.startswith("usage: roleui list ")
