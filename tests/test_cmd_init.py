@@ -173,3 +173,11 @@ def test_the_wheel_ships_the_example_catalog_inside_the_package(tmp_path: Path) 
 )
 def test_init_example_ignores_where_the_catalog_would_go(args: tuple[str, ...]) -> None:
     assert roleui(*args).stdout == (ROOT / "config.example.toml").read_text()
+
+
+def test_list_with_no_roles_at_all_points_at_roleui_init() -> None:
+    result = roleui("list")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == (
+        "roleui: no roles yet — `roleui init` writes a starter catalog, `roleui check` says where roleui looked\n"
+    )
