@@ -89,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if words[:1] == ["help"]:  # `roleui help [COMMAND]`, as git and many tools take it
         words = [*words[1:2], "--help"]
     parser = build_parser()
-    _Parser.words = words
+    if isinstance(parser, _Parser):
+        parser.words = words
     args = parser.parse_args(words)
     if args.command is None:
         return open_ui(args.config, args.print_env)
