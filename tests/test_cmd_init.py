@@ -132,7 +132,12 @@ def test_a_missing_named_catalog_points_at_roleui_init_which_writes_it_there(tmp
     assert check.stderr == (
         f"{wanted}: no such catalog file — fix the path, or write a starter one: roleui init --config '{wanted}'\n"
     )
-    assert roleui("init", "--config", str(wanted)).returncode == 0
+    init = roleui("init", "--config", str(wanted))
+    assert init.returncode == 0, init.stderr
+    assert init.stdout.splitlines()[-1] == (
+        f"next: `roleui check --config '{wanted}'`, then `roleui --config '{wanted}'` "
+        f"(or `roleui list --config '{wanted}'`)"
+    )
     assert wanted.is_file()
 
 

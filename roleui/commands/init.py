@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     text, summary = _starter()
     _create(path, text)
     print(f"wrote {path}: {summary}")
-    print("next: `roleui check`, then `roleui` (or `roleui list`)")
+    again = f" --config {shlex.quote(args.config)}" if args.config else ""
+    print(f"next: `roleui check{again}`, then `roleui{again}` (or `roleui list{again}`)")
     return EXIT_OK
 
 
@@ -84,7 +86,11 @@ def _starter() -> tuple[str, str]:
         organization=organization,
     )
     accounts = len({role.account.id for role in roles})
-    found = f"{accounts} accounts from {len(roles)} role profiles in {aws_path}"
+    found = (
+        f"{accounts} accounts from {len(roles)} role profiles in {aws_path}"
+        if roles
+        else f"no role profiles in {aws_path}"
+    )
     org = "organization discovery enabled" if organization.readable else "organization discovery left commented out"
     return text, f"{found}; {org} ({organization.why})"
 
