@@ -78,3 +78,11 @@ def test_help_as_a_command_prints_the_help_as_most_tools_do() -> None:
     assert roleui("help").stdout == roleui("--help").stdout
     assert roleui("help", "list").stdout == roleui("list", "--help").stdout
     assert roleui("help", "list").stdout.startswith("usage: roleui list ")
+
+
+def test_a_mistyped_option_between_the_role_and_the_command_gets_a_did_you_mean() -> None:
+    result = roleui("exec", "main/AdminAccessRole", "--durashun", "1h", "--", "true")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "roleui: unknown option '--durashun' before `--` — did you mean --duration? (see `roleui exec --help`)\n",
+    )
