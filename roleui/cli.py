@@ -19,6 +19,7 @@ from roleui.launcher import guarded, open_ui, ui_request
 
 # Subcommand name -> module in roleui.commands. Each module has `register(subparsers)` and `run(args) -> int`.
 COMMANDS: dict[str, str] = {
+    "init": "init",
     "check": "check",
     "list": "list_roles",
     "env": "env",
@@ -39,8 +40,12 @@ COMMANDS: dict[str, str] = {
 class _Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one line and exit status 2 (argparse's own status, kept)."""
 
+    words: Sequence[str] = ()  # the command line being parsed, for the hints of usage_errors.explain
+
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"roleui: {message} (see `{self.prog} --help`)\n")
+        from roleui.commands.usage_errors import explain
+
+        self.exit(EXIT_USAGE, f"roleui: {explain(message, self, self.words)}\n")
 
 
 def _command_module(name: str) -> ModuleType:
@@ -53,9 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Switch AWS roles from a terminal. With no command, opens the interactive UI.",
     )
     parser.add_argument("--version", action="version", version=f"roleui {__version__}")
-    parser.add_argument(
-        "--config", metavar="PATH", help="catalog file (default: $ROLEUI_CONFIG, else the user config dir)"
-    )
+    _global_options(parser, default=None)
     parser.add_argument(
         "--print-env",
         action="store_true",
@@ -64,7 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         _command_module(name).register(sub)
+    for command in sub.choices.values():
+        # After the command too (`roleui check --config FILE`, as most people type it). SUPPRESS: a subcommand that
+        # was not given the option leaves the value parsed before the command alone.
+        _global_options(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: object) -> None:
+    """The options every command takes, before or after its name."""
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="catalog file (default: $ROLEUI_CONFIG, else the user config dir)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,7 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     request = ui_request(words)
     if request is not None:
         return open_ui(*request)
-    args = build_parser().parse_args(words)
+    if words[:1] == ["help"]:  # `roleui help [COMMAND]`, as git and many tools take it
+        words = [*words[1:2], "--help"]
+    parser = build_parser()
+    if isinstance(parser, _Parser):
+        parser.words = words
+    args = parser.parse_args(words)
     if args.command is None:
         return open_ui(args.config, args.print_env)
     module = _command_module(args.command)

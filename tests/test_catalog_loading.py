@@ -160,7 +160,10 @@ def test_an_empty_catalog_is_valid() -> None:
 def test_a_missing_catalog_file_is_a_config_error_that_says_how_to_create_one(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_catalog(tmp_path / "nope.toml")
-    assert str(raised.value).endswith("no such catalog file — create it (see config.example.toml) or pass --config")
+    assert str(raised.value) == (
+        f"{tmp_path / 'nope.toml'}: no such catalog file — fix the path, or write a starter one: "
+        f"roleui init --config {tmp_path / 'nope.toml'}"
+    )
 
 
 def test_a_catalog_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:

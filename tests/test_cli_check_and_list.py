@@ -77,7 +77,7 @@ def test_an_unknown_command_is_one_line_and_exit_2() -> None:
     result = roleui("frobnicate")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
-    assert "invalid choice: 'frobnicate'" in result.stderr
+    assert result.stderr.startswith("roleui: no command 'frobnicate' — one of: init, check, list, ")
 
 
 def test_list_shows_one_row_per_role_with_its_source() -> None:
@@ -116,6 +116,19 @@ def test_list_matches_key_value_words_against_tags_as_the_ui_does() -> None:
     assert keys("environment:prod", "team:da") == keys("team:data")
     assert keys("team:nobody") == []
     assert keys("environment") == [], "a plain word never matches a tag's key"
+
+
+def test_list_accepts_a_role_reference_as_every_command_takes_it() -> None:
+    def keys(*words: str) -> list[str]:
+        out = roleui("--config", str(EXAMPLE), "list", "--json", *words).stdout
+        return [row["key"] for row in json.loads(out)]
+
+    assert keys("main/AdminAccessRole") == ["main/AdminAccessRole"]
+    assert keys("123456789012/adminaccessrole") == ["main/AdminAccessRole"]
+    assert keys("production/support/ProdSupportRole") == ["main/ProdSupportRole"]
+    assert keys("arn:aws:iam::222222222222:role/CrossAccountS3ReadOnly") == ["shared-data/CrossAccountS3ReadOnly"]
+    assert keys("account-b/") == ["shared-data/CrossAccountS3ReadOnly", "shared-data/ReadOnly"]
+    assert keys("arn:aws:iam::999999999999:role/Nobody") == []
 
 
 def test_list_json_follows_the_documented_schema_and_never_prints_the_external_id() -> None:

@@ -252,3 +252,18 @@ def test_without_the_demo_extra_the_demo_says_how_to_install_it() -> None:
         2,
         "roleui: the demo needs its local AWS: pip install 'roleui[demo]' (moto with its server)\n",
     )
+
+
+def test_a_command_run_in_the_demo_sees_the_whole_organization_at_once() -> None:
+    script = "roleui list --json && roleui env payments-prod/ReadOnly --format json"
+    result = subprocess.run(
+        [ROLEUI, "demo", "--", "sh", "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    decoder = json.JSONDecoder()
+    listed, end = decoder.raw_decode(result.stdout)
+    exported, _ = decoder.raw_decode(result.stdout[end:].lstrip())
+    assert len(listed) == 62
+    assert sum(row["source"] == "organizations" for row in listed) == 59
+    assert exported["ROLEUI_ROLE"] == "payments-prod/ReadOnly"
+    assert result.stderr == ""

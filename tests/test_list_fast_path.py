@@ -30,6 +30,9 @@ LISTINGS = (
     ("list", "--json", "nothing-matches-this"),
     ("list", "--json", "env:prod", "team:data"),
     ("list", "env:"),
+    ("list", "main/AdminAccessRole"),
+    ("list", "--json", "arn:aws:iam::222222222222:role/CrossAccountS3ReadOnly"),
+    ("list", "account-b/"),
 )
 
 

@@ -76,5 +76,32 @@ def test_an_unknown_reference_suggests_the_closest_keys() -> None:
 
 
 def test_a_reference_into_an_empty_catalog_says_how_to_make_one() -> None:
-    with pytest.raises(UsageError, match="the catalog is empty"):
+    with pytest.raises(UsageError) as raised:
         resolve_role(catalog_of(""), "x/y")
+    assert str(raised.value) == (
+        "no role 'x/y': there are no roles yet — `roleui init` writes a starter catalog, `roleui check` says where "
+        "roleui looked"
+    )
+
+
+def test_a_bare_name_that_is_part_of_a_role_name_suggests_that_role() -> None:
+    with pytest.raises(UsageError) as raised:
+        resolve_role(CATALOG, "Support")
+    assert str(raised.value) == "no role 'Support' in the catalog — did you mean shared-data/ProdSupportRole?"
+
+
+def test_a_misspelt_bare_name_suggests_the_role_it_is_closest_to() -> None:
+    with pytest.raises(UsageError) as raised:
+        resolve_role(CATALOG, "ProdSuportRol")
+    assert str(raised.value) == "no role 'ProdSuportRol' in the catalog — did you mean shared-data/ProdSupportRole?"
+
+
+def test_a_word_in_many_roles_suggests_a_few_and_says_how_to_list_them_all() -> None:
+    accounts = "".join(f'[[accounts]]\nid = "{n}00000000000"\nname = "team-{n}"\n' for n in range(1, 7))
+    many = catalog_of(accounts + '[[templates]]\nname = "ReadOnly"\n')
+    with pytest.raises(UsageError) as raised:
+        resolve_role(many, "Read")
+    assert str(raised.value) == (
+        "no role 'Read' in the catalog — did you mean team-1/ReadOnly, team-2/ReadOnly, team-3/ReadOnly? "
+        "(3 more: `roleui list Read`)"
+    )

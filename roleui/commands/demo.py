@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the demo needs its local AWS: pip install 'roleui[demo]' (moto with its server)") from None
     from roleui.demo.runtime import running_demo
 
-    with _signals_end_the_demo() as received, running_demo(accounts=accounts):
+    with _signals_end_the_demo() as received, running_demo(accounts=accounts, cache_organization=bool(command)):
         if received:  # the SystemExit was raised where it is only printed (a finalizer run by the GC): leave now
             raise SystemExit(128 + received[-1])
         if command:

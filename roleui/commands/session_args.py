@@ -50,13 +50,19 @@ def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
     extra = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     add_assume_options(extra)
     extra.add_argument("--nest", action="store_true")
+    extra.add_argument("--config")  # the global option, accepted after the command as before it (roleui/cli.py)
     defaults = {action.dest: action.default for action in extra._actions}
     try:
         parsed, unknown = extra.parse_known_args(words)
     except argparse.ArgumentError as error:
         raise UsageError(f"{error} — write options before `--` and the command after it") from None
     if unknown:
-        raise UsageError(f"unknown option {unknown[0]!r} before `--` — see `roleui exec --help`")
+        import difflib
+
+        options = [o for action in extra._actions for o in action.option_strings]
+        close = difflib.get_close_matches(unknown[0].partition("=")[0], options, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}? (see `roleui exec --help`)" if close else "see `roleui exec --help`"
+        raise UsageError(f"unknown option {unknown[0]!r} before `--` — {hint}")
     for name, value in vars(parsed).items():
         if value != defaults.get(name):
             setattr(args, name, getattr(args, name) + value if name == "tag" else value)

@@ -31,7 +31,7 @@ from roleui.demo.story import (
     TOOLING_NAME,
 )
 
-TEAMS = ("payments", "checkout", "search", "identity", "analytics", "mobile")
+TEAMS = ("payments", "checkout", "search", "identity", "analytics", "web")
 ENVIRONMENTS = ("prod", "staging", "dev")
 SANDBOX_OWNERS = ("deepak", "priya", "marco", "lena")
 ORG_ROLES = ("OrganizationAccountAccessRole", "ReadOnly")

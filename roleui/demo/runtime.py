@@ -42,7 +42,10 @@ class Demo:
 
 
 @contextmanager
-def running_demo(*, accounts: int = DEFAULT_ACCOUNTS) -> Iterator[Demo]:
+def running_demo(*, accounts: int = DEFAULT_ACCOUNTS, cache_organization: bool = False) -> Iterator[Demo]:
+    """The demo, up. `cache_organization` writes the organization to roleui's cache as a discovery would have
+    found it, whatever its size: a command run in the demo (`roleui demo -- roleui list`) starts from the cache
+    at once and cannot wait for the discovery the UI runs in the background."""
     directory = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))  # mode 0700
     try:
         outer = dict(os.environ)
@@ -67,7 +70,7 @@ def running_demo(*, accounts: int = DEFAULT_ACCOUNTS) -> Iterator[Demo]:
                 secret_access_key=world.keys.secret_access_key,
             )
             with replaced_environ(full):
-                if world.organization.accounts >= PRECACHED_FROM:
+                if cache_organization or world.organization.accounts >= PRECACHED_FROM:
                     save_org_snapshot(snapshot_of(world.organization, utc_now()))
                 sso_story.sign_in(sso_url)
                 yield Demo(directory, aws.endpoint_url, aws.federation_url, sso_url, world)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 COMMAND = "list"
-HEADER = f"roleui-quick-list 3 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
+HEADER = f"roleui-quick-list 4 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
 SEPARATOR = b"\n--\n"
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # 50,000 roles take ~20 MB
 TABLE_HEADER = ("ACCOUNT", "ID", "ROLE", "ARN", "TAGS", "SOURCE")
@@ -84,16 +84,22 @@ def table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def matches(hay: str, text: str) -> bool:
-    """`roleui list FILTER`: every word appears (case-insensitively) in one of the fields, and every `key:value`
-    word names a tag whose key starts with `key` and whose value holds `value` (as the UI's filter does).
-    `hay` is roleui.core.world.search.haystack: the fields, NUL, then `key<TAB>value` lines."""
-    fields, _, tags = hay.partition("\0")
+    """`roleui list FILTER`: every word appears (case-insensitively) in one of the fields or of the role's
+    references (`main/AdminAccessRole`, a profile name), a word starting with `arn:` in the role ARN, and every
+    `key:value` word names a tag whose key starts with `key` and whose value holds `value` (as the UI's filter does).
+    `hay` is roleui.core.world.search.haystack: the fields, NUL, `key<TAB>value` lines, NUL, references, NUL, ARN."""
+    fields, _, rest = hay.partition("\0")
+    tags, _, rest = rest.partition("\0")
+    references, _, arn = rest.partition("\0")
     for word in text.lower().split():
         key, colon, value = word.partition(":")
-        if colon and key:
+        if key == "arn" and colon:
+            if word not in arn:
+                return False
+        elif colon and key:
             if not any(k.startswith(key) and value in v for k, _, v in (t.partition("\t") for t in tags.split("\n"))):
                 return False
-        elif word not in fields:
+        elif word not in fields and word not in references:
             return False
     return True
 
@@ -107,7 +113,10 @@ def render(rows: Sequence[Row], text: str, as_json: bool) -> tuple[str, str]:
         return table([row[2] for row in chosen]), ""
     if text:
         return "", f"roleui: no role matches {text!r}\n"
-    return "", "roleui: no roles: create a catalog (see config.example.toml) or add role profiles to ~/.aws/config\n"
+    return (
+        "",
+        "roleui: no roles yet — `roleui init` writes a starter catalog, `roleui check` says where roleui looked\n",
+    )
 
 
 # -- the index -----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shlex
 import string
 import sys
 from collections.abc import Iterable, Mapping
@@ -276,7 +277,15 @@ def load_catalog(path: Path | str) -> Catalog:
         raw = read_limited(path, MAX_CATALOG_BYTES)
     except FileNotFoundError:
         raise ConfigError(
-            [Problem(str(path), 0, "", "no such catalog file", "create it (see config.example.toml) or pass --config")]
+            [
+                Problem(
+                    str(path),
+                    0,
+                    "",
+                    "no such catalog file",
+                    f"fix the path, or write a starter one: roleui init --config {shlex.quote(str(path))}",
+                )
+            ]
         ) from None
     except OSError as error:
         raise ConfigError(

@@ -8,12 +8,14 @@ account has it. Ambiguity is an error that lists the candidates; a miss suggests
 from __future__ import annotations
 
 import difflib
+import shlex
 from collections.abc import Sequence
 
 from roleui.core.errors import UsageError
 from roleui.core.models import Catalog, Role
 
 _SHOWN = 8
+_SUGGESTED = 3
 
 
 def _describe(role: Role) -> str:
@@ -57,9 +59,35 @@ def resolve_role(catalog: Catalog, ref: str) -> Role:
         return _one(ref, found)
     if not catalog.roles:
         raise UsageError(
-            f"no role {ref!r}: the catalog is empty — create one (see config.example.toml) or pass --config"
+            f"no role {ref!r}: there are no roles yet — `roleui init` writes a starter catalog, `roleui check` says "
+            "where roleui looked"
         )
-    keys = [r.key for r in catalog.roles] + [r.profile for r in catalog.roles if r.profile]
-    close = difflib.get_close_matches(ref, keys, n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}?" if close else "run `roleui list` to see them"
+    close, more = suggestions(catalog, ref)
+    if not close:
+        raise UsageError(f"no role {ref!r} in the catalog — run `roleui list` to see them")
+    hint = f"did you mean {', '.join(close)}?"
+    if more:
+        listing = f"`roleui list {shlex.quote(ref.strip())}`" if ref.isprintable() else "`roleui list`"
+        hint += f" ({more} more: {listing})"
     raise UsageError(f"no role {ref!r} in the catalog — {hint}")
+
+
+def suggestions(catalog: Catalog, ref: str) -> tuple[list[str], int]:
+    """The keys `ref` may have meant (at most _SUGGESTED) and how many more there are.
+
+    First the roles whose key or profile holds `ref` (`Admin` for main/AdminAccessRole, `main` for main's roles),
+    then near misses by spelling (`main/AdminAcces`), of the keys and profiles, and of the role names for a bare name.
+    """
+    text = ref.strip().lower()
+    holding = [r.key for r in catalog.roles if text and (text in r.key.lower() or text in (r.profile or "").lower())]
+    if holding:
+        return holding[:_SUGGESTED], max(len(holding) - _SUGGESTED, 0)
+    by_name: dict[str, str] = {}
+    for role in catalog.roles:
+        by_name.setdefault(role.key, role.key)
+        if role.profile:
+            by_name.setdefault(role.profile, role.key)
+        if "/" not in text:
+            by_name.setdefault(role.name, role.key)
+    close = difflib.get_close_matches(ref.strip(), list(by_name), n=_SUGGESTED, cutoff=0.6)
+    return list(dict.fromkeys(by_name[name] for name in close)), 0

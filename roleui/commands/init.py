@@ -1,0 +1,128 @@
+"""`roleui init [--example]`: a first catalog where roleui looks for one, never over an existing file.
+
+The starter catalog (roleui/core/catalog/starter.py) names the accounts of the user's AWS config role profiles
+and enables AWS Organizations discovery when the default credentials can read the organization (one
+`list_roots` call); otherwise the discovery block is written commented out, with the reason. `--example` prints
+the complete, commented reference of the format (config.example.toml, shipped inside the package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from roleui.core.errors import EXIT_OK, RoleuiError, UsageError
+
+if TYPE_CHECKING:
+    from roleui.core.catalog.starter import OrgProbe
+
+EXAMPLE_NAME = "config.example.toml"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "init",
+        help="write a starter catalog (from ~/.aws/config and your organization); never overwrites",
+        description="Write a starter catalog where roleui looks for it (--config, $ROLEUI_CONFIG, else the user "
+        "config dir): the accounts of your AWS config role profiles, and AWS Organizations discovery when your "
+        "credentials can read the organization. An existing file is never overwritten.",
+    )
+    parser.add_argument(
+        "--example",
+        action="store_true",
+        help="print the complete, commented example catalog instead (roleui init --example > catalog.toml)",
+    )
+
+
+def example_path() -> Path:
+    """config.example.toml: inside the package when installed from a wheel, at the repository root in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / EXAMPLE_NAME, package.parent / EXAMPLE_NAME):
+        if candidate.is_file():
+            return candidate
+    raise RoleuiError(f"{EXAMPLE_NAME} is missing from this installation of roleui — reinstall it")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.example:
+        sys.stdout.write(example_path().read_text(encoding="utf-8"))
+        return EXIT_OK
+    from roleui.core.paths import config_path
+
+    path, _ = config_path(args.config)
+    if path.exists():
+        raise UsageError(
+            f"{path} already exists and roleui init never overwrites — edit it (`roleui check` validates it), "
+            "or write another with --config PATH"
+        )
+    text, summary = _starter()
+    _create(path, text)
+    print(f"wrote {path}: {summary}")
+    again = f" --config {shlex.quote(args.config)}" if args.config else ""
+    print(f"next: `roleui check{again}`, then `roleui{again}` (or `roleui list{again}`)")
+    return EXIT_OK
+
+
+def _starter() -> tuple[str, str]:
+    """The starter catalog's text and a one-line summary of what went into it."""
+    from roleui.aws.sources import read_aws_profiles
+    from roleui.core.catalog.starter import starter_catalog
+    from roleui.core.paths import aws_config_path
+    from roleui.core.sources.aws_config import roles_from_profiles
+
+    aws_path = aws_config_path()
+    profiles, lines, _ = read_aws_profiles(aws_path)
+    roles, _ = roles_from_profiles(profiles, file=str(aws_path), lines=lines)
+    region = profiles.get("default", {}).get("region")
+    organization = _probe_organization()
+    text = starter_catalog(
+        roles,
+        region=region if isinstance(region, str) and region.strip() else None,
+        aws_config=str(aws_path),
+        organization=organization,
+    )
+    accounts = len({role.account.id for role in roles})
+    found = (
+        f"{accounts} accounts from {len(roles)} role profiles in {aws_path}"
+        if roles
+        else f"no role profiles in {aws_path}"
+    )
+    org = "organization discovery enabled" if organization.readable else "organization discovery left commented out"
+    return text, f"{found}; {org} ({organization.why})"
+
+
+def _probe_organization() -> OrgProbe:
+    """Whether the default credentials can walk the organization (list_roots needs the management account or a
+    delegated administrator; a member account may describe it but not list it)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from roleui.aws.errors import Call, aws_error
+    from roleui.aws.organizations import organizations_client
+    from roleui.core.catalog.starter import OrgProbe
+    from roleui.core.models import Catalog
+
+    try:
+        client = organizations_client(Catalog())
+        organization = client.describe_organization()["Organization"]
+        client.list_roots()
+    except (BotoCoreError, ClientError, RoleuiError) as error:
+        reason = aws_error(error, Call(doing="reading the organization", base="the default credentials"))
+        return OrgProbe(readable=False, why=f"not readable: {reason}")
+    return OrgProbe(readable=True, why=f"organization {organization.get('Id', '?')}, readable with your credentials")
+
+
+def _create(path: Path, text: str) -> None:
+    """Write `text` to a new file (0600: a catalog may hold ExternalIds); O_EXCL: never over a file that appeared."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists and roleui init never overwrites — edit it") from None
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror} — check the path, or pass --config PATH") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
