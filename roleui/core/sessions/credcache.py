@@ -142,6 +142,13 @@ def mfa_key(serial: str, base: BaseRef) -> str:
     return _digest(FORMAT, "mfa", serial, base.fingerprint)
 
 
+def identity_key(base: BaseRef, access_key_id: str) -> str:
+    """The key of what the base credentials are (GetCallerIdentity): the base (profile, its SSO session or role
+    settings, or the environment) and the access key id they resolve to. New keys, a refreshed SSO or role
+    session, an edited profile: a new key, so the identity is asked again, once."""
+    return _digest(FORMAT, "identity", base.fingerprint, access_key_id)
+
+
 def is_fresh(expiration: datetime | None, now: datetime, margin: int) -> bool:
     """Usable: more than `margin` seconds left. Long-lived keys (no expiration) are never cached."""
     return expiration is not None and (expiration - now).total_seconds() > margin
@@ -217,6 +224,9 @@ class CredentialCache:
     def mfa_path(self, key: str) -> Path:
         return self.directory / f"mfa-{key[:40]}.json"
 
+    def identity_path(self, key: str) -> Path:
+        return self.directory / f"identity-{key[:40]}.json"
+
     # -- reading (never locks: a rename is atomic, so a reader sees the old file or the new one) ---------------
 
     @staticmethod
@@ -245,6 +255,16 @@ class CredentialCache:
                 str(data["serial"]), str(data.get("base", "")), credentials_from_json(data["credentials"])
             )
         except (KeyError, TypeError, ValueError):
+            return None
+
+    def load_identity(self, key: str) -> tuple[str, str, str] | None:
+        """(account, ARN, user id) of the base credentials `identity_key` names, if known."""
+        data = self._read(self.identity_path(key))
+        if data is None or data.get("kind") != "identity":
+            return None
+        try:
+            return str(data["account"]), str(data["arn"]), str(data["user_id"])
+        except KeyError:
             return None
 
     # -- writing -----------------------------------------------------------------------------------------------
@@ -285,6 +305,12 @@ class CredentialCache:
             "credentials": credentials_to_json(mfa.credentials),
         }
         self._write(path, data)
+        return path
+
+    def save_identity(self, key: str, account: str, arn: str, user_id: str) -> Path:
+        """Remember who the base credentials are (no secret: the key is a hash, the file names a principal)."""
+        path = self.identity_path(key)
+        self._write(path, {"format": FORMAT, "kind": "identity", "account": account, "arn": arn, "user_id": user_id})
         return path
 
     @contextlib.contextmanager
@@ -348,8 +374,9 @@ class CredentialCache:
         return self._delete(self._files(f"{self._role_prefix(role_arn)}*.json"))
 
     def forget_all(self) -> int:
-        """Delete every role and MFA session (and leftovers of crashed writes); the count of sessions deleted."""
-        self._delete(self._files(".*.tmp") + self._files("quick-*"))
+        """Delete every role and MFA session (and the remembered base identities, and leftovers of crashed writes);
+        the count of sessions deleted."""
+        self._delete(self._files(".*.tmp") + self._files("quick-*") + self._files("identity-*.json"))
         return self._delete(self._files("role-*.json") + self._files("mfa-*.json"))
 
     def remove_stale_temp_files(self, now: float | None = None) -> int:
