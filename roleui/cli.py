@@ -44,7 +44,22 @@ def _command_module(name: str) -> ModuleType:
     return importlib.import_module(f"roleui.commands.{COMMANDS[name]}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def named_command(words: Sequence[str]) -> str | None:
+    """The command `words` name (their first word that is not an option or --config's value), if roleui has it."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--config":
+            skip = True
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line's parser; with `only`, just that command's (each command's parser costs its module's
+    import and dozens of argparse objects: a cold `roleui env` should not pay for the other ten)."""
     parser = _Parser(
         prog="roleui",
         description="Switch AWS roles from a terminal. With no command, opens the interactive UI.",
@@ -59,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='UI only: on quit, print the exports of the last assumed session (eval "$(roleui --print-env)")',
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         _command_module(name).register(sub)
     return parser
 
@@ -69,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     request = ui_request(words)
     if request is not None:
         return open_ui(*request)
-    args = build_parser().parse_args(words)
+    args = build_parser(named_command(words)).parse_args(words)
     if args.command is None:
         return open_ui(args.config, args.print_env)
     module = _command_module(args.command)

@@ -1,9 +1,8 @@
 """The credential cache: one JSON file per role session (and per MFA session) in the user cache dir.
 
 Safety: the directory is 0700 and every file 0600 from its creation; a file is written to a temp file, synced
-and renamed over the old one, so a reader or a crash never sees half a file; a per-key file lock (the
-`filelock` package, imported only when locking) keeps two roleui processes from assuming the same session
-twice. The key is a hash of everything that changes the session: role ARN, session name (or its template),
+and renamed over the old one, so a reader or a crash never sees half a file; a per-key file lock (flock(2) on
+POSIX, the `filelock` package elsewhere) keeps two roleui processes from assuming the same session twice. The key is a hash of everything that changes the session: role ARN, session name (or its template),
 ExternalId, tags, source identity, duration, MFA device, the base credentials and the chain (`via`) — so a
 changed catalog never returns a stale session. No secret appears in a file name.
 
@@ -33,6 +32,7 @@ from roleui.core.timefmt import parse_time
 
 FORMAT = 1
 LOCK_TIMEOUT = 120.0  # another roleui may be waiting for its MFA code; then give up with a clear message
+LOCK_POLL = 0.05  # seconds between tries of a held lock
 STALE_TEMP = 3600.0  # temp files older than this are leftovers of a crash
 
 # Profile settings that decide who the base credentials are (secrets are left out: the key is a hash anyway,
@@ -315,22 +315,47 @@ class CredentialCache:
 
     @contextlib.contextmanager
     def lock(self, key: str, what: str) -> Iterator[None]:
-        """Hold the per-key lock (between processes and between threads) while a session is checked and made."""
-        from filelock import FileLock, Timeout
+        """Hold the per-key lock (between processes and between threads) while a session is checked and made.
 
+        On POSIX an flock(2) on the key's lock file, polled until LOCK_TIMEOUT (each open file description is its
+        own lock, so two threads exclude each other too; closing the file releases it, even in a crash); the
+        `filelock` package elsewhere. filelock does the same on POSIX but its import costs a cold assume more than
+        the lock itself."""
         self.ensure_directory()
-        lock = FileLock(str(self.directory / f"{key[:40]}.lock"), timeout=LOCK_TIMEOUT, mode=0o600)
+        path = str(self.directory / f"{key[:40]}.lock")
+        timed_out = RoleuiError(
+            f"another roleui has been assuming {what} for {int(LOCK_TIMEOUT)} s (waiting for an MFA code?) — "
+            "finish or stop it, then try again"
+        )
         try:
-            lock.acquire()
-        except Timeout:
-            raise RoleuiError(
-                f"another roleui has been assuming {what} for {int(LOCK_TIMEOUT)} s (waiting for an MFA code?) — "
-                "finish or stop it, then try again"
-            ) from None
+            import fcntl
+        except ImportError:  # Windows
+            from filelock import FileLock, Timeout
+
+            lock = FileLock(path, timeout=LOCK_TIMEOUT, mode=0o600)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise timed_out from None
+            try:
+                yield
+            finally:
+                lock.release()
+            return
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise timed_out from None
+                    time.sleep(LOCK_POLL)
             yield
         finally:
-            lock.release()
+            os.close(fd)
 
     # -- listing and forgetting --------------------------------------------------------------------------------
 
