@@ -123,3 +123,41 @@ def test_a_cold_assume_imports_botocore_but_not_boto3(sts: StsProxy, user: tuple
     assert "botocore.client" in modules
     assert sorted(modules & {"boto3", "s3transfer"}) == []
     assert "export AWS_SESSION_TOKEN=" in done.stdout
+
+
+def test_clients_load_the_models_botocore_would_without_walking_its_data_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import botocore.loaders
+    import botocore.session
+
+    from roleui.aws.clients import base_session, make_client
+
+    listed: list[str] = []
+    real_listdir = os.listdir
+
+    def listdir(path: str) -> list[str]:
+        listed.append(os.path.normpath(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)  # botocore.loaders calls os.listdir
+    session = base_session()
+    models = {
+        service: make_client(session, service, "eu-west-1").meta.service_model for service in ("sts", "organizations")
+    }
+    data = os.path.join(os.path.dirname(botocore.loaders.__file__), "data")
+    assert data not in listed  # only the named services' directories were read
+    assert listed
+    for service, model in models.items():
+        reference = botocore.session.Session().get_service_model(service)
+        assert (model.api_version, model.operation_names) == (reference.api_version, reference.operation_names)
+    assert data in listed  # botocore's own session walks it: the spy sees walks
+
+
+def test_a_service_roleui_does_not_name_is_refused_by_name() -> None:
+    from botocore.exceptions import UnknownServiceError
+
+    from roleui.aws.clients import base_session, make_client
+
+    with pytest.raises(UnknownServiceError, match="'iam'"):
+        make_client(base_session(), "iam", "eu-west-1")

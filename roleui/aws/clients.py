@@ -57,13 +57,40 @@ def client_config(region: str | None = None) -> Config:
     )
 
 
+# The services roleui's sessions make clients of: its own calls, and botocore's SSO credential provider's.
+SERVICES = ("sts", "organizations", "sso", "sso-oidc")
+
+
+def _lean_session(profile: str | None = None) -> Session:
+    """A botocore session whose data loader knows roleui's SERVICES without listing botocore's data directory.
+
+    botocore checks a service name against every service it ships (a walk of ~450 directories, once per model
+    type: twice per client) before it loads one model; that is a cold assume's largest cost after the imports.
+    Here the check covers SERVICES, found where botocore would find them (AWS_DATA_PATH, ~/.aws/models, its own
+    data); any other service is "unknown" — add it to SERVICES first.
+    """
+    from botocore.loaders import Loader, instance_cache
+    from botocore.session import Session
+
+    class LeanLoader(Loader):
+        @instance_cache
+        def list_available_services(self, type_name: str) -> list[str]:
+            found = {name for name in SERVICES for path in self.search_paths if os.path.isdir(os.path.join(path, name))}
+            return sorted(found)
+
+    session = Session(profile=profile)
+    data_path = session.get_config_variable("data_path")  # AWS_DATA_PATH: as botocore's create_loader reads it
+    extra = [os.path.expanduser(os.path.expandvars(p)) for p in data_path.split(os.pathsep)] if data_path else None
+    session.register_component("data_loader", LeanLoader(extra_search_paths=extra))
+    return session
+
+
 def base_session(profile: str | None = None) -> Session:
     """A botocore session on the named profile, or on botocore's default chain (env keys, AWS_PROFILE, SSO,
     IMDS...); a missing profile is a usage error now, not at the first call."""
     from botocore.exceptions import ProfileNotFound
-    from botocore.session import Session
 
-    session = Session(profile=profile)
+    session = _lean_session(profile)
     try:
         session.get_scoped_config()  # reads the config files: raises ProfileNotFound
     except ProfileNotFound as error:
@@ -101,9 +128,8 @@ def _missing_profile(profile: str | None) -> RoleuiError:
 def credentials_session(credentials: Credentials, region: str | None = None) -> Session:
     """A botocore session on temporary credentials (a role session or an MFA session)."""
     from botocore.exceptions import ProfileNotFound
-    from botocore.session import Session
 
-    session = Session()
+    session = _lean_session()
     session.set_credentials(credentials.access_key_id, credentials.secret_access_key, credentials.session_token)
     if region:
         session.set_config_variable("region", region)
