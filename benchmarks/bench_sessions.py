@@ -96,7 +96,9 @@ def user_home(work: Path, key_id: str, secret: str) -> Path:
 
 def user_environment(home: Path, endpoint: str) -> dict[str, str]:
     """The environment of a user's shell: nothing of roleui's, nothing of AWS's but where AWS is (moto)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ROLEUI_", "XDG_"))}
+    # PYTHON* too: a development shell's PYTHONDONTWRITEBYTECODE would make roleui (installed editable, so not
+    # compiled by pip as the anchors are) compile itself on every run.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ROLEUI_", "XDG_", "PYTHON"))}
     env.update(HOME=str(home), AWS_ENDPOINT_URL=endpoint, AWS_EC2_METADATA_DISABLED="true")
     return env
 

@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/bench_ui.py [--runs 7] [--idle 20]
 
+It runs in the configuration users have: no ROLEUI_* or XDG_* variable, the catalog at
+`~/.config/roleui/config.toml` and the caches under `~/.cache/roleui` of a temporary HOME.
+
 The world is what a big organization looks like to roleui: a catalog with `[organizations]` on and a fresh
 organization cache of 10,000 accounts (no API call, no AWS: there are no credentials and AWS_ENDPOINT_URL points
 at a closed local port). Figures, all in the same run on the same machine:
@@ -110,21 +113,20 @@ def build_world(directory: Path) -> dict[str, str]:
         "TERM": "xterm-256color",
         "COLORTERM": "truecolor",
         "LANG": "C.UTF-8",
-        "ROLEUI_CONFIG": str(directory / "catalog.toml"),
-        "ROLEUI_CACHE_DIR": str(directory / "cache"),
-        "ROLEUI_DATA_DIR": str(directory / "data"),
-        "AWS_CONFIG_FILE": str(directory / "aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(directory / "aws-credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing can reach AWS (and there are no credentials)
         "BENCH_REPORT": str(directory / "report.json"),
     }
-    Path(env["ROLEUI_CONFIG"]).write_text(
+    catalog = home / ".config" / "roleui" / "config.toml"  # where a user's catalog is: no ROLEUI_* variable
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(
         '[defaults]\nregion = "eu-west-1"\n\n[organizations]\nenabled = true\n'
         f'roles = {json.dumps(list(ROLES))}\ncache_lifetime = "24h"\n',
         encoding="utf-8",
     )
-    os.environ.update(env)  # the writers below and load_world read the same places
+    for name in [n for n in os.environ if n.startswith(("ROLEUI_", "XDG_", "AWS_"))]:
+        del os.environ[name]  # the writers below and load_world must read the same places as the programs
+    os.environ.update(env)
     from roleui.aws.sources import load_world
     from roleui.core.sessions.credcache import CredentialCache
     from roleui.core.sessions.session import Credentials, Session
@@ -369,7 +371,7 @@ def main() -> None:
             return any("bare textual app" in line for line in lines)
 
         # Interleaved, so a busy moment of the machine hits both programs alike.
-        world_cache = Path(env["ROLEUI_CACHE_DIR"]) / "world"
+        world_cache = Path(env["HOME"]) / ".cache" / "roleui" / "world"
         runs: dict[str, list[float]] = {"bare": [], "roleui": [], "roleui after a change": []}
         for _ in range(args.runs):
             runs["bare"].append(first_screen([PYTHON, "-c", BARE_APP], env, bare_label))
