@@ -90,8 +90,8 @@ def base_session(profile: str | None = None) -> Session:
     IMDS...); a missing profile is a usage error now, not at the first call."""
     from botocore.exceptions import ProfileNotFound
 
-    session = _lean_session(profile)
     try:
+        session = _lean_session(profile)
         session.get_scoped_config()  # reads the config files: raises ProfileNotFound
     except ProfileNotFound as error:
         raise _missing_profile(profile) from error
@@ -129,11 +129,11 @@ def credentials_session(credentials: Credentials, region: str | None = None) -> 
     """A botocore session on temporary credentials (a role session or an MFA session)."""
     from botocore.exceptions import ProfileNotFound
 
-    session = _lean_session()
-    session.set_credentials(credentials.access_key_id, credentials.secret_access_key, credentials.session_token)
-    if region:
-        session.set_config_variable("region", region)
     try:
+        session = _lean_session()
+        session.set_credentials(credentials.access_key_id, credentials.secret_access_key, credentials.session_token)
+        if region:
+            session.set_config_variable("region", region)
         session.get_scoped_config()
     except ProfileNotFound as error:  # AWS_PROFILE naming a missing profile fails even with explicit keys
         raise _missing_profile(None) from error
