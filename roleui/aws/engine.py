@@ -2,7 +2,7 @@
 
 `Engine.assume` is what every command and the UI call. The order of work:
 1. `plan_assume` checks every parameter against the STS limits (exit 2 before any call).
-2. A fresh cached session is returned without a call (and without importing boto3).
+2. A fresh cached session is returned without a call (and without importing botocore).
 3. Otherwise, under the cache key's file lock: the base credentials (the role's `source_profile`, the catalog
    default, else botocore's default chain), or for a role with `via` the session of that role (recursively);
    who the caller is (default session name `{user}`, MFA session eligibility, chaining) is asked with
@@ -97,7 +97,7 @@ class Engine:
         return self._obtain(request, codes, reuse=options.use_cache)
 
     def cached(self, role: Role) -> Session | None:
-        """The fresh cached session of `role` with the catalog's options, or None (no call, no boto3)."""
+        """The fresh cached session of `role` with the catalog's options, or None (no call, no botocore)."""
         try:
             return fresh_session(self.catalog, role, None, now=self.clock(), environ=self.environ, cache=self.cache)
         except RoleuiError:
@@ -136,7 +136,7 @@ class Engine:
 
     def base_identity(self, *, in_child: bool = False) -> Identity:
         """sts:GetCallerIdentity with the catalog's base credentials; `in_child` asks from a child process
-        (roleui/aws/whoami.py), so this process never imports boto3 for it."""
+        (roleui/aws/whoami.py), so this process never imports botocore for it."""
         if in_child:
             return self._identity_from_child()
         from roleui.aws.clients import region_for, session_region
