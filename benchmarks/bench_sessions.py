@@ -1,13 +1,22 @@
-"""Sessions-engine benchmark: how fast roleui answers, against the baselines the issue names.
+"""Sessions-engine benchmark, in the configuration users have, each figure a ratio to its anchor from the same run.
 
-1. `roleui credential-process ROLE` on a cache hit (it runs before every aws CLI call of its profile) against
-   `python -c pass` — target: at most 3x. Measured through the installed `roleui` script and through
-   `roleui.launcher` (the console-script entry that answers hits before argparse loads).
-2. A cold `roleui exec ROLE -- true` (no cached session: GetCallerIdentity + AssumeRole + exec) against
-   `aws sts assume-role` for the same role on the same local moto server — target: faster than the aws CLI.
+    .venv/bin/python benchmarks/bench_sessions.py [--runs 21] [--anchors DIR]
 
-Run: `.venv/bin/python benchmarks/bench_sessions.py [--runs N]`. Everything is local (moto on 127.0.0.1) and
-isolated in a temporary HOME and cache; medians are printed (the machine is shared, so expect noise).
+The user's configuration: no ROLEUI_* variable, no XDG variable; a HOME (temporary) holding the catalog at
+`~/.config/roleui/config.toml`, the base keys of an IAM user in `~/.aws/credentials` (`[default]`), a role
+profile `data` in `~/.aws/config` for the anchors; roleui run through its console script in .venv. The only
+addition is AWS_ENDPOINT_URL, which points roleui and both anchors at the same local moto server (and
+AWS_EC2_METADATA_DISABLED, so no tool ever probes an instance metadata address).
+
+The anchors are installed from PyPI into their own virtualenv (`--anchors`, default `.bench-anchors/`, made on the
+first run): awsume and the aws CLI (v1). Figures, each measured interleaved with its anchor, run by run, so a busy
+moment of the shared machine hits both alike; each is the median of the per-round ratios, with the middle half of
+the rounds (p25-p75) as its spread:
+
+1. `roleui credential-process ROLE`, a cache hit, against `python -c pass` in the same venv (target <= 2.5x);
+2. a cold `roleui env ROLE --no-cache` (AssumeRole anew; the base identity known from an earlier run, as it is
+   after a user's first assume) against `awsume data -s` (target <= 0.8x) and `aws sts assume-role` for the same
+   role (target <= 0.6x); also shown: the very first assume with new base credentials (GetCallerIdentity too).
 """
 
 from __future__ import annotations
@@ -21,14 +30,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-PYTHON = str(BIN / "python")
+ANCHORS = ROOT / ".bench-anchors"
+ANCHOR_PACKAGES = ("awsume", "awscli")
 ROLE = "shared-data/CrossAccountS3ReadOnly"
 ROLE_ARN = "arn:aws:iam::222222222222:role/CrossAccountS3ReadOnly"
-CATALOG = """
+CATALOG = """\
 [defaults]
 region = "eu-west-1"
 duration = "1h"
@@ -39,30 +50,106 @@ name = "shared-data"
 
   [[accounts.roles]]
   name = "CrossAccountS3ReadOnly"
-  external_id = "bench-external-id"
+"""
+AWS_CONFIG = f"""\
+[default]
+region = eu-west-1
+
+[profile data]
+role_arn = {ROLE_ARN}
+source_profile = default
+region = eu-west-1
 """
 
 
-def median_seconds(command: list[str], env: dict[str, str], runs: int, before: object = None) -> float:
-    """Median wall time of `command` (stdout discarded); `before` runs untimed before each run."""
-    times: list[float] = []
-    for _ in range(runs):
-        if callable(before):
-            before()
-        started = time.perf_counter()
-        done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-        times.append(time.perf_counter() - started)
-        if done.returncode != 0:
-            raise SystemExit(
-                f"benchmark command failed ({done.returncode}): {' '.join(command)}\n{done.stderr.decode()}"
-            )
-    return statistics.median(times)
+def anchors_venv(directory: Path) -> Path:
+    """The anchors' virtualenv (awsume, the aws CLI from PyPI), made on the first run; returns its bin directory."""
+    bin_dir = directory / "bin"
+    if not all((bin_dir / name).exists() for name in ("awsume", "awsumepy", "aws")):
+        print(f"installing the anchors ({', '.join(ANCHOR_PACKAGES)}) into {directory} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
+        subprocess.run(
+            [
+                str(bin_dir / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                *ANCHOR_PACKAGES,
+            ],
+            check=True,
+        )
+    return bin_dir
+
+
+def user_home(work: Path, key_id: str, secret: str) -> Path:
+    home = work / "home"
+    (home / ".config" / "roleui").mkdir(parents=True)
+    (home / ".config" / "roleui" / "config.toml").write_text(CATALOG, encoding="utf-8")
+    (home / ".aws").mkdir()
+    (home / ".aws" / "config").write_text(AWS_CONFIG, encoding="utf-8")
+    credentials = f"[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n"
+    (home / ".aws" / "credentials").write_text(credentials, encoding="utf-8")
+    return home
+
+
+def user_environment(home: Path, endpoint: str) -> dict[str, str]:
+    """The environment of a user's shell: nothing of roleui's, nothing of AWS's but where AWS is (moto)."""
+    # PYTHON* too: a development shell's PYTHONDONTWRITEBYTECODE would make roleui (installed editable, so not
+    # compiled by pip as the anchors are) compile itself on every run.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ROLEUI_", "XDG_", "PYTHON"))}
+    env.update(HOME=str(home), AWS_ENDPOINT_URL=endpoint, AWS_EC2_METADATA_DISABLED="true")
+    return env
+
+
+def run_once(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark command failed ({done.returncode}): {' '.join(command)}\n{done.stderr.decode()}")
+    return elapsed
+
+
+Program = tuple[list[str], dict[str, str], Callable[[], None] | None]
+
+
+def interleaved(programs: dict[str, Program], rounds: int) -> dict[str, list[float]]:
+    """Every program once per round, in the same order; `before` (untimed) runs before its program."""
+    times: dict[str, list[float]] = {name: [] for name in programs}
+    for _ in range(rounds):
+        for name, (command, env, before) in programs.items():
+            if before is not None:
+                before()
+            times[name].append(run_once(command, env))
+    return times
+
+
+def ratio(times: dict[str, list[float]], name: str, anchor: str) -> tuple[float, float, float]:
+    """(median, p25, p75) of the per-round ratios name/anchor."""
+    ratios = sorted(a / b for a, b in zip(times[name], times[anchor], strict=True))
+    quartiles = statistics.quantiles(ratios, n=4)
+    return statistics.median(ratios), quartiles[0], quartiles[2]
+
+
+def line(times: dict[str, list[float]], name: str, anchor: str, target: float) -> str:
+    median, low, high = ratio(times, name, anchor)
+    verdict = "met" if median <= target else "MISSED"
+    ms = statistics.median(times[name]) * 1000
+    anchor_ms = statistics.median(times[anchor]) * 1000
+    return (
+        f"  {name}: {ms:.0f} ms vs {anchor} {anchor_ms:.0f} ms: {median:.2f}x (p25-p75 {low:.2f}-{high:.2f}x), "
+        f"target <= {target}x: {verdict}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=21, help="runs per measurement (default 21)")
-    runs = parser.parse_args().runs
+    parser.add_argument("--runs", type=int, default=21, help="interleaved rounds per figure (default 21)")
+    parser.add_argument("--anchors", type=Path, default=ANCHORS, help=f"the anchors' venv (default {ANCHORS})")
+    args = parser.parse_args()
+    anchor_bin = anchors_venv(args.anchors)
 
     from moto.server import ThreadedMotoServer
 
@@ -84,75 +171,62 @@ def main() -> int:
         )
         iam.create_user(UserName="deepak.dev")
         key = iam.create_access_key(UserName="deepak.dev")["AccessKey"]
-        (work / "home").mkdir()
-        catalog = work / "roleui.toml"
-        catalog.write_text(CATALOG)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ROLEUI_"))}
-        env.update(
-            HOME=str(work / "home"),
-            AWS_CONFIG_FILE=str(work / "home" / "aws-config"),
-            AWS_SHARED_CREDENTIALS_FILE=str(work / "home" / "aws-credentials"),
-            AWS_ENDPOINT_URL=endpoint,
-            AWS_ACCESS_KEY_ID=key["AccessKeyId"],
-            AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"],
-            AWS_DEFAULT_REGION="eu-west-1",
-            AWS_EC2_METADATA_DISABLED="true",
-            ROLEUI_CONFIG=str(catalog),
-            ROLEUI_CACHE_DIR=str(work / "cache"),
-            ROLEUI_DATA_DIR=str(work / "data"),
-        )
+        home = user_home(work, key["AccessKeyId"], key["SecretAccessKey"])
+        env = user_environment(home, endpoint)
+        anchor_env = dict(env, PATH=f"{anchor_bin}{os.pathsep}{env.get('PATH', '')}")  # awsume runs awsumepy
         roleui = str(BIN / "roleui")
-        warm = subprocess.run(
-            [roleui, "credential-process", ROLE], env=env, capture_output=True, text=True, check=False
-        )
-        if warm.returncode != 0:
-            raise SystemExit(f"cannot fill the cache: {warm.stderr}")
+        sessions = home / ".cache" / "roleui" / "sessions"
 
-        baseline = median_seconds([PYTHON, "-c", "pass"], env, runs)
-        hit_script = median_seconds([roleui, "credential-process", ROLE], env, runs)
-        # What the console script would run with the entry point roleui.launcher:entrypoint.
-        launcher = "from roleui.launcher import entrypoint; entrypoint()"
-        hit_launcher = median_seconds([PYTHON, "-c", launcher, "credential-process", ROLE], env, runs)
+        def forget_identity() -> None:
+            for path in sessions.glob("identity-*"):
+                path.unlink()
 
-        def cold() -> None:
-            shutil.rmtree(work / "cache", ignore_errors=True)
-
-        cold_runs = max(5, runs // 2)
-        exec_cold = median_seconds([roleui, "exec", ROLE, "--", "true"], env, cold_runs, before=cold)
-        cli = median_seconds(
-            [
-                str(BIN / "aws"),
-                "sts",
-                "assume-role",
-                "--role-arn",
-                ROLE_ARN,
-                "--role-session-name",
-                "deepak.dev",
-                "--external-id",
-                "bench-external-id",
-                "--duration-seconds",
-                "3600",
-            ],
-            env,
-            cold_runs,
-        )
+        programs: dict[str, Program] = {
+            "python -c pass": ([str(BIN / "python"), "-c", "pass"], env, None),
+            "roleui credential-process (hit)": ([roleui, "credential-process", ROLE], env, None),
+        }
+        assume = [
+            "sts",
+            "assume-role",
+            *("--role-arn", ROLE_ARN, "--role-session-name", "deepak.dev", "--duration-seconds", "3600"),
+        ]
+        cold: dict[str, Program] = {
+            "roleui env --no-cache (cold)": ([roleui, "env", ROLE, "--no-cache"], env, None),
+            # awsume is a shell function's script: sourced, as its alias does, it prints the exports with -s.
+            "awsume data -s": (
+                ["bash", "-c", f'. "{anchor_bin}/awsume" "$@"', "awsume", "data", "-s"],
+                anchor_env,
+                None,
+            ),
+            "aws sts assume-role": ([str(anchor_bin / "aws"), *assume], anchor_env, None),
+            "roleui env --no-cache (first with new base keys)": (
+                [roleui, "env", ROLE, "--no-cache"],
+                env,
+                forget_identity,
+            ),
+        }
+        for command, program_env, _ in [*programs.values(), *cold.values()]:
+            run_once(command, program_env)  # warm up: caches filled, .pyc written, awsume's config made
+        assert list(sessions.glob("quick-*")), "the first credential-process left no index: the hit is not measured"
+        hits = interleaved(programs, args.runs)
+        colds = interleaved(cold, max(7, args.runs // 2))
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    def ms(seconds: float) -> str:
-        return f"{seconds * 1000:7.1f} ms"
-
-    print(f"python -c pass                                   {ms(baseline)}")
-    print(f"roleui credential-process (hit, installed script) {ms(hit_script)}  {hit_script / baseline:4.1f}x")
     print(
-        f"roleui credential-process (hit, roleui.launcher)  {ms(hit_launcher)}  {hit_launcher / baseline:4.1f}x"
-        f"  target <= 3x: {'met' if hit_launcher <= 3 * baseline else 'MISSED'}"
+        f"{os.cpu_count()} CPUs; medians of the per-round ratios (interleaved), middle half of the rounds in brackets"
     )
-    print(f"roleui exec ROLE -- true (cold)                   {ms(exec_cold)}")
+    print(f"credential-process cache hit ({args.runs} rounds):")
+    print(line(hits, "roleui credential-process (hit)", "python -c pass", 2.5))
+    print(f"cold assume ({max(7, args.runs // 2)} rounds; local moto on 127.0.0.1):")
+    print(line(colds, "roleui env --no-cache (cold)", "awsume data -s", 0.8))
+    print(line(colds, "roleui env --no-cache (cold)", "aws sts assume-role", 0.6))
+    first = ratio(colds, "roleui env --no-cache (first with new base keys)", "awsume data -s")
     print(
-        f"aws sts assume-role (same role, same moto)        {ms(cli)}"
-        f"  roleui {'faster' if exec_cold < cli else 'SLOWER'} by {abs(cli - exec_cold) * 1000:.0f} ms"
+        f"  roleui env --no-cache, first assume with new base keys (GetCallerIdentity + AssumeRole): "
+        f"{statistics.median(colds['roleui env --no-cache (first with new base keys)']) * 1000:.0f} ms, "
+        f"{first[0]:.2f}x awsume (p25-p75 {first[1]:.2f}-{first[2]:.2f}x)"
     )
     return 0
 

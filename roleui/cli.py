@@ -52,7 +52,22 @@ def _command_module(name: str) -> ModuleType:
     return importlib.import_module(f"roleui.commands.{COMMANDS[name]}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def named_command(words: Sequence[str]) -> str | None:
+    """The command `words` name (their first word that is not an option or --config's value), if roleui has it."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--config":
+            skip = True
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line's parser; with `only`, just that command's (each command's parser costs its module's
+    import and dozens of argparse objects: a cold `roleui env` should not pay for the other ten)."""
     parser = _Parser(
         prog="roleui",
         description="Switch AWS roles from a terminal. With no command, opens the interactive UI.",
@@ -65,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='UI only: on quit, print the exports of the last assumed session (eval "$(roleui --print-env)")',
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         _command_module(name).register(sub)
     for command in sub.choices.values():
         # After the command too (`roleui check --config FILE`, as most people type it). SUPPRESS: a subcommand that
@@ -91,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return open_ui(*request)
     if words[:1] == ["help"]:  # `roleui help [COMMAND]`, as git and many tools take it
         words = [*words[1:2], "--help"]
-    parser = build_parser()
+    parser = build_parser(named_command(words))
     if isinstance(parser, _Parser):
         parser.words = words
     args = parser.parse_args(words)

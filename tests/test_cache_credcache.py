@@ -16,7 +16,9 @@ from _engine_helpers import PYTHON, ROLEUI, ROOT, StsProxy, roleui, write_catalo
 
 from roleui.aws.engine import AssumeOptions, Engine
 from roleui.core.clock import FrozenClock
+from roleui.core.errors import RoleuiError
 from roleui.core.models import Account, Catalog, Defaults, Role
+from roleui.core.sessions import credcache
 from roleui.core.sessions.assume_plan import plan_assume
 from roleui.core.sessions.credcache import CredentialCache, base_ref, fresh_session, request_key
 from roleui.core.sessions.session import Credentials, Session
@@ -77,6 +79,20 @@ def test_the_session_dir_is_0700_and_every_file_0600_even_when_the_dir_existed_o
     files = list(directory.iterdir())
     assert files
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+
+
+def test_a_lock_held_past_the_timeout_is_a_one_line_error_naming_what_is_assumed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(credcache, "LOCK_TIMEOUT", 0.2)
+    cache = CredentialCache()
+    held = cache.lock(key_for(), ROLE.key)
+    second = cache.lock(key_for(), ROLE.key)  # another open file: held against it as against another process
+    with held, pytest.raises(RoleuiError, match=f"assuming {ROLE.key}") as caught, second:
+        pass
+    assert "\n" not in str(caught.value)
+    with cache.lock(key_for(), ROLE.key):
+        pass  # released when the holder left
 
 
 def test_a_crash_in_the_middle_of_a_write_leaves_the_old_session_whole() -> None:

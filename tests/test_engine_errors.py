@@ -37,12 +37,15 @@ CALLER = "arn:aws:iam::123456789012:user/deepak.dev"
 
 
 def stubbed(*steps: Callable[[Stubber], None]) -> Callable[[Any], None]:
-    """A client hook: the n-th STS client made gets the n-th step's stubbed answers."""
+    """A client hook: the first STS client made gets every step's stubbed answers, in call order (the engine makes
+    one client per set of credentials, so the base credentials' client serves GetCallerIdentity and what follows);
+    any later client answers nothing."""
     queue = list(steps)
 
     def hook(client: Any) -> None:
         stub = Stubber(client)
-        queue.pop(0)(stub)
+        while queue:
+            queue.pop(0)(stub)
         stub.activate()
 
     return hook

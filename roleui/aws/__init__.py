@@ -1,4 +1,4 @@
-"""Adapters between roleui's core and AWS: boto3/botocore calls, the AWS config file, Organizations.
+"""Adapters between roleui's core and AWS: botocore calls, the AWS config file, Organizations.
 
-Modules here import boto3 lazily where a fast start matters; none imports textual or the UI.
+Modules here import botocore lazily (never boto3) where a fast start matters; none imports textual or the UI.
 """

@@ -1,4 +1,4 @@
-"""The one place boto3 sessions and clients are made: short timeouts, botocore's standard retries, clear errors.
+"""The one place botocore sessions and clients are made: short timeouts, botocore's standard retries, clear errors.
 
 Every AWS call roleui makes goes through `make_client`, so none can hang: connect and read timeouts are a few
 seconds, throttling is retried with backoff by botocore's standard retry mode, and an endpoint that does not
@@ -10,7 +10,8 @@ call (retries included) also runs against an overall deadline (ROLEUI_CALL_DEADL
 the deadline of the command, if one is set (`command_deadline`): past it, DeadlineExceeded (exit 5, one line) and
 the call is abandoned in its daemon thread.
 
-boto3 is imported inside the functions: importing this module costs nothing.
+botocore is imported inside the functions: importing this module costs nothing. boto3 is not imported at all: its
+session is botocore's plus resources and S3 transfers (s3transfer, ~100 ms of imports) that roleui never uses.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from roleui.core.errors import EXIT_NETWORK, EXIT_USAGE, RoleuiError
 from roleui.core.sessions.session import Credentials
 
 if TYPE_CHECKING:
-    import boto3
     from botocore.config import Config
+    from botocore.session import Session
 
 T = TypeVar("T")
 
@@ -145,15 +146,63 @@ def client_config(region: str | None = None) -> Config:
     )
 
 
-def base_session(profile: str | None = None) -> boto3.Session:
-    """A boto3 session on the named profile, or on botocore's default chain (env keys, AWS_PROFILE, SSO, IMDS...)."""
-    import boto3
+# The services roleui's sessions make clients of: its own calls, and botocore's SSO credential provider's.
+SERVICES = ("sts", "organizations", "sso", "sso-oidc")
+
+
+def _lean_session(profile: str | None = None) -> Session:
+    """A botocore session whose data loader knows roleui's SERVICES without listing botocore's data directory.
+
+    botocore checks a service name against every service it ships (a walk of ~450 directories, once per model
+    type: twice per client) before it loads one model; that is a cold assume's largest cost after the imports.
+    Here the check covers SERVICES, found where botocore would find them (AWS_DATA_PATH, ~/.aws/models, its own
+    data); any other service is "unknown" — add it to SERVICES first.
+    """
+    from botocore.loaders import Loader, instance_cache
+    from botocore.session import Session
+
+    class LeanLoader(Loader):
+        @instance_cache
+        def list_available_services(self, type_name: str) -> list[str]:
+            found = {name for name in SERVICES for path in self.search_paths if os.path.isdir(os.path.join(path, name))}
+            return sorted(found)
+
+    session = Session(profile=profile)
+    data_path = session.get_config_variable("data_path")  # AWS_DATA_PATH: as botocore's create_loader reads it
+    extra = [os.path.expanduser(os.path.expandvars(p)) for p in data_path.split(os.pathsep)] if data_path else None
+    session.register_component("data_loader", LeanLoader(extra_search_paths=extra))
+    return session
+
+
+def base_session(profile: str | None = None) -> Session:
+    """A botocore session on the named profile, or on botocore's default chain (env keys, AWS_PROFILE, SSO,
+    IMDS...); a missing profile is a usage error now, not at the first call."""
     from botocore.exceptions import ProfileNotFound
 
     try:
-        return boto3.Session(profile_name=profile)
+        session = _lean_session(profile)
+        session.get_scoped_config()  # reads the config files: raises ProfileNotFound
     except ProfileNotFound as error:
         raise _missing_profile(profile) from error
+    return session
+
+
+def session_region(session: Session) -> str | None:
+    """The region the session's profile (or AWS_DEFAULT_REGION) names, if any."""
+    region = session.get_config_variable("region")
+    return str(region) if region else None
+
+
+def access_key_id(session: Session) -> str | None:
+    """The access key id of the session's credentials (resolving them: local for keys, a call for SSO or a role
+    profile, which the first request would make anyway); None when there are none or they cannot be had."""
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        credentials = session.get_credentials()
+        return str(credentials.access_key) if credentials is not None and credentials.access_key else None
+    except BotoCoreError:
+        return None  # the first request says what is wrong, in roleui's words (roleui/aws/errors.py)
 
 
 def _missing_profile(profile: str | None) -> RoleuiError:
@@ -165,20 +214,19 @@ def _missing_profile(profile: str | None) -> RoleuiError:
     )
 
 
-def credentials_session(credentials: Credentials, region: str | None = None) -> boto3.Session:
-    """A boto3 session on temporary credentials (a role session or an MFA session)."""
-    import boto3
+def credentials_session(credentials: Credentials, region: str | None = None) -> Session:
+    """A botocore session on temporary credentials (a role session or an MFA session)."""
     from botocore.exceptions import ProfileNotFound
 
     try:
-        return boto3.Session(
-            aws_access_key_id=credentials.access_key_id,
-            aws_secret_access_key=credentials.secret_access_key,
-            aws_session_token=credentials.session_token,
-            region_name=region,
-        )
+        session = _lean_session()
+        session.set_credentials(credentials.access_key_id, credentials.secret_access_key, credentials.session_token)
+        if region:
+            session.set_config_variable("region", region)
+        session.get_scoped_config()
     except ProfileNotFound as error:  # AWS_PROFILE naming a missing profile fails even with explicit keys
         raise _missing_profile(None) from error
+    return session
 
 
 def _limit_network_retries(**kwargs: Any) -> bool | None:
@@ -192,9 +240,9 @@ def _limit_network_retries(**kwargs: Any) -> bool | None:
     return None  # let standard mode decide (throttling, 5xx, ...)
 
 
-def make_client(session: boto3.Session, service: str, region: str | None = None) -> Any:
-    """A client of `service` with roleui's timeouts and retry policy (AWS_ENDPOINT_URL* are honoured by boto3)."""
-    client = session.client(service, region_name=region, config=client_config(region))  # type: ignore[call-overload]
+def make_client(session: Session, service: str, region: str | None = None) -> Any:
+    """A client of `service` with roleui's timeouts and retry policy (AWS_ENDPOINT_URL* are honoured by botocore)."""
+    client: Any = session.create_client(service, region_name=region, config=client_config(region))
     event = client.meta.service_model.service_id.hyphenize()
     client.meta.events.register_first(f"needs-retry.{event}", _limit_network_retries)
     # Every operation and paginator goes through the instance's _make_api_call: one place for the deadline.

@@ -2,10 +2,13 @@
 
 `Engine.assume` is what every command and the UI call. The order of work:
 1. `plan_assume` checks every parameter against the STS limits (exit 2 before any call).
-2. A fresh cached session is returned without a call (and without importing boto3).
+2. A fresh cached session is returned without a call (and without importing botocore).
 3. Otherwise, under the cache key's file lock: the base credentials (the role's `source_profile`, the catalog
    default, else botocore's default chain), or for a role with `via` the session of that role (recursively);
-   GetCallerIdentity names the caller (default session name `{user}`, MFA session eligibility, chaining).
+   who the caller is (default session name `{user}`, MFA session eligibility, chaining) is asked with
+   GetCallerIdentity once per base credentials and remembered in the cache (no secret: keyed by a hash of the base
+   and its access key id), so a cold assume is one round trip. Each set of credentials gets one botocore session
+   and one STS client per region for the life of the Engine.
 4. MFA: an IAM user opens one MFA session (GetSessionToken with one code, cached for `mfa_session_duration`)
    that serves every role needing that device; a caller that is a role session sends the code with AssumeRole.
 5. A chained session (via a role, or from a role session such as SSO) longer than 1 h is clamped, with a warning.
@@ -18,7 +21,9 @@ Blocking and thread-safe: the UI runs it in a thread worker.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,6 +39,7 @@ from roleui.core.sessions.credcache import (
     MfaSession,
     base_ref,
     fresh_session,
+    identity_key,
     is_fresh,
     mfa_key,
     request_key,
@@ -46,6 +52,7 @@ __all__ = ["AssumeOptions", "Engine", "Identity", "MfaCodeProvider"]
 
 ClientHook = Callable[[Any], None]
 DEFAULT_OPTIONS = AssumeOptions()  # frozen: safe to share as the default
+KEPT_SESSIONS = 16  # botocore sessions (with their clients) an Engine keeps; a long UI run starts afresh past it
 
 
 class Engine:
@@ -70,6 +77,11 @@ class Engine:
         self._environ = environ
         self.cache = cache or CredentialCache()
         self._client_hook = client_hook
+        # (kind, who) -> botocore session; (id(session), region) -> (session, STS client). Under the lock: a
+        # botocore session must not make clients in two threads at once.
+        self._sessions: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple[int, str], tuple[Any, Any]] = {}
+        self._lock = threading.Lock()
 
     # -- what the commands and the UI call ---------------------------------------------------------------------
 
@@ -87,7 +99,7 @@ class Engine:
         return self._obtain(request, codes, reuse=options.use_cache)
 
     def cached(self, role: Role) -> Session | None:
-        """The fresh cached session of `role` with the catalog's options, or None (no call, no boto3)."""
+        """The fresh cached session of `role` with the catalog's options, or None (no call, no botocore)."""
         try:
             return fresh_session(self.catalog, role, None, now=self.clock(), environ=self.environ, cache=self.cache)
         except RoleuiError:
@@ -126,15 +138,17 @@ class Engine:
 
     def base_identity(self, *, in_child: bool = False) -> Identity:
         """sts:GetCallerIdentity with the catalog's base credentials; `in_child` asks from a child process
-        (roleui/aws/whoami.py), so this process never imports boto3 for it."""
+        (roleui/aws/whoami.py), so this process never imports botocore for it."""
         if in_child:
             return self._identity_from_child()
-        from roleui.aws.clients import base_session, region_for
+        from roleui.aws.clients import region_for, session_region
 
         base = base_ref(self.catalog.defaults.source_profile, self.environ)
-        session = base_session(base.profile)
-        region = region_for("aws", self.catalog.defaults.region, session.region_name)
-        return self._identity(session, region, base)
+        session = self._base_session(base)
+        region = region_for("aws", self.catalog.defaults.region, session_region(session))
+        identity = self._identity(session, region, base)  # asked afresh: the header shows whether the keys work
+        self._remember(session, base, identity)
+        return identity
 
     # -- internals ---------------------------------------------------------------------------------------------
 
@@ -165,10 +179,39 @@ class Engine:
         if self._warn is not None:
             self._warn(message)
 
+    def _kept_session(self, kind: str, who: str, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            session = self._sessions.get((kind, who))
+            if session is None:
+                if len(self._sessions) >= KEPT_SESSIONS:
+                    self._sessions.clear()
+                    self._clients.clear()
+                session = self._sessions[kind, who] = make()
+            return session
+
+    def _base_session(self, base: BaseRef) -> Any:
+        """The botocore session of the base credentials (one per base: its fingerprint changes with the profile)."""
+        from roleui.aws.clients import base_session
+
+        return self._kept_session("base", base.fingerprint, lambda: base_session(base.profile))
+
+    def _credentials_session(self, credentials: Credentials, region: str) -> Any:
+        """The botocore session of temporary credentials (a role or MFA session), one per access key and region."""
+        from roleui.aws.clients import credentials_session
+
+        who = f"{credentials.access_key_id}\n{region}"
+        return self._kept_session("keys", who, lambda: credentials_session(credentials, region))
+
     def _sts(self, session: Any, region: str) -> Any:
+        """The STS client of `session` in `region`: made once, reused by every call with those credentials."""
         from roleui.aws.clients import make_client
 
-        client = make_client(session, "sts", region)
+        with self._lock:
+            kept = self._clients.get((id(session), region))
+            if kept is not None:
+                return kept[1]
+            client = make_client(session, "sts", region)
+            self._clients[id(session), region] = (session, client)  # the session kept alive: its id stays unique
         if self._client_hook is not None:
             self._client_hook(client)
         return client
@@ -209,6 +252,26 @@ class Engine:
             self.cache.save_role(key, session, base)
             return session
 
+    def _known_identity(self, session: Any, region: str, base: BaseRef) -> Identity:
+        """Who the base credentials are: remembered from an earlier answer for these credentials, else asked now."""
+        from roleui.aws.clients import access_key_id
+
+        key_id = access_key_id(session)
+        known = self.cache.load_identity(identity_key(base, key_id)) if key_id else None
+        if known is not None:
+            return Identity(*known)
+        identity = self._identity(session, region, base)
+        self._remember(session, base, identity, key_id)
+        return identity
+
+    def _remember(self, session: Any, base: BaseRef, identity: Identity, key_id: str | None = None) -> None:
+        from roleui.aws.clients import access_key_id
+
+        key_id = key_id or access_key_id(session)
+        if key_id:
+            with contextlib.suppress(OSError):  # only an optimisation: the next assume asks again
+                self.cache.save_identity(identity_key(base, key_id), identity.account, identity.arn, identity.user_id)
+
     def _identity(self, session: Any, region: str, base: BaseRef) -> Identity:
         from roleui.aws import sts
         from roleui.aws.errors import Call, aws_error
@@ -223,7 +286,7 @@ class Engine:
     def _call(self, request: AssumeRequest, codes: CodeSource) -> tuple[Session, str]:
         """Assume `request.role` now (its `via` role first); returns the session and who it was assumed as."""
         from roleui.aws import sts
-        from roleui.aws.clients import base_session, credentials_session, region_for
+        from roleui.aws.clients import region_for, session_region
         from roleui.aws.errors import Call, aws_error
 
         role = request.role
@@ -233,23 +296,24 @@ class Engine:
         if request.via is not None:
             upstream = self._obtain(request.via, codes)
             region = region_for(partition, request.region, upstream.region)
-            session_region = request.region or upstream.region
-            caller: Any = credentials_session(upstream.credentials, region)
+            session_region_name = request.region or upstream.region
+            caller: Any = self._credentials_session(upstream.credentials, region)
             caller_arn = upstream.assumed_role_arn
             base_text = f"the session of {upstream.role_key} ({caller_arn})"
             chained, through = True, f"via {upstream.role_key}"
         else:
             base = base_ref(request.source_profile, self.environ)
-            caller = base_session(base.profile)
-            region = region_for(partition, request.region, caller.region_name)
-            session_region = request.region or caller.region_name
-            caller_arn = self._identity(caller, region, base).arn
+            caller = self._base_session(base)
+            profile_region = session_region(caller)
+            region = region_for(partition, request.region, profile_region)
+            session_region_name = request.region or profile_region
+            caller_arn = self._known_identity(caller, region, base).arn
             base_text = f"{base.description} ({caller_arn})"
             chained, through = is_role_session_arn(caller_arn), f"from the role session {caller_arn}"
             if request.mfa_serial is not None and is_iam_user_arn(caller_arn):
                 # One code opens an MFA session that serves every role needing this device until it expires.
                 mfa = self._mfa_session(caller, region, base, request.mfa_serial, codes)
-                caller = credentials_session(mfa, region)
+                caller = self._credentials_session(mfa, region)
         duration = request.duration
         if chained:
             duration, warning = clamp_chained(role, duration, through)
@@ -300,7 +364,7 @@ class Engine:
             assumed_role_arn=assumed_arn,
             session_name=name,
             credentials=credentials,
-            region=session_region,
+            region=session_region_name,
             chained=chained,
             issued_at=self.clock(),
         )

@@ -418,10 +418,10 @@ def discover_organization(
 
 def organizations_client(catalog: Catalog) -> OrganizationsClient:
     """A client for the organization: the discovery profile's credentials, roleui's timeouts and retries."""
-    from roleui.aws.clients import base_session, make_client, region_for
+    from roleui.aws.clients import base_session, make_client, region_for, session_region
 
     session = base_session(discovery_profile(catalog))
-    region = region_for("aws", catalog.organizations.region, session.region_name)
+    region = region_for("aws", catalog.organizations.region, session_region(session))
     client: OrganizationsClient = make_client(session, "organizations", region)
     return client
 

@@ -1,9 +1,10 @@
 """`python -m roleui.aws.whoami SOURCE_PROFILE REGION`: who the base credentials are, as one JSON line, for the UI.
 
-The UI names the base identity in its header as soon as it can. Asking STS needs boto3: ~35 MB resident for
-good and ~300 ms of import and setup holding the GIL, right when the user starts typing. This child process does
+The UI names the base identity in its header as soon as it can. Asking STS needs botocore: ~25 MB resident for
+good and ~250 ms of import and setup holding the GIL, right when the user starts typing. This child process does
 it on the other core, prints `{"account", "arn", "user_id"}` or `{"error", "exit"}`, and exits; the UI stays
-small and responsive until its first assume (Engine.base_identity(in_child=True) runs it). The arguments are
+small and responsive until its first assume (Engine.base_identity(in_child=True) runs it). The answer is also
+remembered in the credential cache, so that first assume is one round trip (roleui/aws/engine.py). The arguments are
 the catalog's `defaults.source_profile` and `defaults.region`, "" when unset: all the question depends on.
 """
 

@@ -1,8 +1,9 @@
 """Where roleui keeps its files: the catalog, the caches and the user data (favorites, frecency).
 
-platformdirs gives each OS's conventional place (`~/.config/roleui`, `~/.cache/roleui`, `~/.local/share/roleui`
-on Linux). ROLEUI_CONFIG, ROLEUI_CACHE_DIR and ROLEUI_DATA_DIR override them (tests and the demo use these
-to stay away from the user's real files).
+Each OS's conventional place (`~/.config/roleui`, `~/.cache/roleui`, `~/.local/share/roleui` on Linux) comes
+from roleui/core/user_dirs.py, which gives platformdirs' answers with the standard library alone. ROLEUI_CONFIG,
+ROLEUI_CACHE_DIR and ROLEUI_DATA_DIR override them (tests and the demo use these to stay away from the user's
+real files).
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
+from roleui.core.user_dirs import cache_dir_name, user_dir
 
-APP = "roleui"
 ORGANIZATION_CACHE = "organization.json"
 
 
 def default_config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+    return Path(user_dir("config")) / "config.toml"
 
 
 def config_path(explicit: str | None = None) -> tuple[Path, bool]:
@@ -31,8 +31,7 @@ def config_path(explicit: str | None = None) -> tuple[Path, bool]:
 
 
 def cache_dir() -> Path:
-    env = os.environ.get("ROLEUI_CACHE_DIR")
-    return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir(APP))
+    return Path(cache_dir_name())
 
 
 def organization_cache_file() -> Path:
@@ -42,7 +41,7 @@ def organization_cache_file() -> Path:
 
 def data_dir() -> Path:
     env = os.environ.get("ROLEUI_DATA_DIR")
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir(APP))
+    return Path(env).expanduser() if env else Path(user_dir("data"))
 
 
 def aws_config_path() -> Path:

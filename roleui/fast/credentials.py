@@ -9,7 +9,8 @@ expiry margin, then prints the session file's credentials; anything changed, mis
 other than --config, --no-cache, an expired session) falls back to the normal path, which decides afresh.
 The index holds no secret: the credentials stay in the one session file.
 
-Imports are the standard library's cheapest (no dataclasses, argparse, contextlib or typing): keep it that way.
+Imports are the standard library's cheapest (no dataclasses, argparse, contextlib, typing, pathlib, hashlib, json
+or datetime: `python -X importtime` shows each costs a hit milliseconds): keep it that way.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import sys
 import time
 
 from roleui.core.files import file_identity, write_atomic
+from roleui.core.json_lite import loads
 from roleui.core.sessions.process_output import credential_process_json
-from roleui.core.timefmt import format_time, parse_time
+from roleui.core.user_dirs import cache_dir_name
 from roleui.fast.index import MARKER, command_words, fingerprint, read_own
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
@@ -72,30 +74,56 @@ def read_entry(directory: str, name: str, now: float) -> dict[str, object] | Non
         path, _, recorded = line.rpartition("\t")
         if file_identity(path) != recorded:
             return None
-    import json
-
     session = read_own(session_file)
     if session is None:
         return None
     try:
-        data = json.loads(session)
-        creds = data["credentials"]
-        expires = parse_time(str(creds["Expiration"])).timestamp()
+        data = loads(session.decode("utf-8"))
+        creds = data["credentials"]  # type: ignore[index]
+        expires, stamp = expiry(str(creds["Expiration"]))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None  # damaged: the normal path treats it as absent and replaces it
     if expires - now <= margin or not isinstance(creds, dict):
         return None
-    result: dict[str, object] = creds
+    result: dict[str, object] = dict(creds, Expiration=stamp)
     return result
 
 
-def sessions_directory(environ: Mapping[str, str]) -> str:
-    cache = environ.get("ROLEUI_CACHE_DIR")
-    if cache:
-        return os.path.join(os.path.expanduser(cache), "sessions")
-    from roleui.core.paths import cache_dir
+def _days(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    return era * 146097 + year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year - 719468
 
-    return str(cache_dir() / "sessions")
+
+def expiry(text: str) -> tuple[float, str]:
+    """(epoch seconds, RFC 3339 UTC to the second) of a session file's Expiration; ValueError when it is none.
+
+    The cache writes `2026-01-31T12:00:00[.ffffff]+00:00` (datetime.isoformat in UTC): that form is read here with
+    arithmetic, because importing datetime costs a hit ~2 ms; any other form goes through roleui/core/timefmt.py.
+    """
+    whole, _, fraction = text.removesuffix("+00:00").partition(".")
+    fields = (whole[0:4], whole[5:7], whole[8:10], whole[11:13], whole[14:16], whole[17:19])
+    if (
+        text.endswith("+00:00")
+        and len(whole) == 19
+        and whole[4] + whole[7] + whole[10] + whole[13] + whole[16] == "--T::"
+        and all(f.isascii() and f.isdigit() for f in (*fields, fraction or "0"))
+    ):
+        year, month, day, hour, minute, second = (int(f) for f in fields)
+        if 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 60:
+            seconds = _days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+            return seconds + float(f"0.{fraction or 0}"), whole + "Z"
+    from roleui.core.timefmt import format_time, parse_time
+
+    value = parse_time(text)
+    return value.timestamp(), format_time(value)
+
+
+def sessions_directory(environ: Mapping[str, str]) -> str:
+    return os.path.join(cache_dir_name(environ), "sessions")
 
 
 def answer(config: str | None, role: str, *, environ: Mapping[str, str] | None = None) -> bool:
@@ -112,9 +140,9 @@ def answer(config: str | None, role: str, *, environ: Mapping[str, str] | None =
             str(creds["AccessKeyId"]),
             str(creds["SecretAccessKey"]),
             str(creds["SessionToken"]) if creds.get("SessionToken") else None,
-            format_time(parse_time(str(creds["Expiration"]))),
+            str(creds["Expiration"]),
         )
-    except (KeyError, ValueError):
+    except KeyError:
         return False
     sys.stdout.write(text)
     return True

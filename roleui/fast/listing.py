@@ -23,6 +23,7 @@ import time
 
 from roleui import __version__
 from roleui.core.files import file_identity, write_atomic
+from roleui.core.user_dirs import cache_dir_name
 from roleui.fast.index import LOCATION_NAMES, command_words, fingerprint, read_own
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs a fast path ~4 ms
@@ -59,12 +60,7 @@ def index_path(config: str | None, environ: Mapping[str, str], cwd: str, directo
 
 
 def lists_directory(environ: Mapping[str, str]) -> str:
-    cache = environ.get("ROLEUI_CACHE_DIR")
-    if cache:
-        return os.path.expanduser(cache)
-    from roleui.core.paths import cache_dir
-
-    return str(cache_dir())
+    return cache_dir_name(environ)
 
 
 # -- rendering, shared with the normal path so both print byte for byte the same -----------------------------

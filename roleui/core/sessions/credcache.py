@@ -1,9 +1,8 @@
 """The credential cache: one JSON file per role session (and per MFA session) in the user cache dir.
 
 Safety: the directory is 0700 and every file 0600 from its creation; a file is written to a temp file, synced
-and renamed over the old one, so a reader or a crash never sees half a file; a per-key file lock (the
-`filelock` package, imported only when locking) keeps two roleui processes from assuming the same session
-twice. The key is a hash of everything that changes the session: role ARN, session name (or its template),
+and renamed over the old one, so a reader or a crash never sees half a file; a per-key file lock (flock(2) on
+POSIX, the `filelock` package elsewhere) keeps two roleui processes from assuming the same session twice. The key is a hash of everything that changes the session: role ARN, session name (or its template),
 ExternalId, tags, source identity, duration, MFA device, the base credentials and the chain (`via`) — so a
 changed catalog never returns a stale session. No secret appears in a file name.
 
@@ -34,6 +33,7 @@ from roleui.core.timefmt import parse_time
 
 FORMAT = 1
 LOCK_TIMEOUT = 120.0  # another roleui may be waiting for its MFA code; then give up with a clear message
+LOCK_POLL = 0.05  # seconds between tries of a held lock
 STALE_TEMP = 3600.0  # temp files older than this are leftovers of a crash
 
 # Profile settings that decide who the base credentials are (secrets are left out: the key is a hash anyway,
@@ -147,6 +147,13 @@ def mfa_key(serial: str, base: BaseRef) -> str:
     return _digest(FORMAT, "mfa", serial, base.fingerprint)
 
 
+def identity_key(base: BaseRef, access_key_id: str) -> str:
+    """The key of what the base credentials are (GetCallerIdentity): the base (profile, its SSO session or role
+    settings, or the environment) and the access key id they resolve to. New keys, a refreshed SSO or role
+    session, an edited profile: a new key, so the identity is asked again, once."""
+    return _digest(FORMAT, "identity", base.fingerprint, access_key_id)
+
+
 def is_fresh(expiration: datetime | None, now: datetime, margin: int) -> bool:
     """Usable: more than `margin` seconds left. Long-lived keys (no expiration) are never cached."""
     return expiration is not None and (expiration - now).total_seconds() > margin
@@ -222,6 +229,9 @@ class CredentialCache:
     def mfa_path(self, key: str) -> Path:
         return self.directory / f"mfa-{key[:40]}.json"
 
+    def identity_path(self, key: str) -> Path:
+        return self.directory / f"identity-{key[:40]}.json"
+
     # -- reading (never locks: a rename is atomic, so a reader sees the old file or the new one) ---------------
 
     @staticmethod
@@ -250,6 +260,16 @@ class CredentialCache:
                 str(data["serial"]), str(data.get("base", "")), credentials_from_json(data["credentials"])
             )
         except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def load_identity(self, key: str) -> tuple[str, str, str] | None:
+        """(account, ARN, user id) of the base credentials `identity_key` names, if known."""
+        data = self._read(self.identity_path(key))
+        if data is None or data.get("kind") != "identity":
+            return None
+        try:
+            return str(data["account"]), str(data["arn"]), str(data["user_id"])
+        except KeyError:
             return None
 
     # -- writing -----------------------------------------------------------------------------------------------
@@ -292,36 +312,67 @@ class CredentialCache:
         self._write(path, data)
         return path
 
+    def save_identity(self, key: str, account: str, arn: str, user_id: str) -> Path:
+        """Remember who the base credentials are (no secret: the key is a hash, the file names a principal)."""
+        path = self.identity_path(key)
+        self._write(path, {"format": FORMAT, "kind": "identity", "account": account, "arn": arn, "user_id": user_id})
+        return path
+
     @contextlib.contextmanager
     def lock(self, key: str, what: str) -> Iterator[None]:
-        """Hold the per-key lock (between processes and between threads) while a session is checked and made."""
-        from filelock import FileLock, Timeout
+        """Hold the per-key lock (between processes and between threads) while a session is checked and made.
 
+        On POSIX an flock(2) on the key's lock file, polled until LOCK_TIMEOUT (each open file description is its
+        own lock, so two threads exclude each other too; closing the file releases it, even in a crash); the
+        `filelock` package elsewhere. filelock does the same on POSIX but its import costs a cold assume more than
+        the lock itself."""
         self.ensure_directory()
-        path = self.directory / f"{key[:40]}.lock"
-        # filelock would follow a symlink planted in place of the lock: make (or check) it ourselves first.
+        path = str(self.directory / f"{key[:40]}.lock")
+        timed_out = RoleuiError(
+            f"another roleui has been assuming {what} for {int(LOCK_TIMEOUT)} s (waiting for an MFA code?) — "
+            "finish or stop it, then try again"
+        )
+        # Never follow a symlink planted in place of the lock: open it ourselves, without following, and check it.
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError as error:
             if os.path.islink(path):
                 raise UnsafePathError(path, "is a symbolic link", f"rm {path}") from error
             raise
         try:
             check_private_file(path, fd)
-        finally:
+        except BaseException:
             os.close(fd)
-        lock = FileLock(str(path), timeout=LOCK_TIMEOUT, mode=0o600)
+            raise
         try:
-            lock.acquire()
-        except Timeout:
-            raise RoleuiError(
-                f"another roleui has been assuming {what} for {int(LOCK_TIMEOUT)} s (waiting for an MFA code?) — "
-                "finish or stop it, then try again"
-            ) from None
+            import fcntl
+        except ImportError:  # Windows
+            os.close(fd)
+            from filelock import FileLock, Timeout
+
+            lock = FileLock(path, timeout=LOCK_TIMEOUT, mode=0o600)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise timed_out from None
+            try:
+                yield
+            finally:
+                lock.release()
+            return
         try:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise timed_out from None
+                    time.sleep(LOCK_POLL)
             yield
         finally:
-            lock.release()
+            os.close(fd)
 
     # -- listing and forgetting --------------------------------------------------------------------------------
 
@@ -366,8 +417,9 @@ class CredentialCache:
         return self._delete(self._files(f"{self._role_prefix(role_arn)}*.json"))
 
     def forget_all(self) -> int:
-        """Delete every role and MFA session (and leftovers of crashed writes); the count of sessions deleted."""
-        self._delete(self._files(".*.tmp") + self._files("quick-*"))
+        """Delete every role and MFA session (and the remembered base identities, and leftovers of crashed writes);
+        the count of sessions deleted."""
+        self._delete(self._files(".*.tmp") + self._files("quick-*") + self._files("identity-*.json"))
         return self._delete(self._files("role-*.json") + self._files("mfa-*.json"))
 
     def remove_stale_temp_files(self, now: float | None = None) -> int:
