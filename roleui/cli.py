@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "console-url": "console_url",
     "sessions": "sessions",
     "forget": "forget",
+    "status": "status",
     "discover": "discover",
     "demo": "demo",
 }

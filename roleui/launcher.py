@@ -2,6 +2,8 @@
 
 - `roleui credential-process ROLE` runs before every aws CLI call of its profile, and `roleui list` feeds
   scripts and fuzzy finders: both answer from their indexes when they can (quick_credentials.py, quick_list.py).
+- `roleui status` runs in shell prompts on every line: it reads only the environment and one status file
+  (roleui/fast/status.py); only `--help` goes on to the CLI.
 - `roleui [--config P] [--print-env]` opens the UI without building every command's parser.
 
 Anything else, and any request an index cannot answer, goes to roleui.cli. Every door reports a RoleuiError as
@@ -69,7 +71,13 @@ def open_ui(config: str | None, print_env: bool) -> int:
 
 def main() -> int:
     argv = sys.argv[1:]
-    if "credential-process" in argv:
+    if argv[:1] == ["status"]:
+        from roleui.fast.status import main as quick_status
+
+        answered = quick_status(argv)
+        if answered is not None:
+            return answered
+    elif "credential-process" in argv:
         from roleui.fast.credentials import main as quick
 
         if quick(argv):

@@ -19,6 +19,15 @@ from roleui.core.timefmt import format_time
 
 FORMATS = ("sh", "fish", "powershell", "json")
 
+# What points a child at a credential endpoint (roleui/aws/credential_server.py); an outer session's never leaks in.
+ENDPOINT_VARS = (
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "ROLEUI_STATUS_FILE",
+)
+
 # Variables that would compete with (or lie about) the session's credentials.
 REMOVED = (
     "AWS_PROFILE",
@@ -34,6 +43,7 @@ REMOVED = (
     "ROLEUI_ROLE",
     "ROLEUI_ROLE_ARN",
     "ROLEUI_ACCOUNT_ID",
+    *ENDPOINT_VARS,
 )
 
 SESSION_MARKER = "ROLEUI_ROLE"  # set inside every roleui session: nested exec/shell check it
@@ -103,3 +113,22 @@ def export_script(session: Session, fmt: str = "sh", environ: Mapping[str, str] 
     else:
         raise UsageError(f"unknown format {fmt!r} — use one of {', '.join(FORMATS)}")
     return "\n".join(lines) + "\n"
+
+
+# Static keys and their expiry: with an endpoint they would win over it in the SDKs' chain, and the expiry would
+# be wrong after the first refresh.
+STATIC_ONLY = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+)
+
+
+def endpoint_env(env: Mapping[str, str], endpoint_vars: Mapping[str, str]) -> dict[str, str]:
+    """A session environment (`session_env`) turned to a credential endpoint's: without the static keys and
+    expiry, plus the endpoint's variables (its URL, token and status file)."""
+    served = {k: v for k, v in env.items() if k not in STATIC_ONLY}
+    served.update(endpoint_vars)
+    return served
