@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import RoleuiError
-from roleui.core.files import write_atomic
-from roleui.core.paths import cache_dir
+from roleui.core.sessions.endpoint_status import EndpointStatus, status_dir, write_status
 from roleui.core.sessions.session import Session
 from roleui.core.timefmt import format_time
 
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
 HOST = "127.0.0.1"
 SDK_ADVISORY_REFRESH = 15 * 60  # botocore asks again this long before expiry (RefreshableCredentials)
 DEFAULT_LIFETIME = 3600  # when a session does not say when it was issued
-STATUS_DIR = "endpoints"
 
 Renew = Callable[[], Session]
 
@@ -50,15 +48,8 @@ Renew = Callable[[], Session]
 def refresh_margin(session: Session, cache_margin: int) -> int:
     """How close to expiry the endpoint re-assumes: the SDKs' 15 minutes, at most half the session's lifetime
     (a 15-minute session would otherwise be re-assumed on every request), never under the catalog's margin."""
-    if session.issued_at is not None:
-        lifetime = int(session.seconds_left(session.issued_at))
-    else:
-        lifetime = DEFAULT_LIFETIME
+    lifetime = int(session.seconds_left(session.issued_at)) if session.issued_at is not None else DEFAULT_LIFETIME
     return max(cache_margin, min(SDK_ADVISORY_REFRESH, lifetime // 2))
-
-
-def status_dir() -> Path:
-    return cache_dir() / STATUS_DIR
 
 
 class CredentialEndpoint:
@@ -182,18 +173,15 @@ class CredentialEndpoint:
 
     def _write_status(self) -> None:
         session = self._session
-        role_account, _, role_name = session.role_key.rpartition("/")  # role names hold no slash
-        status = {
-            "role": session.role_key,
-            "account": role_account,
-            "role_name": role_name,
-            "account_id": session.account_id,
-            "expiration": format_time(session.expiration),
-            "color": self._color,
-            "pid": os.getpid(),
-            "error": self.last_error,
-        }
-        write_atomic(str(self.status_file), json.dumps(status).encode())
+        status = EndpointStatus(
+            role_key=session.role_key,
+            account_id=session.account_id,
+            expiration=session.expiration,
+            color=self._color,
+            pid=os.getpid(),
+            error=self.last_error,
+        )
+        write_status(self.status_file, status)
 
 
 def credentials_document(session: Session) -> dict[str, Any]:
@@ -212,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "roleui"
     sys_version = ""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         endpoint: CredentialEndpoint = self.server.endpoint  # type: ignore[attr-defined]
         status = endpoint.authorized(self.path, self.headers.get("Authorization"))
         if status == 404:
@@ -241,7 +229,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
+    def log_message(self, format: str, *args: Any) -> None:
         """Silent: the child owns the terminal, and a request line is nobody's business."""
 
 

@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
@@ -80,7 +81,7 @@ def wait_for_child(argv: list[str], env: dict[str, str]) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        child = subprocess.Popen(argv, env=env)  # noqa: S603 (running the user's command is the point)
+        child = subprocess.Popen(argv, env=env)
     except FileNotFoundError:
         raise RoleuiError(f"command not found: {argv[0]}", exit_code=EXIT_NOT_FOUND) from None
     except PermissionError:
@@ -94,8 +95,12 @@ def wait_for_child(argv: list[str], env: dict[str, str]) -> int:
     def pass_on(number: int, _frame: FrameType | None) -> None:
         child.send_signal(number)
 
-    handlers = {signal.SIGINT: leave_to_child, signal.SIGQUIT: leave_to_child}
-    handlers |= {signal.SIGTERM: pass_on, signal.SIGHUP: pass_on}
+    handlers: dict[signal.Signals, Callable[[int, FrameType | None], None]] = {
+        signal.SIGINT: leave_to_child,
+        signal.SIGQUIT: leave_to_child,
+        signal.SIGTERM: pass_on,
+        signal.SIGHUP: pass_on,
+    }
     previous = {number: signal.signal(number, handler) for number, handler in handlers.items()}
     try:
         return _child_status(child.wait())

@@ -348,7 +348,9 @@ def _credentials_mode(t: _Table) -> str:
     if mode is None:
         return Defaults().credentials
     if mode not in CREDENTIAL_MODES:
-        t.problem("credentials", f"unknown mode {mode!r}", 'write "endpoint" (keys that renew) or "static" (exported keys)')
+        t.problem(
+            "credentials", f"unknown mode {mode!r}", 'write "endpoint" (keys that renew) or "static" (exported keys)'
+        )
         return Defaults().credentials
     return mode
 
