@@ -42,7 +42,7 @@ HOST = "127.0.0.1"
 SDK_ADVISORY_REFRESH = 15 * 60  # botocore asks again this long before expiry (RefreshableCredentials)
 DEFAULT_LIFETIME = 3600  # when a session does not say when it was issued
 
-Renew = Callable[[], Session]
+Renew = Callable[[Session], Session]  # the session held now -> a newer one
 
 
 def refresh_margin(session: Session, cache_margin: int) -> int:
@@ -143,7 +143,7 @@ class CredentialEndpoint:
             if self._fresh(session):
                 return session  # another request renewed it while this one waited
             try:
-                renewed = self._renew()
+                renewed = self._renew(session)
             except RoleuiError as error:
                 self._failed(error.message)
                 raise
@@ -246,16 +246,17 @@ def no_prompt(serial: str) -> str:
 
 
 def engine_renewal(engine: Engine, role: Role, options: AssumeOptions) -> Renew:
-    """Re-assume `role` as first assumed (same duration, name, tags, region), without a one-time MFA code: a session
-    another roleui process already renewed is taken from the cache, else the role is assumed anew."""
+    """Re-assume `role` as first assumed (same duration, name, tags, region), without a one-time MFA code.
+
+    A session in the cache other than the held one (another roleui process renewed it, or the engine found the
+    cached one stale and assumed anew) is taken as it is; the held one itself is replaced by assuming anew."""
     reuse = replace(options, mfa_code=None, use_cache=True)
     anew = replace(options, mfa_code=None, use_cache=False)
-    margin = engine.catalog.defaults.cache_margin
 
-    def renew() -> Session:
-        cached = engine.assume(role, reuse, mfa=no_prompt)
-        if cached.seconds_left(engine.clock()) > refresh_margin(cached, margin):
-            return cached
+    def renew(held: Session) -> Session:
+        found = engine.assume(role, reuse, mfa=no_prompt)
+        if found.credentials.access_key_id != held.credentials.access_key_id:
+            return found
         return engine.assume(role, anew, mfa=no_prompt)
 
     return renew
