@@ -25,7 +25,7 @@ def served_shell(
     tmp_path: Path, left: timedelta, color: str | None = "99BCE3", error: str | None = None
 ) -> dict[str, str]:
     """The environment of a shell an endpoint serves, with its status file."""
-    path = tmp_path / "status.json"
+    path = tmp_path / "endpoint.status"
     write_status(path, EndpointStatus(KEY, "222222222222", NOW + left, color, os.getpid(), error))
     return {"ROLEUI_ROLE": KEY, "ROLEUI_ACCOUNT_ID": "222222222222", "ROLEUI_STATUS_FILE": str(path)}
 
@@ -81,7 +81,7 @@ def test_a_static_session_reads_its_expiry_from_the_environment() -> None:
 
 
 def test_a_shell_whose_endpoint_is_gone_shows_expired(tmp_path: Path) -> None:
-    env = {"ROLEUI_ROLE": KEY, "ROLEUI_STATUS_FILE": str(tmp_path / "gone.json")}
+    env = {"ROLEUI_ROLE": KEY, "ROLEUI_STATUS_FILE": str(tmp_path / "gone.status")}
     assert status(env)[1] == f"{KEY} expired\n"
 
 
@@ -117,3 +117,14 @@ def test_help_goes_to_the_cli_and_names_the_fields(flag: str) -> None:
     assert done.returncode == 0
     assert "{account}" in done.stdout
     assert "--json" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "text", ["2030-01-02T03:00:00Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59Z", "2100-03-01T00:00:00Z"]
+)
+def test_expiry_times_are_read_without_datetime_exactly_as_datetime_reads_them(text: str) -> None:
+    from roleui.core.timefmt import parse_time
+    from roleui.fast.status import epoch_of
+
+    assert epoch_of(text) == parse_time(text).timestamp()
+    assert epoch_of(text.replace("Z", ".5+00:00")) == parse_time(text).timestamp() + 0.5

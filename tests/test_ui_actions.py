@@ -168,11 +168,11 @@ async def test_a_session_a_live_endpoint_renews_shows_the_mark_and_a_dead_ones_d
         await settle(pilot)
         session = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
         status = EndpointStatus(session.role_key, session.account_id, session.expiration, None, os.getpid())
-        write_status(status_dir() / "live.json", status)
+        write_status(status_dir() / "live.status", status)
         app.check_endpoints()
         await pilot.pause()
         assert "⟳" in row_text(app, CROSS)
-        write_status(status_dir() / "live.json", replace(status, pid=2**22 + 1))  # no such process
+        write_status(status_dir() / "live.status", replace(status, pid=2**22 + 1))  # no such process
         app.check_endpoints()
         await pilot.pause()
         assert "⟳" not in row_text(app, CROSS)

@@ -79,7 +79,7 @@ class CredentialEndpoint:
         self._lock = threading.Lock()
         self.path = "/" + secrets.token_urlsafe(18)
         self.token = secrets.token_urlsafe(32)
-        self.status_file = status_file or status_dir() / f"{secrets.token_hex(8)}.json"
+        self.status_file = status_file or status_dir() / f"{secrets.token_hex(8)}.status"
         self.refreshes = 0
         self.last_error: str | None = None
         self._server: ThreadingHTTPServer | None = None

@@ -2,12 +2,12 @@
 
 The endpoint (roleui/aws/credential_server.py) rewrites its file after every renewal; `roleui status` reads the
 one its shell names (ROLEUI_STATUS_FILE) and the UI reads them all to mark the sessions a subshell keeps alive.
-No secret in them: role, account, expiry, colour, pid and the last renewal error.
+No secret in them: role, account, expiry, colour, pid and the last renewal error. The format is `key=value` lines,
+not JSON: the prompt's fast door must not pay for importing json (and its re/enum) on every prompt.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,36 +33,44 @@ class EndpointStatus:
     pid: int = 0
     error: str | None = None
 
-    def to_json(self) -> bytes:
+    def to_text(self) -> bytes:
         account, _, role_name = self.role_key.rpartition("/")  # role names hold no slash
-        return json.dumps(
-            {
-                "role": self.role_key,
-                "account": account,
-                "role_name": role_name,
-                "account_id": self.account_id,
-                "expiration": format_time(self.expiration),
-                "color": self.color,
-                "pid": self.pid,
-                "error": self.error,
-            }
-        ).encode()
+        fields = {
+            "role": self.role_key,
+            "account": account,
+            "role_name": role_name,
+            "account_id": self.account_id,
+            "expiration": format_time(self.expiration),
+            "color": self.color or "",
+            "pid": str(self.pid),
+            "error": self.error or "",
+        }
+        return "".join(f"{k}={_one_line(v)}\n" for k, v in fields.items()).encode()
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.splitlines())
+
+
+def parse_status(text: str) -> dict[str, str]:
+    """The fields of a status file (what roleui/fast/status.py reads without this module)."""
+    return dict(line.partition("=")[::2] for line in text.splitlines() if "=" in line)
 
 
 def write_status(path: Path, status: EndpointStatus) -> None:
-    write_atomic(str(path), status.to_json())
+    write_atomic(str(path), status.to_text())
 
 
 def read_status(path: Path) -> EndpointStatus | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_status(path.read_text(encoding="utf-8"))
         return EndpointStatus(
-            role_key=str(data["role"]),
-            account_id=str(data["account_id"]),
-            expiration=parse_time(str(data["expiration"])),
-            color=data.get("color"),
+            role_key=data["role"],
+            account_id=data["account_id"],
+            expiration=parse_time(data["expiration"]),
+            color=data.get("color") or None,
             pid=int(data.get("pid") or 0),
-            error=data.get("error"),
+            error=data.get("error") or None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -84,7 +92,7 @@ def live_endpoints(directory: Path | None = None) -> dict[str, EndpointStatus]:
     """Role key -> status of every endpoint whose process still runs (the latest expiry when several serve a role)."""
     found: dict[str, EndpointStatus] = {}
     try:
-        paths = [Path(entry.path) for entry in os.scandir(directory or status_dir()) if entry.name.endswith(".json")]
+        paths = [Path(entry.path) for entry in os.scandir(directory or status_dir()) if entry.name.endswith(".status")]
     except OSError:
         return found
     for path in paths:
