@@ -28,7 +28,7 @@ from _ui_helpers import (
 
 from roleui.core.clock import FrozenClock
 from roleui.core.console import switch_role_url
-from roleui.core.sessions.endpoint_status import EndpointStatus, status_dir, write_status
+from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
 from roleui.core.world.frecency import Usage
 from roleui.demo.federation import FederationEndpoint
 from roleui.ui import browser, subshell
@@ -176,6 +176,8 @@ async def test_a_session_a_live_endpoint_renews_shows_the_mark_and_a_dead_ones_d
         app.check_endpoints()
         await pilot.pause()
         assert "⟳" not in row_text(app, CROSS)
+        prune_dead()
+        assert list(status_dir().iterdir()) == []
 
 
 async def test_s_on_a_role_without_a_session_assumes_it_first_then_opens_the_shell(

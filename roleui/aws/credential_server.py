@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import RoleuiError
-from roleui.core.sessions.endpoint_status import EndpointStatus, status_dir, write_status
+from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
 from roleui.core.sessions.session import Session
 from roleui.core.timefmt import format_time
 
@@ -104,6 +104,7 @@ class CredentialEndpoint:
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="roleui-credential-endpoint", daemon=True)
         self._thread.start()
+        prune_dead(self.status_file.parent)
         self._write_status()
         return self
 

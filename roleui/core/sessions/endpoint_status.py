@@ -98,8 +98,23 @@ def live_endpoints(directory: Path | None = None) -> dict[str, EndpointStatus]:
     for path in paths:
         status = read_status(path)
         if status is None or not _alive(status.pid):
-            continue
+            continue  # a roleui killed before it could remove its file; prune_dead() removes it
         known = found.get(status.role_key)
         if known is None or status.expiration > known.expiration:
             found[status.role_key] = status
     return found
+
+
+def prune_dead(directory: Path | None = None) -> None:
+    """Remove the files of endpoints whose process is gone (killed before it could clean up)."""
+    try:
+        paths = [Path(entry.path) for entry in os.scandir(directory or status_dir()) if entry.name.endswith(".status")]
+    except OSError:
+        return
+    for path in paths:
+        status = read_status(path)
+        if status is not None and not _alive(status.pid):
+            try:  # noqa: SIM105 - one call, no contextlib import for it
+                path.unlink()
+            except OSError:
+                pass
