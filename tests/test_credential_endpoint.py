@@ -236,3 +236,13 @@ def test_an_unknown_credentials_mode_in_the_catalog_is_a_usage_error(sts: StsPro
     assert done.returncode == 2
     assert "credentials" in done.stderr
     assert '"static"' in done.stderr
+
+
+def test_inside_a_served_session_the_base_credentials_are_the_outer_role_not_the_default_chain() -> None:
+    from roleui.core.sessions.credcache import base_ref
+
+    outer = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1/x", "ROLEUI_ROLE_ARN": "arn:aws:iam::1:role/A"}
+    served_base = base_ref(None, outer)
+    assert served_base.description == "the credential endpoint of arn:aws:iam::1:role/A"
+    assert served_base.fingerprint != base_ref(None, {}).fingerprint  # nested sessions never reuse the outer's cache
+    assert base_ref(None, {**outer, "ROLEUI_ROLE_ARN": "arn:aws:iam::1:role/B"}).fingerprint != served_base.fingerprint
