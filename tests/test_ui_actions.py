@@ -28,6 +28,7 @@ from _ui_helpers import (
 
 from roleui.core.clock import FrozenClock
 from roleui.core.console import switch_role_url
+from roleui.core.sessions.assume_plan import AssumeOptions
 from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
 from roleui.core.world.frecency import Usage
 from roleui.demo.federation import FederationEndpoint
@@ -178,6 +179,29 @@ async def test_a_session_a_live_endpoint_renews_shows_the_mark_and_a_dead_ones_d
         assert "⟳" not in row_text(app, CROSS)
         prune_dead()
         assert list(status_dir().iterdir()) == []
+
+
+async def test_a_session_another_process_endpoint_renewed_is_taken_up_and_its_countdown_restarts(aws: str) -> None:
+    clock = frozen_now()
+    app = make_app(clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        clock.advance(40 * 60)
+        app.tick()
+        assert "19m" in row_text(app, CROSS) or "20m" in row_text(app, CROSS)
+        role = app.find_role("shared-data/CrossAccountS3ReadOnly")
+        assert role is not None
+        renewed = app.engine.assume(role, AssumeOptions(use_cache=False))  # as `roleui shell`'s endpoint would
+        status = EndpointStatus(renewed.role_key, renewed.account_id, renewed.expiration, None, os.getpid())
+        write_status(status_dir() / "other.status", status)
+        app.check_endpoints()
+        await pilot.pause()
+        state = app.states["shared-data/CrossAccountS3ReadOnly"]
+        assert isinstance(state, Active)
+        assert state.session.credentials.access_key_id == renewed.credentials.access_key_id
+        assert state.kept_alive
+        assert app.sessions_panel.kept_alive == {"shared-data/CrossAccountS3ReadOnly"}
 
 
 async def test_s_on_a_role_without_a_session_assumes_it_first_then_opens_the_shell(
