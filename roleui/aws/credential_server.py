@@ -82,7 +82,7 @@ class CredentialEndpoint:
         self.status_file = status_file or status_dir() / f"{secrets.token_hex(8)}.status"
         self.refreshes = 0
         self.last_error: str | None = None
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
@@ -98,9 +98,12 @@ class CredentialEndpoint:
         return int(self._server.server_address[1])
 
     def start(self) -> CredentialEndpoint:
-        server = ThreadingHTTPServer((HOST, 0), _Handler)
-        server.daemon_threads = True
-        server.endpoint = self  # type: ignore[attr-defined]  # the handler finds its endpoint here
+        try:
+            server = _Server(self)
+        except OSError as error:
+            raise RoleuiError(
+                f"cannot start the credential endpoint on {HOST}: {error.strerror} — pass --static for exported keys"
+            ) from None
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="roleui-credential-endpoint", daemon=True)
         self._thread.start()
@@ -148,6 +151,10 @@ class CredentialEndpoint:
             except RoleuiError as error:
                 self._failed(error.message)
                 raise
+            except Exception as error:  # the engine turns AWS errors into RoleuiError; anything else, by name only
+                message = f"unexpected {type(error).__name__} while renewing — try again, or leave and assume anew"
+                self._failed(message)
+                raise RoleuiError(message) from None
             self._session = renewed
             self.refreshes += 1
             self.last_error = None
@@ -197,12 +204,27 @@ def credentials_document(session: Session) -> dict[str, Any]:
     }
 
 
+class _Server(ThreadingHTTPServer):
+    """127.0.0.1, a free port, a thread per request; the handler finds its endpoint here."""
+
+    daemon_threads = True
+
+    def __init__(self, endpoint: CredentialEndpoint) -> None:
+        super().__init__((HOST, 0), _Handler)
+        self.endpoint = endpoint
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """socketserver prints a traceback to stderr for a broken connection: the child's terminal is no place
+        for it."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "roleui"
     sys_version = ""
 
     def do_GET(self) -> None:
-        endpoint: CredentialEndpoint = self.server.endpoint  # type: ignore[attr-defined]
+        assert isinstance(self.server, _Server)
+        endpoint = self.server.endpoint
         status = endpoint.authorized(self.path, self.headers.get("Authorization"))
         if status == 404:
             self._answer(404, _error("NotFound", "no credentials here"))

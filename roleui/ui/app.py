@@ -636,7 +636,7 @@ class RoleuiApp(App[None]):
             if served and role is not None:
                 try:
                     endpoint = stack.enter_context(subshell.serve_session(self.engine, role, session))
-                except OSError as error:
+                except (RoleuiError, OSError) as error:
                     self.notify(f"no credential endpoint: {_one_line(error)}", title="No subshell", severity="error")
                     return
                 env = subshell.served_env(env, endpoint)
