@@ -4,6 +4,9 @@ Sets the credentials, both region variables (boto3 and aws-cli v1 read only AWS_
 SDKs prefer AWS_REGION), the expiry under both names tools use, and ROLEUI_* for prompts. Removes whatever
 would compete with the session's keys: profiles (a set AWS_PROFILE still steers region and can even fail on a
 missing profile) and older keys. Keeps endpoints, CA bundle and proxy settings.
+
+`endpoint_env` is the variant for a child served by a credential endpoint (roleui/aws/credential_server.py):
+no static keys and no expiry, the SDKs' container-credentials variables instead.
 """
 
 from __future__ import annotations
