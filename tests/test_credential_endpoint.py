@@ -62,9 +62,10 @@ def child(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
 
 
 def fetch(url: str, token: str | None) -> tuple[int, dict[str, str]]:
+    """GET the endpoint as an SDK does, but without the SDKs' 2-second timeout (a loaded machine is slow)."""
     request = urllib.request.Request(url, headers={"Authorization": token} if token is not None else {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=120) as answer:
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
@@ -98,10 +99,11 @@ def test_the_aws_cli_renews_across_an_expiry_without_sleeping_and_gets_new_keys(
         cli = [AWS_CLI, "sts", "get-caller-identity", "--query", "Arn", "--output", "text"]
         assert child(env, *cli).stdout.strip() == READER_ARN
         assert len(sts.actions("AssumeRole")) == 1
-        clock.advance(50 * 60)  # 10 minutes left: the SDKs would ask on every call, so the endpoint renews
-        done = child(env, *cli)
+        clock.advance(50 * 60)  # 10 minutes left: inside the SDKs' 15, so the endpoint renews...
+        done = child(env, *cli)  # ...in the background, answering at once with the still valid session
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == READER_ARN
+        endpoint.wait_for_renewal()
         assert endpoint.refreshes == 1
         renewed = endpoint.session.credentials.access_key_id
         assert renewed != first
@@ -112,14 +114,26 @@ def test_the_aws_cli_renews_across_an_expiry_without_sleeping_and_gets_new_keys(
         assert status.expiration == endpoint.session.expiration.replace(microsecond=0)
 
 
+def test_a_session_close_to_its_end_is_renewed_before_the_answer(sts: StsProxy, user: tuple[str, str]) -> None:
+    clock = FrozenClock(utc_now())
+    with served(engine_with(clock), READER) as (endpoint, env):
+        first = endpoint.session.credentials.access_key_id
+        clock.advance(57 * 60)  # 3 minutes left: too little to hand out while renewing
+        status, document = fetch(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
+        assert status == 200
+        assert document["AccessKeyId"] == endpoint.session.credentials.access_key_id != first
+        assert endpoint.refreshes == 1
+        clock.now = utc_now()  # back to moto's time, by which the renewed session has its full hour
+        assert child(env, PYTHON, "-c", WHO).stdout.split() == [document["AccessKeyId"], READER_ARN]
+
+
 def test_a_chained_role_is_renewed_through_its_chain(sts: StsProxy, user: tuple[str, str]) -> None:
     clock = FrozenClock(utc_now())
-    with served(engine_with(clock), "shared-data/DataReader") as (endpoint, env):
+    with served(engine_with(clock), "shared-data/DataReader") as (_endpoint, env):
         jump_keys = [c.access_key for c in sts.actions("AssumeRole")]
         clock.advance(58 * 60)  # the jump role's session is within the cache margin too
-        done = child(env, PYTHON, "-c", WHO)
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.split()[1].startswith("arn:aws:sts::222222222222:assumed-role/DataReader/")
+        status, document = fetch(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
+        assert status == 200
         calls = sts.actions("AssumeRole")[len(jump_keys) :]
         assert [c.get("RoleArn") for c in calls] == [
             "arn:aws:iam::111111111111:role/JumpRole",
@@ -127,7 +141,12 @@ def test_a_chained_role_is_renewed_through_its_chain(sts: StsProxy, user: tuple[
         ]
         assert calls[0].access_key == user[0]  # the base user assumes the jump role...
         assert calls[1].access_key not in (user[0], *jump_keys)  # ...whose new session assumes the data role
-        assert endpoint.session.credentials.access_key_id == done.stdout.split()[0]
+        clock.now = utc_now()  # back to moto's time, by which the renewed session has its full hour
+        done = child(env, PYTHON, "-c", WHO)
+        assert done.returncode == 0, done.stderr
+        key, arn = done.stdout.split()
+        assert key == document["AccessKeyId"]
+        assert arn.startswith("arn:aws:sts::222222222222:assumed-role/DataReader/")
 
 
 def test_a_wrong_or_missing_token_or_path_is_refused(sts: StsProxy, user: tuple[str, str]) -> None:

@@ -85,7 +85,7 @@ async def test_s_suspends_the_app_and_runs_the_users_shell_in_the_session(
 
 
 class AwsCliChild(Child):
-    """The subshell runs the real aws CLI twice, with the app's clock moved past the renewal point in between."""
+    """The subshell runs the real aws CLI twice, with the app's clock moved into the renewal margin in between."""
 
     def __init__(self, clock: FrozenClock) -> None:
         super().__init__()
@@ -95,11 +95,11 @@ class AwsCliChild(Child):
     def __call__(self, argv: list[str], env: Any) -> int:
         super().__call__(argv, env)
         cli = [AWS_CLI, "sts", "get-caller-identity", "--query", "[Arn,UserId]", "--output", "text"]
-        for _ in range(2):
+        for advance in (50 * 60, 0):
             done = subprocess.run(cli, env=dict(env), capture_output=True, text=True, timeout=60, check=False)
             assert done.returncode == 0, done.stderr
             self.identities.append(done.stdout.strip())
-            self.clock.advance(50 * 60)
+            self.clock.advance(advance)
         return 0
 
 
@@ -136,7 +136,7 @@ class StsGoneChild(Child):
     def __call__(self, argv: list[str], env: Any) -> int:
         super().__call__(argv, env)
         self.monkeypatch.setenv("AWS_ENDPOINT_URL", free_closed_port_url())  # the app's next AssumeRole fails
-        self.clock.advance(50 * 60)
+        self.clock.advance(50 * 60)  # inside the renewal margin: the endpoint renews in the background
         cli = [AWS_CLI, "sts", "get-caller-identity"]
         self.cli = subprocess.run(cli, env=dict(env), capture_output=True, text=True, timeout=60, check=False)
         return 0
@@ -155,8 +155,7 @@ async def test_a_renewal_that_failed_while_suspended_is_notified_when_the_subshe
         with no_suspend(app):
             await pilot.press("s")
         assert child.cli is not None
-        assert child.cli.returncode != 0
-        assert "could not renew shared-data/CrossAccountS3ReadOnly" in child.cli.stderr  # the SDK shows roleui's words
+        assert child.cli.returncode == 0, child.cli.stderr  # the held session still had 10 minutes
         assert any(n.startswith("Credentials not renewed: ") for n in notifications(app))
 
 

@@ -7,7 +7,10 @@ waits for the child and stops with it. One random path and one random token per 
 401/403/404 JSON error. Before handing out a session with less than `refresh_margin` left it re-assumes the role
 through the engine (the whole `via` chain and a cached MFA session are reused, so no code is asked while the MFA
 session lasts). botocore refreshes 15 minutes before expiry and blocks at 10: handing out a session with less
-than 15 minutes left would make every call of the child ask again, hence the 15-minute floor.
+than 15 minutes left would make every call of the child ask again, hence the 15-minute floor. The SDKs give the
+endpoint 2 s per attempt (3 attempts), less than a chain of STS calls can take: a request inside the margin is
+answered at once with the held session while the renewal runs in the background, and only a session within
+5 minutes of its end (nobody asked for a long while) is renewed while the request waits.
 
 A small 0600 status file (role, expiry, colour, pid) follows every refresh: `roleui status` and the UI read it,
 since the child's environment cannot carry an expiry that changes.
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 
 HOST = "127.0.0.1"
 SDK_ADVISORY_REFRESH = 15 * 60  # botocore asks again this long before expiry (RefreshableCredentials)
+STOP_WAIT = 10  # seconds a stopping endpoint waits for a renewal in flight
+BACKGROUND_FLOOR = 5 * 60  # above this, a session due for renewal is still handed out while the renewal runs
 DEFAULT_LIFETIME = 3600  # when a session does not say when it was issued
 
 Renew = Callable[[Session], Session]  # the session held now -> a newer one
@@ -84,6 +89,7 @@ class CredentialEndpoint:
         self.last_error: str | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._background: threading.Thread | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
 
@@ -112,7 +118,7 @@ class CredentialEndpoint:
         return self
 
     def stop(self) -> None:
-        """Close the port and remove the status file (idempotent)."""
+        """Close the port, let a renewal in flight finish (it writes the cache), remove the status file (idempotent)."""
         server, self._server = self._server, None
         if server is not None:
             server.shutdown()
@@ -120,6 +126,7 @@ class CredentialEndpoint:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        self.wait_for_renewal(timeout=STOP_WAIT)
         with suppress(OSError):
             self.status_file.unlink()
 
@@ -138,28 +145,59 @@ class CredentialEndpoint:
         return self._session
 
     def current(self) -> Session:
-        """The session to hand out now: the held one while it has more than the margin left, else a renewed one."""
+        """The session to hand out now: the held one while it has more than the margin left; within the margin
+        but with more than `BACKGROUND_FLOOR` left, still the held one while a renewal runs in the background (the
+        SDKs wait only 2 s per attempt, less than a chain of STS calls may take); closer to expiry, a renewed one."""
         session = self._session
         if self._fresh(session):
             return session
+        if session.seconds_left(self._clock()) > BACKGROUND_FLOOR:
+            self._renew_in_background()
+            return session
         with self._lock:
-            session = self._session
-            if self._fresh(session):
-                return session  # another request renewed it while this one waited
+            return self._renewed_under_lock()
+
+    def _renewed_under_lock(self) -> Session:
+        session = self._session
+        if self._fresh(session):
+            return session  # another request renewed it while this one waited
+        try:
+            renewed = self._renew(session)
+        except RoleuiError as error:
+            self._failed(error.message)
+            raise
+        except Exception as error:  # the engine turns AWS errors into RoleuiError; anything else, by name only
+            message = f"unexpected {type(error).__name__} while renewing — try again, or leave and assume anew"
+            self._failed(message)
+            raise RoleuiError(message) from None
+        self._session = renewed
+        self.refreshes += 1
+        self.last_error = None
+        self._write_status()
+        return renewed
+
+    def _renew_in_background(self) -> None:
+        """Start one renewal thread unless one runs (or another request holds the lock)."""
+        if not self._lock.acquire(blocking=False):
+            return
+
+        def renew() -> None:
             try:
-                renewed = self._renew(session)
-            except RoleuiError as error:
-                self._failed(error.message)
-                raise
-            except Exception as error:  # the engine turns AWS errors into RoleuiError; anything else, by name only
-                message = f"unexpected {type(error).__name__} while renewing — try again, or leave and assume anew"
-                self._failed(message)
-                raise RoleuiError(message) from None
-            self._session = renewed
-            self.refreshes += 1
-            self.last_error = None
-            self._write_status()
-            return renewed
+                self._renewed_under_lock()
+            except RoleuiError:
+                pass  # recorded by _failed; the next request close to expiry tries again and answers the error
+            finally:
+                self._lock.release()
+
+        thread = threading.Thread(target=renew, name="roleui-credential-renewal", daemon=True)
+        self._background = thread
+        thread.start()
+
+    def wait_for_renewal(self, timeout: float = 60) -> None:
+        """Until a background renewal has finished (tests, and `stop()`)."""
+        thread = self._background
+        if thread is not None:
+            thread.join(timeout)
 
     def _fresh(self, session: Session) -> bool:
         return session.seconds_left(self._clock()) > refresh_margin(session, self._cache_margin)
