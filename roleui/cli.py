@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "console-url": "console_url",
     "sessions": "sessions",
     "forget": "forget",
+    "status": "status",
     "discover": "discover",
     "login": "login",
     "logout": "logout",

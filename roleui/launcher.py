@@ -2,6 +2,8 @@
 
 - `roleui credential-process ROLE` runs before every aws CLI call of its profile, and `roleui list` feeds
   scripts and fuzzy finders: both answer from their indexes when they can (quick_credentials.py, quick_list.py).
+- `roleui status` runs in shell prompts on every line: it reads only the environment and one status file
+  (roleui/fast/status.py); only `--help` goes on to the CLI.
 - `roleui [--config P] [--print-env]` opens the UI without building every command's parser.
 
 Anything else, and any request an index cannot answer, goes to roleui.cli. Every door reports a RoleuiError as
@@ -101,7 +103,13 @@ def main() -> int:
     argv = sys.argv[1:]
     # The fast doors answer from indexes; a damaged index is an absent one, so any failure there falls through to
     # the normal path (which decides afresh and replaces it).
-    if "credential-process" in argv:
+    if argv[:1] == ["status"]:
+        from roleui.fast.status import main as quick_status
+
+        answered = quick_status(argv)
+        if answered is not None:
+            return answered
+    elif "credential-process" in argv:
         try:
             from roleui.fast.credentials import main as quick
 

@@ -189,6 +189,9 @@ def test_s_opens_a_subshell_where_the_aws_cli_is_the_assumed_role_and_exit_retur
     demo.wait_for(S3_ROLE_ARN)
     demo.type("aws s3 ls s3://my-shared-bucket/\r")
     demo.wait_for("PRE reports/", "README.txt", "customers.csv", "orders-2024-q1.csv")
+    # No static keys: the app serves renewing credentials while suspended, and `roleui status` says so.
+    demo.type("echo keys:${AWS_ACCESS_KEY_ID-none}; roleui status --format 'status:{key}:{renewing}'\r")
+    demo.wait_for("keys:none", "status:shared-data/CrossAccountS3ReadOnly:⟳")
     demo.type("exit\r")
     screen = demo.wait_until(
         "the app redrawn, the shell's output gone",
@@ -198,6 +201,16 @@ def test_s_opens_a_subshell_where_the_aws_cli_is_the_assumed_role_and_exit_retur
     assert has_countdown("CrossAccountS3ReadOnly")(screen)
     assert "╭─ Role" in screen
     assert "arn:aws:iam::222222222222:role/CrossAccountS3ReadOnly" in screen  # the detail pane
+
+    # A forced refresh replaces the session; a new subshell is served the new one and keeps working.
+    demo.press("r")
+    demo.wait_until("the refreshed session", has_countdown("CrossAccountS3ReadOnly"))
+    demo.press("s")
+    demo.wait_for("(roleui shared-data/CrossAccountS3ReadOnly)")
+    demo.type("aws sts get-caller-identity --query Arn --output text; echo done:$?\r")
+    demo.wait_for(S3_ROLE_ARN, "done:0")
+    demo.type("exit\r")
+    demo.wait_until("the app again", lambda s: "DEMO" in s and "q quit" in s and "done:0" not in s)
     demo.press("q")
     assert demo.wait_for_exit() == 0
 

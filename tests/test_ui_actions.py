@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from _engine_helpers import AWS_CLI, free_closed_port_url
 from _ui_helpers import (
     ADMIN,
     CROSS,
     DEVELOPER,
     catalog,
+    frozen_now,
     go_to,
     make_app,
     no_suspend,
@@ -21,7 +26,10 @@ from _ui_helpers import (
     wait_for,
 )
 
+from roleui.core.clock import FrozenClock
 from roleui.core.console import switch_role_url
+from roleui.core.sessions.assume_plan import AssumeOptions
+from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
 from roleui.core.world.frecency import Usage
 from roleui.demo.federation import FederationEndpoint
 from roleui.ui import browser, subshell
@@ -62,16 +70,137 @@ async def test_s_suspends_the_app_and_runs_the_users_shell_in_the_session(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
         await settle(pilot)
-        session = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
         with no_suspend(app) as suspended:
             await pilot.press("s")
         assert suspended == [True]
         ((argv, env),) = child.calls
         assert argv[0] == "/bin/bash"
-        assert env["AWS_ACCESS_KEY_ID"] == session.credentials.access_key_id
+        assert (
+            "AWS_ACCESS_KEY_ID" not in env
+        )  # a credential endpoint serves the shell (tests/test_credential_endpoint.py)
+        assert env["AWS_CONTAINER_CREDENTIALS_FULL_URI"].startswith("http://127.0.0.1:")
         assert env["ROLEUI_ROLE"] == "shared-data/CrossAccountS3ReadOnly"
         assert "Subshell: shared-data/CrossAccountS3ReadOnly: shell exited with status 0" in notifications(app)
         assert "59m" in row_text(app, CROSS) or "1h 00m" in row_text(app, CROSS)
+
+
+class AwsCliChild(Child):
+    """The subshell runs the real aws CLI twice, with the app's clock moved into the renewal margin in between."""
+
+    def __init__(self, clock: FrozenClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.identities: list[str] = []
+
+    def __call__(self, argv: list[str], env: Any) -> int:
+        super().__call__(argv, env)
+        cli = [AWS_CLI, "sts", "get-caller-identity", "--query", "[Arn,UserId]", "--output", "text"]
+        for advance in (50 * 60, 0):
+            done = subprocess.run(cli, env=dict(env), capture_output=True, text=True, timeout=60, check=False)
+            assert done.returncode == 0, done.stderr
+            self.identities.append(done.stdout.strip())
+            self.clock.advance(advance)
+        return 0
+
+
+async def test_a_subshell_keeps_working_across_a_renewal_and_the_countdown_restarts_after_it(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = frozen_now()
+    child = AwsCliChild(clock)
+    monkeypatch.setattr(subshell, "run_interactive", child)
+    app = make_app(clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        before = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
+        with no_suspend(app):
+            await pilot.press("s")
+        first, second = child.identities
+        assert first.startswith("arn:aws:sts::222222222222:assumed-role/CrossAccountS3ReadOnly/")
+        assert second.split()[0] == first.split()[0]
+        after = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
+        assert after.credentials.access_key_id != before.credentials.access_key_id  # renewed while suspended
+        assert after.expiration > before.expiration
+
+
+class StsGoneChild(Child):
+    """While the subshell runs, STS becomes unreachable for the app and the session nears its end."""
+
+    def __init__(self, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+        super().__init__()
+        self.clock = clock
+        self.monkeypatch = monkeypatch
+        self.cli: subprocess.CompletedProcess[str] | None = None
+
+    def __call__(self, argv: list[str], env: Any) -> int:
+        super().__call__(argv, env)
+        self.monkeypatch.setenv("AWS_ENDPOINT_URL", free_closed_port_url())  # the app's next AssumeRole fails
+        self.clock.advance(50 * 60)  # inside the renewal margin: the endpoint renews in the background
+        cli = [AWS_CLI, "sts", "get-caller-identity"]
+        self.cli = subprocess.run(cli, env=dict(env), capture_output=True, text=True, timeout=60, check=False)
+        return 0
+
+
+async def test_a_renewal_that_failed_while_suspended_is_notified_when_the_subshell_returns(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = frozen_now()
+    child = StsGoneChild(clock, monkeypatch)
+    monkeypatch.setattr(subshell, "run_interactive", child)
+    app = make_app(clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        with no_suspend(app):
+            await pilot.press("s")
+        assert child.cli is not None
+        assert child.cli.returncode == 0, child.cli.stderr  # the held session still had 10 minutes
+        assert any(n.startswith("Credentials not renewed: ") for n in notifications(app))
+
+
+async def test_a_session_a_live_endpoint_renews_shows_the_mark_and_a_dead_ones_does_not(
+    aws: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        session = app.states["shared-data/CrossAccountS3ReadOnly"].session  # type: ignore[union-attr]
+        status = EndpointStatus(session.role_key, session.account_id, session.expiration, None, os.getpid())
+        write_status(status_dir() / "live.status", status)
+        app.check_endpoints()
+        await pilot.pause()
+        assert "⟳" in row_text(app, CROSS)
+        write_status(status_dir() / "live.status", replace(status, pid=2**22 + 1))  # no such process
+        app.check_endpoints()
+        await pilot.pause()
+        assert "⟳" not in row_text(app, CROSS)
+        prune_dead()
+        assert list(status_dir().iterdir()) == []
+
+
+async def test_a_session_another_process_endpoint_renewed_is_taken_up_and_its_countdown_restarts(aws: str) -> None:
+    clock = frozen_now()
+    app = make_app(clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        clock.advance(40 * 60)
+        app.tick()
+        assert "19m" in row_text(app, CROSS) or "20m" in row_text(app, CROSS)
+        role = app.find_role("shared-data/CrossAccountS3ReadOnly")
+        assert role is not None
+        renewed = app.engine.assume(role, AssumeOptions(use_cache=False))  # as `roleui shell`'s endpoint would
+        status = EndpointStatus(renewed.role_key, renewed.account_id, renewed.expiration, None, os.getpid())
+        write_status(status_dir() / "other.status", status)
+        app.check_endpoints()
+        await pilot.pause()
+        state = app.states["shared-data/CrossAccountS3ReadOnly"]
+        assert isinstance(state, Active)
+        assert state.session.credentials.access_key_id == renewed.credentials.access_key_id
+        assert state.kept_alive
+        assert app.sessions_panel.kept_alive == {"shared-data/CrossAccountS3ReadOnly"}
 
 
 async def test_s_on_a_role_without_a_session_assumes_it_first_then_opens_the_shell(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
 from datetime import timedelta
 
 import pytest
@@ -289,3 +292,41 @@ async def test_with_mfa_process_the_code_comes_from_the_command_and_no_modal_ope
         assert not isinstance(app.screen, MfaScreen)
         assert isinstance(app.states["web-staging/BillingAdmin"], Active)
         assert [call.get("TokenCode") for call in sts.actions("GetSessionToken")] == ["654321"]
+
+
+async def test_a_renewal_that_needs_a_new_mfa_code_asks_for_it_when_the_subshell_returns(
+    sts: StsProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from _ui_helpers import no_suspend
+
+    from roleui.ui import subshell
+
+    clock = frozen_now()
+    answers: list[int] = []
+
+    def child(_argv: list[str], env: Mapping[str, str]) -> int:
+        clock.advance(13 * 3600)  # past the role session and the 12 h MFA session: renewing needs a code
+        token = env["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+        request = urllib.request.Request(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], headers={"Authorization": token})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        answers.append(refused.value.code)
+        return 0
+
+    monkeypatch.setattr(subshell, "run_interactive", child)
+    app = make_app(clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        go_to(app, BILLING)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen))
+        await pilot.press(*"654321", "enter")
+        await settle(pilot)
+        with no_suspend(app):
+            await pilot.press("s")
+        assert answers == [503]
+        assert any(n.startswith("Credentials not renewed: ") and "MFA" in n for n in notifications(app))
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen))  # the code prompt, now that it can be typed
+        await pilot.press(*"123456", "enter")
+        await settle(pilot)
+        assert isinstance(app.states["web-staging/BillingAdmin"], Active)
+        assert [call.get("TokenCode") for call in sts.actions("GetSessionToken")] == ["654321", "123456"]

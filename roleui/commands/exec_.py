@@ -1,25 +1,41 @@
 """`roleui exec ROLE [OPTIONS] -- CMD [ARGS...]`: run CMD in the role session; exit with CMD's status.
 
-roleui replaces itself with CMD (exec), so signals, the terminal and the exit status are CMD's own.
-Inside a roleui session it refuses unless --nest (the inner session then replaces the outer credentials).
+By default CMD reads its credentials from a local endpoint (roleui/aws/credential_server.py) that renews the
+session before it expires: roleui stays as CMD's parent while it runs, passes SIGTERM/SIGHUP on, leaves Ctrl+C to
+CMD, and exits with CMD's status (128+N when a signal N ended it). With --static (or
+`[defaults] credentials = "static"`) roleui replaces itself with CMD (exec) and CMD gets the session's keys.
+Inside a roleui session it refuses unless --nest (the inner session is then assumed with the outer credentials).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 from roleui.commands.session_args import (
     add_assume_options,
+    add_credentials_option,
     add_role_argument,
     assume,
     load_role,
+    make_engine,
+    options_from_args,
     refuse_nesting,
+    serves_endpoint,
     split_command,
 )
 from roleui.core.errors import RoleuiError, UsageError
+
+if TYPE_CHECKING:
+    from roleui.aws.engine import Engine
+    from roleui.core.models import Role
+    from roleui.core.sessions.session import Session
 
 EXIT_NOT_FOUND = 127  # the shell's conventions for a command that cannot run
 EXIT_NOT_EXECUTABLE = 126
@@ -35,6 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_role_argument(parser)
     parser.add_argument("--nest", action="store_true", help="allow running inside another roleui session")
     add_assume_options(parser)
+    add_credentials_option(parser)
     parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]", help="the command to run")
 
 
@@ -52,6 +69,57 @@ def exec_in_env(argv: list[str], env: dict[str, str]) -> NoReturn:
         raise RoleuiError(f"cannot run {argv[0]}: {error.strerror}", exit_code=EXIT_NOT_EXECUTABLE) from None
 
 
+def _child_status(returncode: int) -> int:
+    """A shell's convention: the child's status, or 128+N when signal N ended it."""
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def wait_for_child(argv: list[str], env: dict[str, str]) -> int:
+    """Run argv as a child in the foreground and return its status. Ctrl+C and Ctrl+\\ reach the child from the
+    terminal, so roleui ignores them with a no-op handler (SIG_IGN would be inherited); SIGTERM and SIGHUP sent to
+    roleui alone are passed on."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        child = subprocess.Popen(argv, env=env)
+    except FileNotFoundError:
+        raise RoleuiError(f"command not found: {argv[0]}", exit_code=EXIT_NOT_FOUND) from None
+    except PermissionError:
+        raise RoleuiError(f"cannot run {argv[0]}: permission denied", exit_code=EXIT_NOT_EXECUTABLE) from None
+    except OSError as error:
+        raise RoleuiError(f"cannot run {argv[0]}: {error.strerror}", exit_code=EXIT_NOT_EXECUTABLE) from None
+
+    def leave_to_child(_number: int, _frame: FrameType | None) -> None:
+        """The terminal sent it to the child too."""
+
+    def pass_on(number: int, _frame: FrameType | None) -> None:
+        child.send_signal(number)
+
+    handlers: dict[signal.Signals, Callable[[int, FrameType | None], None]] = {
+        signal.SIGINT: leave_to_child,
+        signal.SIGQUIT: leave_to_child,
+        signal.SIGTERM: pass_on,
+        signal.SIGHUP: pass_on,
+    }
+    previous = {number: signal.signal(number, handler) for number, handler in handlers.items()}
+    try:
+        return _child_status(child.wait())
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def run_served(
+    args: argparse.Namespace, engine: Engine, role: Role, session: Session, argv: list[str], env: dict[str, str]
+) -> int:
+    """Run argv with `env` (a session environment) pointed at a credential endpoint that lives until it exits."""
+    from roleui.aws.credential_server import serving
+    from roleui.core.sessions.session_env import endpoint_env
+
+    with serving(engine, role, session, options_from_args(args)) as endpoint:
+        return wait_for_child(argv, endpoint_env(env, endpoint.child_vars()))
+
+
 def run(args: argparse.Namespace) -> int:
     from roleui.core.sessions.session_env import session_env
 
@@ -60,5 +128,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no command to run — write it after `--`: roleui exec ROLE -- aws sts get-caller-identity")
     refuse_nesting(args)
     catalog, role = load_role(args)
-    session = assume(args, catalog, role)
-    return exec_in_env(command, session_env(session, os.environ))
+    engine = make_engine(catalog)
+    session = assume(args, catalog, role, engine)
+    if not serves_endpoint(args, catalog):
+        return exec_in_env(command, session_env(session, os.environ))
+    return run_served(args, engine, role, session, command, session_env(session, os.environ))

@@ -15,6 +15,7 @@ from roleui.core.durations import parse_duration
 from roleui.core.errors import UsageError
 
 if TYPE_CHECKING:
+    from roleui.aws.engine import Engine
     from roleui.core.models import Catalog, Role
     from roleui.core.sessions.assume_plan import AssumeOptions
     from roleui.core.sessions.session import Session
@@ -41,6 +42,16 @@ def add_assume_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_credentials_option(parser: argparse.ArgumentParser) -> None:
+    """--static for the commands that can serve renewing credentials (shell, exec)."""
+    parser.add_argument(
+        "--static",
+        action="store_true",
+        help="export the session's keys instead of serving renewing ones from a local endpoint "
+        '(for tools that do not read container credentials; [defaults] credentials = "static" makes it the default)',
+    )
+
+
 def add_role_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("role", metavar="ROLE", help=ROLE_HELP)
 
@@ -49,6 +60,7 @@ def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
     """Options written after ROLE and before `--` (argparse hands them to the command's REMAINDER)."""
     extra = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     add_assume_options(extra)
+    add_credentials_option(extra)
     extra.add_argument("--nest", action="store_true")
     extra.add_argument("--config")  # the global option, accepted after the command as before it (roleui/cli.py)
     defaults = {action.dest: action.default for action in extra._actions}
@@ -148,11 +160,21 @@ def refuse_nesting(args: argparse.Namespace) -> None:
         )
 
 
-def assume(args: argparse.Namespace, catalog: Catalog, role: Role) -> Session:
+def make_engine(catalog: Catalog) -> Engine:
+    from roleui.aws.engine import Engine
+
+    return Engine(catalog, warn=warn)
+
+
+def assume(args: argparse.Namespace, catalog: Catalog, role: Role, engine: Engine | None = None) -> Session:
     """Assume `role` as the command line says; MFA codes from --mfa-code, mfa_process, else the terminal."""
     from roleui.aws.clients import command_deadline
-    from roleui.aws.engine import Engine
     from roleui.aws.mfa import tty_prompt
 
     with command_deadline():
-        return Engine(catalog, warn=warn).assume(role, options_from_args(args), mfa=tty_prompt)
+        return (engine or make_engine(catalog)).assume(role, options_from_args(args), mfa=tty_prompt)
+
+
+def serves_endpoint(args: argparse.Namespace, catalog: Catalog) -> bool:
+    """Whether the child reads renewing credentials from a local endpoint (else it gets static keys)."""
+    return not getattr(args, "static", False) and catalog.defaults.credentials != "static"

@@ -1,14 +1,24 @@
 """`roleui shell ROLE`: the user's $SHELL, interactive, in the role session, with `(roleui ROLE)` in the prompt.
 
-Returns (with the shell's exit status) when the shell exits. Refuses inside a roleui session unless --nest.
+Returns (with the shell's exit status) when the shell exits. The shell reads renewing credentials from a local
+endpoint that lives until it exits (--static: the session's keys). Refuses inside a roleui session unless --nest.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from roleui.commands.exec_ import exec_in_env
-from roleui.commands.session_args import add_assume_options, add_role_argument, assume, load_role, refuse_nesting
+from roleui.commands.exec_ import exec_in_env, run_served
+from roleui.commands.session_args import (
+    add_assume_options,
+    add_credentials_option,
+    add_role_argument,
+    assume,
+    load_role,
+    make_engine,
+    refuse_nesting,
+    serves_endpoint,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,6 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_role_argument(parser)
     parser.add_argument("--nest", action="store_true", help="allow starting inside another roleui session")
     add_assume_options(parser)
+    add_credentials_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
 
     refuse_nesting(args)
     catalog, role = load_role(args)
-    session = assume(args, catalog, role)
+    engine = make_engine(catalog)
+    session = assume(args, catalog, role, engine)
     argv, env = interactive_shell_command(session)
-    return exec_in_env(argv, env)
+    if not serves_endpoint(args, catalog):
+        return exec_in_env(argv, env)
+    return run_served(args, engine, role, session, argv, env)

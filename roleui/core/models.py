@@ -52,6 +52,7 @@ class Defaults:
     mfa_process: str | None = None
     mfa_session_duration: int = DEFAULT_MFA_SESSION_DURATION
     cache_margin: int = DEFAULT_CACHE_MARGIN
+    credentials: str = "endpoint"  # how shell/exec/the UI's subshell get keys: a local endpoint, or "static" exports
 
 
 @dataclass(frozen=True, slots=True)

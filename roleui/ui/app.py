@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
@@ -47,10 +48,12 @@ if TYPE_CHECKING:
     from textual.driver import Driver
     from textual.notifications import SeverityLevel
 
+    from roleui.aws.credential_server import CredentialEndpoint
     from roleui.aws.engine import Engine
     from roleui.core.sessions.session import Session
 
 TICK_SECONDS = 1.0
+ENDPOINT_CHECK_SECONDS = 5.0  # how often the UI looks for subshells keeping sessions alive (a small directory)
 Then = Callable[["Session"], None]
 
 
@@ -180,6 +183,7 @@ class RoleuiApp(App[None]):
         self._detail_pending = False
         self._countdowns: Timer | None = None
         self._last_tick = 0.0
+        self._endpoints_checked = 0.0
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
         # Held, not queried: while a modal screen is up, queries on the app only see the modal.
         self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header")
@@ -362,6 +366,9 @@ class RoleuiApp(App[None]):
         states = self.states
         self.role_list.refresh_countdowns(lambda i: isinstance(states.get(self._filter.roles.key(i)), Active))
         self.sessions_panel.refresh_countdowns()
+        if self._last_tick - self._endpoints_checked >= ENDPOINT_CHECK_SECONDS:
+            self._endpoints_checked = self._last_tick
+            self.check_endpoints()
         for key, state in states.items():
             if not isinstance(state, Active):
                 continue
@@ -415,7 +422,35 @@ class RoleuiApp(App[None]):
             self._show_detail()
 
     def _sessions_changed(self) -> None:
-        self.sessions_panel.set_sessions(s.session for s in self.states.values() if isinstance(s, Active))
+        active = [s for s in self.states.values() if isinstance(s, Active)]
+        self.sessions_panel.set_sessions(
+            (s.session for s in active), (s.session.role_key for s in active if s.kept_alive)
+        )
+
+    def check_endpoints(self) -> None:
+        """Mark (⟳) the sessions a live credential endpoint renews — a subshell of this app, or `roleui shell` /
+        `exec` elsewhere — and take up a renewed session from the cache, so its countdown restarts."""
+        from roleui.core.sessions.endpoint_status import live_endpoints
+
+        live = live_endpoints()
+        changed = False
+        for key, state in list(self.states.items()):
+            if not isinstance(state, Active):
+                continue
+            status = live.get(key)
+            session = state.session
+            if status is not None and status.expiration > session.expiration:
+                role = self.find_role(key)
+                renewed = self.engine.cached(role) if role is not None else None
+                if renewed is not None and renewed.expiration > session.expiration:
+                    session = renewed
+            kept_alive = status is not None
+            if session is not state.session or kept_alive != state.kept_alive:
+                self.states[key] = Active(session, kept_alive)
+                self._row_changed(key)
+                changed = True
+        if changed:
+            self._sessions_changed()
 
     @on(RoleList.Highlighted)
     def _highlighted(self) -> None:
@@ -600,7 +635,10 @@ class RoleuiApp(App[None]):
             self.with_session(role, self.run_shell)
 
     def run_shell(self, session: Session) -> None:
-        """Suspend the app and run the user's shell in the session (main thread: suspend needs it)."""
+        """Suspend the app and run the user's shell in the session (main thread: suspend needs it).
+
+        Unless the catalog says `credentials = "static"`, the shell reads renewing credentials from a credential
+        endpoint that runs in this process while the app is suspended (subshell.serve_session)."""
         from roleui.aws.shell import interactive_shell
 
         try:
@@ -613,25 +651,51 @@ class RoleuiApp(App[None]):
 
         status: int | None = None
         problem: str | None = None
-        try:
-            with self.suspend():
-                # Caught in here: an exception leaving the `with` block leaves the app unable to resume.
+        role = self.find_role(session.role_key)
+        served = role is not None and self.catalog.defaults.credentials != "static"
+        with ExitStack() as stack:
+            stack.callback(command.cleanup)  # the shell's private rc directory
+            endpoint = None
+            if served and role is not None:
                 try:
-                    status = subshell.run_interactive(argv, env)
-                except OSError as error:
-                    problem = f"{argv[0]}: {error.strerror}"
-                except Exception as error:
-                    problem = _one_line(error)
-        except Exception as error:  # SuspendNotSupported (e.g. a web driver)
-            problem = f"cannot suspend the app here: {_one_line(error)}"
-        finally:
-            command.cleanup()
+                    endpoint = stack.enter_context(subshell.serve_session(self.engine, role, session))
+                except (RoleuiError, OSError) as error:
+                    self.notify(f"no credential endpoint: {_one_line(error)}", title="No subshell", severity="error")
+                    return
+                env = subshell.served_env(env, endpoint)
+            try:
+                with self.suspend():
+                    # Caught in here: an exception leaving the `with` block leaves the app unable to resume.
+                    try:
+                        status = subshell.run_interactive(argv, env)
+                    except OSError as error:
+                        problem = f"{argv[0]}: {error.strerror}"
+                    except Exception as error:
+                        problem = _one_line(error)
+            except Exception as error:  # SuspendNotSupported (e.g. a web driver)
+                problem = f"cannot suspend the app here: {_one_line(error)}"
         self.refresh(layout=True)
         self.tick()
         if problem:
             self.notify(problem, title="Subshell", severity="error")
         else:
             self.notify(f"{session.role_key}: shell exited with status {status}", title="Subshell")
+        if endpoint is not None and role is not None:
+            self._after_served(role, endpoint)
+
+    def _after_served(self, role: Role, endpoint: CredentialEndpoint) -> None:
+        """The subshell is back: show the session its endpoint renewed, and what went wrong while nobody looked
+        (then the code prompt, when a new MFA code would fix it)."""
+        if endpoint.refreshes:
+            self.states[role.key] = Active(endpoint.session)
+            self._row_changed(role.key)
+            self._sessions_changed()
+        if endpoint.last_error is not None:
+            from roleui.core.sessions.assume_plan import AssumeOptions
+
+            self.notify(endpoint.last_error, title="Credentials not renewed", severity="error", timeout=15)
+            if self.engine.mfa_serial_needed(role, AssumeOptions(use_cache=False)) is not None:
+                self.start_assume(role, refresh=True)
 
     def to_clipboard(self, text: str) -> None:
         """To the clipboard: OSC 52 and a native tool where there is one (imported on first use)."""

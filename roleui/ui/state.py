@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 WARNING_SECONDS = 15 * 60  # the countdown turns to the warning color
 CRITICAL_SECONDS = 5 * 60  # ... to the critical color, and a notification says so once
 
+KEPT_ALIVE_MARK = "⟳"  # a subshell's credential endpoint renews this session
+
 Level = Literal["ok", "warning", "critical", "expired"]
 
 
@@ -33,9 +35,11 @@ class Failed(NamedTuple):
 
 
 class Active(NamedTuple):
-    """A session the UI assumed or found in the engine's cache."""
+    """A session the UI assumed or found in the engine's cache; `kept_alive` while a credential endpoint (a
+    subshell's) renews it."""
 
     session: Session
+    kept_alive: bool = False
 
 
 RowState = Assuming | Failed | Active
@@ -60,4 +64,5 @@ def describe(state: RowState | None, now: datetime) -> tuple[str, str]:
     if isinstance(state, Failed):
         return "failed", "failed"
     left = state.session.seconds_left(now)
-    return format_countdown(left), level(left)
+    text = format_countdown(left)
+    return (f"{KEPT_ALIVE_MARK} {text}" if state.kept_alive else text), level(left)

@@ -4,6 +4,9 @@ The app calls this inside `App.suspend()`, from the main thread. Ctrl+C typed in
 whole foreground process group, roleui included: a no-op SIGINT handler keeps it from killing the app (not
 SIG_IGN, which the child would inherit, so its own Ctrl+C would stop working). With `--print-env` roleui's stdout
 is a pipe read by `$(...)`, so the child gets the terminal itself as its stdout.
+
+The child reads renewing credentials from a credential endpoint served by this process while the app is
+suspended (`serve_session`; its threads keep answering while the main thread waits for the child).
 """
 
 from __future__ import annotations
@@ -11,10 +14,16 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Mapping
-from contextlib import ExitStack
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from types import FrameType
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roleui.aws.credential_server import CredentialEndpoint
+    from roleui.aws.engine import Engine
+    from roleui.core.models import Role
+    from roleui.core.sessions.session import Session
 
 
 def _ignore_interrupt(_number: int, _frame: FrameType | None) -> None:
@@ -40,3 +49,20 @@ def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
             return subprocess.call(argv, env=dict(env), stdout=stdout)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def serve_session(engine: Engine, role: Role, session: Session) -> Iterator[CredentialEndpoint]:
+    """A credential endpoint for `session`, renewed as the UI assumes (the catalog's options), for the `with` block."""
+    from roleui.aws.credential_server import serving
+    from roleui.core.sessions.assume_plan import AssumeOptions
+
+    with serving(engine, role, session, AssumeOptions()) as endpoint:
+        yield endpoint
+
+
+def served_env(env: Mapping[str, str], endpoint: CredentialEndpoint) -> dict[str, str]:
+    """The subshell's environment pointed at `endpoint` instead of static keys."""
+    from roleui.core.sessions.session_env import endpoint_env
+
+    return endpoint_env(env, endpoint.child_vars())

@@ -56,6 +56,7 @@ DEFAULTS_KEYS = (
     "mfa_process",
     "mfa_session_duration",
     "cache_margin",
+    "credentials",
 )
 ACCOUNT_KEYS = ("id", "name", "aliases", "tags", "color", "region", "partition", "roles")
 ROLE_OPTION_KEYS = (
@@ -376,7 +377,23 @@ def _defaults(c: _Checker, value: object) -> Defaults:
         mfa_process=t.text("mfa_process"),
         mfa_session_duration=t.duration("mfa_session_duration", low=900, high=129600) or base.mfa_session_duration,
         cache_margin=_margin(t),
+        credentials=_credentials_mode(t),
     )
+
+
+CREDENTIAL_MODES = ("endpoint", "static")
+
+
+def _credentials_mode(t: _Table) -> str:
+    mode = t.text("credentials")
+    if mode is None:
+        return Defaults().credentials
+    if mode not in CREDENTIAL_MODES:
+        t.problem(
+            "credentials", f"unknown mode {mode!r}", 'write "endpoint" (keys that renew) or "static" (exported keys)'
+        )
+        return Defaults().credentials
+    return mode
 
 
 def _margin(t: _Table) -> int:

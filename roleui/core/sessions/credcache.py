@@ -105,6 +105,11 @@ def base_ref(profile: str | None, environ: Mapping[str, str]) -> BaseRef:
     key_id = environ.get("AWS_ACCESS_KEY_ID")
     if key_id:
         return BaseRef(None, f"environment credentials {key_id}", f"env\n{key_id}")
+    endpoint = environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+    if endpoint:
+        # Inside a roleui session served by an endpoint (`--nest`): the outer role is the base, not the chain's.
+        outer = environ.get("ROLEUI_ROLE_ARN") or endpoint
+        return BaseRef(None, f"the credential endpoint of {outer}", f"endpoint\n{outer}")
     named = environ.get("AWS_DEFAULT_PROFILE") or environ.get("AWS_PROFILE")
     if named:
         return BaseRef(

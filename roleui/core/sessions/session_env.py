@@ -4,6 +4,9 @@ Sets the credentials, both region variables (boto3 and aws-cli v1 read only AWS_
 SDKs prefer AWS_REGION), the expiry under both names tools use, and ROLEUI_* for prompts. Removes whatever
 would compete with the session's keys: profiles (a set AWS_PROFILE still steers region and can even fail on a
 missing profile) and older keys. Keeps endpoints, CA bundle and proxy settings.
+
+`endpoint_env` is the variant for a child served by a credential endpoint (roleui/aws/credential_server.py):
+no static keys and no expiry, the SDKs' container-credentials variables instead.
 """
 
 from __future__ import annotations
@@ -20,6 +23,15 @@ from roleui.core.timefmt import format_time
 
 FORMATS = ("sh", "fish", "powershell", "json")
 
+# What points a child at a credential endpoint (roleui/aws/credential_server.py); an outer session's never leaks in.
+ENDPOINT_VARS = (
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "ROLEUI_STATUS_FILE",
+)
+
 # Variables that would compete with (or lie about) the session's credentials.
 REMOVED = (
     "AWS_PROFILE",
@@ -35,6 +47,7 @@ REMOVED = (
     "ROLEUI_ROLE",
     "ROLEUI_ROLE_ARN",
     "ROLEUI_ACCOUNT_ID",
+    *ENDPOINT_VARS,
 )
 
 SESSION_MARKER = "ROLEUI_ROLE"  # set inside every roleui session: nested exec/shell check it
@@ -110,3 +123,22 @@ def export_script(session: Session, fmt: str = "sh", environ: Mapping[str, str] 
     else:
         raise UsageError(f"unknown format {fmt!r} — use one of {', '.join(FORMATS)}")
     return "\n".join(lines) + "\n"
+
+
+# Static keys and their expiry: with an endpoint they would win over it in the SDKs' chain, and the expiry would
+# be wrong after the first refresh.
+STATIC_ONLY = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SESSION_EXPIRATION",
+)
+
+
+def endpoint_env(env: Mapping[str, str], endpoint_vars: Mapping[str, str]) -> dict[str, str]:
+    """A session environment (`session_env`) turned to a credential endpoint's: without the static keys and
+    expiry, plus the endpoint's variables (its URL, token and status file)."""
+    served = {k: v for k, v in env.items() if k not in STATIC_ONLY}
+    served.update(endpoint_vars)
+    return served

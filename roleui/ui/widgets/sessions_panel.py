@@ -19,7 +19,7 @@ from textual.strip import Strip
 from roleui.core.clock import Clock
 from roleui.core.timefmt import format_countdown
 from roleui.ui.cells import fit_cells
-from roleui.ui.state import level
+from roleui.ui.state import KEPT_ALIVE_MARK, level
 
 if TYPE_CHECKING:
     from roleui.core.sessions.session import Session
@@ -59,9 +59,12 @@ class SessionsPanel(ScrollView, can_focus=False):
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
         self.sessions: list[Session] = []
+        self.kept_alive: frozenset[str] = frozenset()
 
-    def set_sessions(self, sessions: Iterable[Session]) -> None:
+    def set_sessions(self, sessions: Iterable[Session], kept_alive: Iterable[str] = ()) -> None:
+        """Show `sessions`; those whose role keys are in `kept_alive` get the ⟳ mark (a subshell renews them)."""
         self.sessions = sorted(sessions, key=lambda s: (s.expiration, s.role_key))
+        self.kept_alive = frozenset(kept_alive)
         self.virtual_size = Size(self.size.width, max(len(self.sessions), 1))
         self.border_title = f"Sessions ({len(self.sessions)})"
         self.refresh()
@@ -103,7 +106,7 @@ class SessionsPanel(ScrollView, can_focus=False):
         dim = self.get_component_rich_style("sessions-panel--dim")
         until = session.expiration.strftime("%H:%M")
         key_width = max(width - COUNTDOWN_WIDTH - len(until) - 4, 4)
-        segments = fit_cells("●", 2, style, None)
+        segments = fit_cells(KEPT_ALIVE_MARK if session.role_key in self.kept_alive else "●", 2, style, None)
         segments += fit_cells(session.role_key, key_width, base, None)
         segments += fit_cells(format_countdown(left).rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH + 1, style, None)
         segments += fit_cells(until, len(until) + 1, dim, None)

@@ -1,0 +1,347 @@
+"""The local credential endpoint a subshell or command reads its keys from, so its session never runs out.
+
+The child gets the SDKs' container-credentials variables (AWS_CONTAINER_CREDENTIALS_FULL_URI on 127.0.0.1 and
+AWS_CONTAINER_AUTHORIZATION_TOKEN) instead of static keys; botocore, the aws CLI, the Go/Java/JS SDKs and
+Terraform then ask this endpoint whenever their copy nears expiry. The endpoint lives in the roleui process that
+waits for the child and stops with it. One random path and one random token per child; anything else gets a
+401/403/404 JSON error. Before handing out a session with less than `refresh_margin` left it re-assumes the role
+through the engine (the whole `via` chain and a cached MFA session are reused, so no code is asked while the MFA
+session lasts). botocore refreshes 15 minutes before expiry and blocks at 10: handing out a session with less
+than 15 minutes left would make every call of the child ask again, hence the 15-minute floor. The SDKs give the
+endpoint 2 s per attempt (3 attempts), less than a chain of STS calls can take: a request inside the margin is
+answered at once with the held session while the renewal runs in the background, and only a session within
+5 minutes of its end (nobody asked for a long while) is renewed while the request waits.
+
+A small 0600 status file (role, expiry, colour, pid) follows every refresh: `roleui status` and the UI read it,
+since the child's environment cannot carry an expiry that changes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from roleui.core.clock import Clock, utc_now
+from roleui.core.errors import RoleuiError
+from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
+from roleui.core.sessions.session import Session
+from roleui.core.timefmt import format_time
+
+if TYPE_CHECKING:
+    from roleui.aws.engine import Engine
+    from roleui.core.models import Role
+    from roleui.core.sessions.assume_plan import AssumeOptions
+
+HOST = "127.0.0.1"
+SDK_ADVISORY_REFRESH = 15 * 60  # botocore asks again this long before expiry (RefreshableCredentials)
+STOP_WAIT = 10  # seconds a stopping endpoint waits for a renewal in flight
+BACKGROUND_FLOOR = 5 * 60  # above this, a session due for renewal is still handed out while the renewal runs
+DEFAULT_LIFETIME = 3600  # when a session does not say when it was issued
+
+Renew = Callable[[Session], Session]  # the session held now -> a newer one
+
+
+def refresh_margin(session: Session, cache_margin: int) -> int:
+    """How close to expiry the endpoint re-assumes: the SDKs' 15 minutes, at most half the session's lifetime
+    (a 15-minute session would otherwise be re-assumed on every request), never under the catalog's margin."""
+    lifetime = int(session.seconds_left(session.issued_at)) if session.issued_at is not None else DEFAULT_LIFETIME
+    return max(cache_margin, min(SDK_ADVISORY_REFRESH, lifetime // 2))
+
+
+class CredentialEndpoint:
+    """Serves one role session on 127.0.0.1:<port>/<path> to the holder of `token`; `start()` / `stop()`.
+
+    `renew()` returns a newer session (it may raise RoleuiError); `on_error` hears each failure once per message
+    (the UI turns it into a notification). `clock` decides freshness, so tests cross an expiry without sleeping.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        renew: Renew,
+        *,
+        cache_margin: int = 0,
+        clock: Clock = utc_now,
+        color: str | None = None,
+        on_error: Callable[[str], None] | None = None,
+        status_file: Path | None = None,
+    ) -> None:
+        self._session = session
+        self._renew = renew
+        self._cache_margin = cache_margin
+        self._clock = clock
+        self._color = color
+        self._on_error = on_error
+        self._lock = threading.Lock()
+        self.path = "/" + secrets.token_urlsafe(18)
+        self.token = secrets.token_urlsafe(32)
+        self.status_file = status_file or status_dir() / f"{secrets.token_hex(8)}.status"
+        self.refreshes = 0
+        self.last_error: str | None = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._background: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() the endpoint first"
+        return f"http://{HOST}:{self._server.server_address[1]}{self.path}"
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "start() the endpoint first"
+        return int(self._server.server_address[1])
+
+    def start(self) -> CredentialEndpoint:
+        try:
+            server = _Server(self)
+        except OSError as error:
+            raise RoleuiError(
+                f"cannot start the credential endpoint on {HOST}: {error.strerror} — pass --static for exported keys"
+            ) from None
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="roleui-credential-endpoint", daemon=True)
+        self._thread.start()
+        prune_dead(self.status_file.parent)
+        self._write_status()
+        return self
+
+    def stop(self) -> None:
+        """Close the port, let a renewal in flight finish (it writes the cache), remove the status file (idempotent)."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.wait_for_renewal(timeout=STOP_WAIT)
+        with suppress(OSError):
+            self.status_file.unlink()
+
+    def child_vars(self) -> dict[str, str]:
+        """What the child needs to find this endpoint (see session_env.endpoint_env)."""
+        return {
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": self.url,
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": self.token,
+            "ROLEUI_STATUS_FILE": str(self.status_file),
+        }
+
+    # -- answering ----------------------------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    def current(self) -> Session:
+        """The session to hand out now: the held one while it has more than the margin left; within the margin
+        but with more than `BACKGROUND_FLOOR` left, still the held one while a renewal runs in the background (the
+        SDKs wait only 2 s per attempt, less than a chain of STS calls may take); closer to expiry, a renewed one."""
+        session = self._session
+        if self._fresh(session):
+            return session
+        if session.seconds_left(self._clock()) > BACKGROUND_FLOOR:
+            self._renew_in_background()
+            return session
+        with self._lock:
+            return self._renewed_under_lock()
+
+    def _renewed_under_lock(self) -> Session:
+        session = self._session
+        if self._fresh(session):
+            return session  # another request renewed it while this one waited
+        try:
+            renewed = self._renew(session)
+        except RoleuiError as error:
+            self._failed(error.message)
+            raise
+        except Exception as error:  # the engine turns AWS errors into RoleuiError; anything else, by name only
+            message = f"unexpected {type(error).__name__} while renewing — try again, or leave and assume anew"
+            self._failed(message)
+            raise RoleuiError(message) from None
+        self._session = renewed
+        self.refreshes += 1
+        self.last_error = None
+        self._write_status()
+        return renewed
+
+    def _renew_in_background(self) -> None:
+        """Start one renewal thread unless one runs (or another request holds the lock)."""
+        if not self._lock.acquire(blocking=False):
+            return
+
+        def renew() -> None:
+            try:
+                self._renewed_under_lock()
+            except RoleuiError:
+                pass  # recorded by _failed; the next request close to expiry tries again and answers the error
+            finally:
+                self._lock.release()
+
+        thread = threading.Thread(target=renew, name="roleui-credential-renewal", daemon=True)
+        self._background = thread
+        thread.start()
+
+    def wait_for_renewal(self, timeout: float = 60) -> None:
+        """Until a background renewal has finished (tests, and `stop()`)."""
+        thread = self._background
+        if thread is not None:
+            thread.join(timeout)
+
+    def _fresh(self, session: Session) -> bool:
+        return session.seconds_left(self._clock()) > refresh_margin(session, self._cache_margin)
+
+    def _failed(self, message: str) -> None:
+        repeated = message == self.last_error
+        self.last_error = message
+        self._write_status()
+        if self._on_error is not None and not repeated:
+            self._on_error(message)
+
+    def authorized(self, path: str, header: str | None) -> int:
+        """200 when path and token match (constant-time), 404 for another path, 401 without a token, 403 wrong."""
+        if not hmac.compare_digest(path.encode(), self.path.encode()):
+            return 404
+        if not header:
+            return 401
+        return 200 if hmac.compare_digest(header.encode(), self.token.encode()) else 403
+
+    def _write_status(self) -> None:
+        session = self._session
+        status = EndpointStatus(
+            role_key=session.role_key,
+            account_id=session.account_id,
+            expiration=session.expiration,
+            color=self._color,
+            pid=os.getpid(),
+            error=self.last_error,
+        )
+        write_status(self.status_file, status)
+
+
+def credentials_document(session: Session) -> dict[str, Any]:
+    """The JSON botocore's ContainerProvider (and every other SDK's) expects."""
+    creds = session.credentials
+    return {
+        "AccessKeyId": creds.access_key_id,
+        "SecretAccessKey": creds.secret_access_key,
+        "Token": creds.session_token or "",
+        "Expiration": format_time(session.expiration),
+        "AccountId": session.account_id,
+    }
+
+
+class _Server(ThreadingHTTPServer):
+    """127.0.0.1, a free port, a thread per request; the handler finds its endpoint here."""
+
+    daemon_threads = True
+
+    def __init__(self, endpoint: CredentialEndpoint) -> None:
+        super().__init__((HOST, 0), _Handler)
+        self.endpoint = endpoint
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """socketserver prints a traceback to stderr for a broken connection: the child's terminal is no place
+        for it."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "roleui"
+    sys_version = ""
+
+    def do_GET(self) -> None:
+        assert isinstance(self.server, _Server)
+        endpoint = self.server.endpoint
+        status = endpoint.authorized(self.path, self.headers.get("Authorization"))
+        if status == 404:
+            self._answer(404, _error("NotFound", "no credentials here"))
+            return
+        if status == 401:
+            self._answer(401, _error("Unauthorized", "the Authorization header is missing"))
+            return
+        if status == 403:
+            self._answer(403, _error("AccessDenied", "wrong authorization token"))
+            return
+        try:
+            session = endpoint.current()
+        except RoleuiError as error:
+            message = f"roleui could not renew {endpoint.session.role_key}: {error.message}"
+            self._answer(503, _error("CredentialsUnavailable", message))
+            return
+        self._answer(200, credentials_document(session))
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the child owns the terminal, and a request line is nobody's business."""
+
+
+def _error(code: str, message: str) -> dict[str, str]:
+    return {"Code": code, "Message": message}
+
+
+def no_prompt(serial: str) -> str:
+    """While the child owns the terminal nobody can type a code: say what would help instead."""
+    raise RoleuiError(
+        f"the MFA session of {serial} has expired and an MFA code is needed — set mfa_process in [defaults], "
+        "or leave this shell and assume the role again"
+    )
+
+
+def engine_renewal(engine: Engine, role: Role, options: AssumeOptions) -> Renew:
+    """Re-assume `role` as first assumed (same duration, name, tags, region), without a one-time MFA code.
+
+    A session in the cache other than the held one (another roleui process renewed it, or the engine found the
+    cached one stale and assumed anew) is taken as it is; the held one itself is replaced by assuming anew."""
+    reuse = replace(options, mfa_code=None, use_cache=True)
+    anew = replace(options, mfa_code=None, use_cache=False)
+
+    def renew(held: Session) -> Session:
+        found = engine.assume(role, reuse, mfa=no_prompt)
+        if found.credentials.access_key_id != held.credentials.access_key_id:
+            return found
+        return engine.assume(role, anew, mfa=no_prompt)
+
+    return renew
+
+
+@contextmanager
+def serving(
+    engine: Engine,
+    role: Role,
+    session: Session,
+    options: AssumeOptions,
+    on_error: Callable[[str], None] | None = None,
+) -> Iterator[CredentialEndpoint]:
+    """An endpoint for `session` of `role`, started for the `with` block and stopped (port closed) after it."""
+    endpoint = CredentialEndpoint(
+        session,
+        engine_renewal(engine, role, options),
+        cache_margin=engine.catalog.defaults.cache_margin,
+        clock=engine.clock,
+        color=role.effective_color(),
+        on_error=on_error,
+    )
+    endpoint.start()
+    try:
+        yield endpoint
+    finally:
+        endpoint.stop()
