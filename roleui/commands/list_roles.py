@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"roleui: {message}", file=sys.stderr)
 
     if args.refresh:
-        from roleui.aws.organizations import refresh_world
+        from roleui.aws.sources import refresh_world
         from roleui.commands.discover import ProgressLine
 
         progress = ProgressLine(sys.stderr)

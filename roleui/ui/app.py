@@ -288,7 +288,7 @@ class RoleuiApp(App[None]):
         thread=True, exit_on_error=False, group="organization", exclusive=True, description="refresh the organization"
     )
     def _refresh_organization(self) -> None:
-        from roleui.aws.organizations import refresh_world
+        from roleui.aws.sources import refresh_world
 
         def progress(text: str) -> None:
             self.post_message(OrganizationProgressed(text))
