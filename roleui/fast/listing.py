@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 COMMAND = "list"
-HEADER = f"roleui-quick-list 3 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
+HEADER = f"roleui-quick-list 4 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
 SEPARATOR = b"\n--\n"
 TABLE_HEADER = ("ACCOUNT", "ID", "ROLE", "ARN", "TAGS", "SOURCE")
 
@@ -116,7 +116,7 @@ def write_index(
     path: str, rows: Sequence[Row], *, depends_on: Sequence[str], fresh: tuple[float, float] | None
 ) -> None:
     """Leave the rendered list and what it was made of (atomic, 0600); `fresh` is the span of time (epoch
-    seconds) in which the organization cache is fresh, None without discovery. Only an optimisation.
+    seconds) in which the discovery caches are fresh, None without discovery. Only an optimisation.
 
     Layout: header lines (HEADER, fresh span, length of the document, then `path<TAB>identity` per dependency),
     SEPARATOR, the whole `--json` document (printed as is when there is no filter), then the rows (marshal).
