@@ -96,16 +96,22 @@ class Role:
     source_profile: str | None = None
     credential_source: str | None = None
     profile: str | None = None  # the ~/.aws/config profile this role came from
-    # A permission set of IAM Identity Center: the sign-in session (an [sso-session] name) and/or its start URL.
-    sso_session: str | None = None
+    # A permission set of IAM Identity Center (then `name` is the permission set's name): assumed with
+    # sso:GetRoleCredentials and the token of this start URL, not with sts:AssumeRole. `sso_session` names the
+    # `[sso-session NAME]` of ~/.aws/config (None: a legacy profile, whose token is keyed by the start URL).
     sso_start_url: str | None = None
     sso_region: str | None = None
+    sso_session: str | None = None
     source: Source = Source.CATALOG
     location: Location | None = None
 
     @property
     def key(self) -> str:
         return f"{self.account.name}/{self.name}"
+
+    @property
+    def is_permission_set(self) -> bool:
+        return self.sso_start_url is not None
 
     @property
     def arn(self) -> str:
@@ -124,6 +130,31 @@ class Role:
 
     def effective_color(self) -> str | None:
         return self.color or self.account.color
+
+
+PERMISSION_SET_PATH = "/aws-reserved/sso.amazonaws.com/"  # where Identity Center puts the roles it makes
+
+
+def permission_set_role(
+    account: Account,
+    permission_set: str,
+    *,
+    start_url: str,
+    sso_region: str,
+    sso_session: str | None,
+    source: Source,
+) -> Role:
+    """The Role of a permission set in `account`. Its path is Identity Center's own, so its ARN (the credential
+    cache's key) never collides with an IAM role of the same name; the real role is `AWSReservedSSO_<name>_<hex>`."""
+    return Role(
+        account=account,
+        name=permission_set,
+        path=PERMISSION_SET_PATH,
+        sso_start_url=start_url,
+        sso_region=sso_region,
+        sso_session=sso_session,
+        source=source,
+    )
 
 
 @dataclass(frozen=True, slots=True)

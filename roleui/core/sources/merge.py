@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from roleui.core.models import Account, Catalog, IcConfig, Role, Source
+from roleui.core.models import Account, Catalog, IcConfig, Role, Source, permission_set_role
 from roleui.core.sources import identity_center_rules as ic_rules
 from roleui.core.sources.aws_config import merge_profile_roles
 from roleui.core.sources.identity_center_model import IcSnapshot
@@ -207,20 +207,18 @@ def merge_identity_center(catalog: Catalog, found: Sequence[tuple[IcConfig, IcSn
                 if (assigned.id, role_name.lower()) in existing:
                     continue  # the first source to have it keeps it
                 existing.add((assigned.id, role_name.lower()))
-                plan = ic_rules.plan_for(config, assigned.id, assigned.name, role_name)
-                additions.setdefault(assigned.id, []).append(
-                    Role(
-                        account=account,
-                        name=role_name,
-                        color=plan.color,
-                        region=plan.region,
-                        confirm=plan.confirm,
-                        sso_session=config.sso_session,
-                        sso_start_url=snapshot.start_url,
-                        sso_region=snapshot.region,
-                        source=Source.IDENTITY_CENTER,
-                    )
+                role = permission_set_role(
+                    account,
+                    role_name,
+                    start_url=snapshot.start_url,
+                    sso_region=snapshot.region,
+                    sso_session=config.sso_session,
+                    source=Source.IDENTITY_CENTER,
                 )
+                plan = ic_rules.plan_for(config, assigned.id, assigned.name, role_name)
+                if plan is not ic_rules.NO_RULES:
+                    role = replace(role, color=plan.color, region=plan.region, confirm=plan.confirm)
+                additions.setdefault(assigned.id, []).append(role)
     if not additions:
         return catalog
     groups = _groups(catalog, by_id, named)

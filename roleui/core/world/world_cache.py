@@ -28,7 +28,7 @@ from roleui.core.files import file_identity, write_atomic
 from roleui.core.models import Catalog, Defaults, IcConfig, IcRule, Location, OrgConfig, OrgRule
 from roleui.core.world.role_table import RoleTable
 
-HEADER = f"roleui-world 2 {__version__}"
+HEADER = f"roleui-world 3 {__version__}"  # 2: roles carry Identity Center fields; 3: [[identity_center]]
 _LENGTH = struct.Struct("<I")
 
 
