@@ -15,7 +15,7 @@ import pytest
 from _catalog_helpers import catalog_of, problems_of
 
 from roleui.aws.sources import load_world
-from roleui.core.models import PERMISSION_SET_PATH, Source
+from roleui.core.models import PERMISSION_SET_PATH, Catalog, Source
 from roleui.core.sources.aws_config import roles_from_profiles
 from roleui.core.sources.identity_center_cache import (
     cache_file,
@@ -92,7 +92,8 @@ def test_an_identity_center_entry_reads_its_session_filters_and_rules() -> None:
 def test_a_wrong_identity_center_entry_is_reported_with_its_line(entry: str, problem: str) -> None:
     problems = problems_of("# a comment\n[[identity_center]]\n" + entry)
     assert len(problems) == 1
-    assert problems[0].split(":")[0] == "cat.toml" and int(problems[0].split(":")[1]) >= 2
+    assert problems[0].split(":")[0] == "cat.toml"
+    assert int(problems[0].split(":")[1]) >= 2
     assert problem in problems[0]
 
 
@@ -136,7 +137,8 @@ def test_every_assigned_permission_set_becomes_a_role_marked_with_its_sign_in() 
         START,
         "eu-west-1",
     )
-    assert role.path == PERMISSION_SET_PATH and role.is_permission_set
+    assert role.path == PERMISSION_SET_PATH
+    assert role.is_permission_set
 
 
 def test_include_and_exclude_globs_pick_accounts_by_name_or_id_and_permission_sets_by_name() -> None:
@@ -257,7 +259,8 @@ def test_a_corrupt_cache_is_ignored_with_a_warning_that_says_what_to_run() -> No
     cache_file().write_text(json.dumps({"format": "roleui-identity-center", "version": 1, "sessions": {"corp": {}}}))
     said: list[str] = []
     assert load_ic_snapshots(warn=said.append) == {}
-    assert len(said) == 1 and "`roleui discover` rewrites it" in said[0]
+    assert len(said) == 1
+    assert "`roleui discover` rewrites it" in said[0]
 
 
 def test_a_sign_in_is_stale_when_missing_incomplete_or_older_than_its_cache_lifetime() -> None:
