@@ -10,6 +10,8 @@
    that serves every role needing that device; a caller that is a role session sends the code with AssumeRole.
 5. A chained session (via a role, or from a role session such as SSO) longer than 1 h is clamped, with a warning.
 6. AssumeRole; the session is written to the cache; any failure becomes a one-line RoleuiError.
+A permission set of IAM Identity Center takes sso:GetRoleCredentials with the sign-in's token instead of steps
+3-6 (a missing or expired sign-in is exit 4 "run `roleui login`"); a role with `via` such a role chains from it.
 
 Blocking and thread-safe: the UI runs it in a thread worker.
 """
@@ -226,6 +228,8 @@ class Engine:
 
         role = request.role
         partition = role.account.partition
+        if role.is_permission_set and request.via is None:
+            return self._permission_set(request), f"IAM Identity Center ({role.sso_start_url})"
         if request.via is not None:
             upstream = self._obtain(request.via, codes)
             region = region_for(partition, request.region, upstream.region)
@@ -301,6 +305,62 @@ class Engine:
             issued_at=self.clock(),
         )
         return session, base_text
+
+    def _permission_set(self, request: AssumeRequest) -> Session:
+        """sso:GetRoleCredentials with the Identity Center sign-in (refreshed first when it can be); the
+        permission set's own session duration decides the expiry."""
+        from dataclasses import replace
+
+        from botocore.exceptions import ClientError
+
+        from roleui.aws import sso, sts
+        from roleui.aws.clients import credentials_session, region_for
+        from roleui.aws.errors import Call, aws_error
+        from roleui.aws.sso_login import sign_in_required, valid_token
+        from roleui.core.sources.aws_config import SsoSession
+
+        role = request.role
+        assert role.sso_start_url is not None
+        assert role.sso_region is not None
+        target = SsoSession(role.sso_session, role.sso_start_url, role.sso_region)
+        token = valid_token(target, clock=self.clock)
+        if token is None:
+            raise sign_in_required(target)
+        call = Call(
+            doing=f"getting the credentials of {role.key} from IAM Identity Center",
+            base=f"the Identity Center sign-in to {role.sso_start_url}",
+            region=role.sso_region,
+            secrets=(token.access_token,),
+        )
+        try:
+            credentials = sso.role_credentials(
+                sso.portal_client(role.sso_region),
+                access_token=token.access_token,
+                account_id=role.account.id,
+                permission_set=role.name,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "UnauthorizedException":
+                raise sign_in_required(target) from None  # signed out elsewhere, or expired on the server's clock
+            raise aws_error(error, call) from None
+        except Exception as error:
+            raise aws_error(error, call) from None
+        region = region_for(role.account.partition, request.region)
+        try:
+            arn = sts.caller_identity(self._sts(credentials_session(credentials, region), region)).arn
+        except Exception as error:
+            raise aws_error(error, replace(call, doing=f"identifying the session of {role.key}")) from None
+        return Session(
+            role_key=role.key,
+            role_arn=role.arn,
+            account_id=role.account.id,
+            assumed_role_arn=arn,
+            session_name=user_from_arn(arn),
+            credentials=credentials,
+            region=request.region,
+            chained=False,
+            issued_at=self.clock(),
+        )
 
     def _mfa_session(self, session: Any, region: str, base: BaseRef, serial: str, codes: CodeSource) -> Credentials:
         """The credentials of the MFA session for `serial`: cached, or opened now with one code."""

@@ -142,7 +142,7 @@ def aws_error(error: Exception, call: Call) -> RoleuiError:
         )
     if isinstance(error, bx.SSOTokenLoadError | bx.UnauthorizedSSOTokenError | bx.TokenRetrievalError):
         return RoleuiError(
-            f"the SSO login of {call.base} is missing or expired ({call.doing}) — run `aws sso login` for that profile",
+            f"the SSO login of {call.base} is missing or expired ({call.doing}) — run `roleui login` for its sso-session",
             exit_code=EXIT_CREDENTIALS,
         )
     if isinstance(error, bx.ConnectTimeoutError | bx.ReadTimeoutError):

@@ -1,8 +1,8 @@
 """Discover what IAM Identity Center assigns a signed-in user: every account (sso:ListAccounts) and in each the
 permission sets (sso:ListAccountRoles), then refresh the cached world.
 
-The portal API is REST-JSON and unsigned: each call carries the access token of the sign-in, read from the token
-cache AWS CLI v2 and botocore share (~/.aws/sso/cache/<sha1>.json). It throttles at roughly 20 requests a second,
+The portal API is REST-JSON and unsigned: each call carries the access token of the sign-in, from the token
+cache AWS CLI v2 and botocore share, refreshed first when it can be (roleui/aws/sso_login.py: valid_token). It throttles at roughly 20 requests a second,
 so the calls are paced (a shared token bucket, `rate`), run `workers` at a time, and a TooManyRequestsException
 is retried with exponential backoff and jitter — roleui counts and retries these itself (botocore's retries are
 off for this client), so the figures `roleui discover` prints are every request sent.
@@ -15,22 +15,21 @@ discovery of that sign-in with "run `roleui login NAME`" and leaves its cache un
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from roleui.aws.errors import THROTTLING_CODES, Call, aws_error
+from roleui.aws.sso_login import sign_in_required, valid_token
 from roleui.core.clock import Clock, utc_now
-from roleui.core.errors import EXIT_CREDENTIALS, EXIT_THROTTLED, EXIT_USAGE, RoleuiError
+from roleui.core.errors import EXIT_THROTTLED, EXIT_USAGE, RoleuiError
 from roleui.core.models import Catalog, IcConfig
+from roleui.core.sources.aws_config import SsoSession
 from roleui.core.sources.identity_center_cache import load_ic_snapshots, save_ic_snapshots
 from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
 
@@ -47,75 +46,26 @@ PROGRESS_INTERVAL = 0.1
 UNAUTHORIZED = frozenset({"UnauthorizedException", "ForbiddenException"})
 
 
-class SignInNeeded(RoleuiError):
-    """The sign-in has no token, or an expired or revoked one: the user must run `roleui login NAME`."""
-
-    def __init__(self, name: str, why: str) -> None:
-        super().__init__(f"{why} — run `roleui login {name}`", exit_code=EXIT_CREDENTIALS)
-        self.sign_in = name
+def sign_in_name(target: SsoSession) -> str:
+    """How the user names a sign-in (`roleui login NAME`): the sso-session name, else the start URL."""
+    return target.name or target.start_url
 
 
-@dataclass(frozen=True, slots=True)
-class SignIn:
-    """Where one `[[identity_center]]` entry signs in, and where its token is cached."""
-
-    name: str  # the sso-session name, or the start URL of a legacy sign-in
-    start_url: str
-    region: str
-    session: str | None  # the sso-session name, None for the legacy form
-
-    @property
-    def token_file(self) -> Path:
-        """botocore.utils.SSOTokenLoader's file: the sha1 of the session name, else of the start URL."""
-        key = hashlib.sha1(self.name.encode("utf-8"), usedforsecurity=False).hexdigest()
-        return Path("~/.aws/sso/cache").expanduser() / f"{key}.json"
-
-
-def sso_sessions(aws_config: Path) -> dict[str, dict[str, Any]]:
-    """The `[sso-session NAME]` sections of an AWS config file (botocore's parser)."""
-    if not aws_config.is_file():
-        return {}
-    from botocore.configloader import load_config
-    from botocore.exceptions import BotoCoreError
-
-    try:
-        sessions: dict[str, dict[str, Any]] = load_config(str(aws_config)).get("sso_sessions", {})
-    except (BotoCoreError, OSError, UnicodeError):
-        return {}
-    return sessions
-
-
-def resolve_sign_in(config: IcConfig, sessions: Mapping[str, Mapping[str, Any]], where: str) -> SignIn:
-    """The start URL and region of an entry: its own, or those of the `[sso-session]` it names."""
+def resolve_sign_in(config: IcConfig, sessions: Mapping[str, SsoSession], where: str) -> SsoSession:
+    """Where an entry signs in: the `[sso-session]` it names, or its own start URL and region (legacy form)."""
     if config.sso_session is None:
-        return SignIn(config.name, config.start_url or "", config.region or "us-east-1", None)
-    section = sessions.get(config.sso_session)
-    start_url = section.get("sso_start_url") if section else None
-    region = section.get("sso_region") if section else None
-    if not isinstance(start_url, str) or not isinstance(region, str):
+        return SsoSession(None, config.start_url or "", config.region or "us-east-1")
+    session = sessions.get(config.sso_session)
+    if session is None:
         raise RoleuiError(
             f"identity_center sso_session {config.sso_session!r} needs an [sso-session {config.sso_session}] with "
             f"sso_start_url and sso_region in {where}",
             exit_code=EXIT_USAGE,
         )
-    return SignIn(config.sso_session, start_url.rstrip("/"), config.region or region, config.sso_session)
+    return SsoSession(session.name, session.start_url, config.region or session.region, session.scopes)
 
 
-def access_token(sign_in: SignIn, now: datetime) -> str:
-    """The cached access token of a sign-in; SignInNeeded when there is none or it has expired."""
-    try:
-        data = json.loads(sign_in.token_file.read_bytes())
-        token, expires = data["accessToken"], datetime.fromisoformat(str(data["expiresAt"]).replace("Z", "+00:00"))
-    except FileNotFoundError:
-        raise SignInNeeded(sign_in.name, f"not signed in to {sign_in.name}") from None
-    except (OSError, ValueError, KeyError, TypeError):
-        raise SignInNeeded(sign_in.name, f"the cached sign-in of {sign_in.name} is unreadable") from None
-    if not isinstance(token, str) or expires.tzinfo is None or expires <= now:
-        raise SignInNeeded(sign_in.name, f"the sign-in to {sign_in.name} has expired")
-    return token
-
-
-def portal_client(region: str) -> Any:
+def discovery_client(region: str) -> Any:
     """An unsigned `sso` client: roleui's timeouts, botocore's retries off (discovery paces and retries itself)."""
     import botocore.session
     from botocore import UNSIGNED
@@ -240,7 +190,7 @@ def _code(error: Exception) -> str:
 
 def discover_sign_in(
     client: Any,
-    sign_in: SignIn,
+    sign_in: SsoSession,
     token: str,
     *,
     previous: IcSnapshot | None = None,
@@ -270,21 +220,26 @@ def discover_sign_in(
             return
         last_report = monotonic()
         progress(
-            f"{sign_in.name}: {len(found):,} accounts found, permission sets listed for {len(roles) + len(failed):,}"
+            f"{sign_in_name(sign_in)}: {len(found):,} accounts found, permission sets listed for {len(roles) + len(failed):,}"
         )
 
     def fatal(error: Exception) -> RoleuiError:
         code = _code(error)
         if code in UNAUTHORIZED:
-            return SignInNeeded(sign_in.name, f"Identity Center refused the sign-in to {sign_in.name} ({code})")
+            return sign_in_required(sign_in)  # signed out elsewhere, or expired on the server's clock
         if code in THROTTLING_CODES:
             return RoleuiError(
-                f"Identity Center kept throttling {sign_in.name} after every retry — wait a minute and run "
+                f"Identity Center kept throttling {sign_in_name(sign_in)} after every retry — wait a minute and run "
                 "`roleui discover` again",
                 exit_code=EXIT_THROTTLED,
             )
         return aws_error(
-            error, Call(doing=f"listing the Identity Center accounts of {sign_in.name}", base=sign_in.start_url)
+            error,
+            Call(
+                doing=f"listing the Identity Center accounts of {sign_in_name(sign_in)}",
+                base=sign_in.start_url,
+                secrets=(token,),
+            ),
         )
 
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="roleui-sso")
@@ -344,7 +299,7 @@ def discover_sign_in(
         for line in failures:
             warn(line)
     snapshot = IcSnapshot(
-        name=sign_in.name,
+        name=sign_in_name(sign_in),
         start_url=sign_in.start_url,
         region=sign_in.region,
         discovered_at=clock(),
@@ -361,13 +316,14 @@ def discover_sign_in(
     )
 
 
-def sign_ins(catalog: Catalog) -> list[SignIn]:
-    """Every `[[identity_center]]` entry resolved against the AWS config file's [sso-session] sections."""
+def sign_ins(catalog: Catalog) -> list[tuple[IcConfig, SsoSession]]:
+    """Every `[[identity_center]]` entry with where it signs in (the AWS config file's [sso-session] sections)."""
+    from roleui.aws.sources import read_sso_sessions
     from roleui.core.paths import aws_config_path
 
-    path = aws_config_path()
-    sessions = sso_sessions(path)
-    return [resolve_sign_in(config, sessions, str(path)) for config in catalog.identity_center]
+    sessions, _ = read_sso_sessions()
+    where = str(aws_config_path())
+    return [(config, resolve_sign_in(config, sessions, where)) for config in catalog.identity_center]
 
 
 def refresh_identity_center(
@@ -377,7 +333,7 @@ def refresh_identity_center(
     progress: Progress | None = None,
     warn: Warn | None = None,
     clock: Clock = utc_now,
-    client_for: Callable[[SignIn], Any] | None = None,
+    client_for: Callable[[SsoSession], Any] | None = None,
     workers: int = WORKERS,
     rate: float = RATE,
     sleep: Callable[[float], None] = time.sleep,
@@ -400,18 +356,20 @@ def refresh_identity_center(
     previous = load_ic_snapshots(warn=warn)
     reports: list[IcReport] = []
     errors: list[RoleuiError] = []
-    for sign_in in sign_ins(catalog):
-        if wanted is not None and sign_in.name not in wanted:
+    for config, target in sign_ins(catalog):
+        if wanted is not None and config.name not in wanted:
             continue
         try:
-            token = access_token(sign_in, clock())
-            client = client_for(sign_in) if client_for is not None else portal_client(sign_in.region)
+            token = valid_token(target, clock=clock)
+            if token is None:
+                raise sign_in_required(target)
+            client = client_for(target) if client_for is not None else discovery_client(target.region)
             reports.append(
                 discover_sign_in(
                     client,
-                    sign_in,
-                    token,
-                    previous=previous.get(sign_in.name),
+                    target,
+                    token.access_token,
+                    previous=previous.get(config.name),
                     clock=clock,
                     progress=progress,
                     warn=warn,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from roleui.core.errors import ConfigError, Problem, RoleuiError
 from roleui.core.models import Catalog
@@ -21,13 +22,25 @@ from roleui.core.paths import (
     organization_cache_file,
 )
 
+if TYPE_CHECKING:
+    from roleui.core.sources.aws_config import SsoSession
+
 Warn = Callable[[str], None]
 
 
 def read_aws_profiles(path: Path) -> tuple[dict[str, dict[str, object]], dict[str, int], list[Problem]]:
     """Profiles of an AWS config file through botocore's parser, their header lines, and parse problems."""
+    profiles, _, lines, problems = read_aws_config(path)
+    return profiles, lines, problems
+
+
+def read_aws_config(
+    path: Path,
+) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]], dict[str, int], list[Problem]]:
+    """Profiles and `[sso-session]` sections of an AWS config file through botocore's parser, the header lines
+    (`sso-session NAME` for the sessions), and parse problems."""
     if not path.is_file():
-        return {}, {}, []
+        return {}, {}, {}, []
     from botocore.configloader import load_config
     from botocore.exceptions import BotoCoreError
 
@@ -35,10 +48,21 @@ def read_aws_profiles(path: Path) -> tuple[dict[str, dict[str, object]], dict[st
 
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
-        profiles = load_config(str(path)).get("profiles", {})
+        config = load_config(str(path))
     except (BotoCoreError, OSError, UnicodeError) as error:
-        return {}, {}, [Problem(str(path), 0, "", f"cannot parse the AWS config file: {error}", "fix its syntax (INI)")]
-    return profiles, profile_lines(text), []
+        problem = Problem(str(path), 0, "", f"cannot parse the AWS config file: {error}", "fix its syntax (INI)")
+        return {}, {}, {}, [problem]
+    return config.get("profiles", {}), config.get("sso_sessions", {}), profile_lines(text), []
+
+
+def read_sso_sessions(path: Path | None = None) -> tuple[dict[str, SsoSession], list[Problem]]:
+    """The usable `[sso-session]` sections of the AWS config file (default: AWS_CONFIG_FILE or ~/.aws/config)."""
+    from roleui.core.sources.aws_config import sso_sessions_from_config
+
+    path = path or aws_config_path()
+    _, sections, lines, problems = read_aws_config(path)
+    sessions, more = sso_sessions_from_config(sections, file=str(path), lines=lines)
+    return sessions, problems + more
 
 
 def load_world(
@@ -90,12 +114,15 @@ def _catalog_file(path: Path, named: bool) -> Catalog:
 
 def _merge(catalog: Catalog, aws_path: Path, warn: Warn | None, strict: bool) -> Catalog:
     """Every source's roles from its own cache or file, joined in one place (roleui/core/sources/merge.py)."""
-    from roleui.core.sources.aws_config import roles_from_profiles
+    from roleui.core.sources.aws_config import roles_from_profiles, sso_sessions_from_config
     from roleui.core.sources.merge import merge_sources
 
-    profiles, lines, problems = read_aws_profiles(aws_path)
-    roles, role_problems = roles_from_profiles(profiles, file=str(aws_path), lines=lines, accounts=catalog.accounts)
-    problems += role_problems
+    profiles, sections, lines, problems = read_aws_config(aws_path)
+    sessions, session_problems = sso_sessions_from_config(sections, file=str(aws_path), lines=lines)
+    roles, role_problems = roles_from_profiles(
+        profiles, file=str(aws_path), lines=lines, accounts=catalog.accounts, sso_sessions=sessions
+    )
+    problems += session_problems + role_problems
     if problems and strict:
         raise ConfigError(problems)
     if warn is not None:

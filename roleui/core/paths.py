@@ -54,3 +54,8 @@ def data_dir() -> Path:
 def aws_config_path() -> Path:
     """The AWS config file the SDKs read: AWS_CONFIG_FILE, else ~/.aws/config."""
     return Path(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
+
+
+def sso_cache_dir() -> Path:
+    """Where AWS CLI v2 and every botocore keep Identity Center tokens: ~/.aws/sso/cache (no variable moves it)."""
+    return Path("~/.aws/sso/cache").expanduser()

@@ -121,7 +121,11 @@ def _digest(*parts: object) -> str:
 def request_key(request: AssumeRequest, environ: Mapping[str, str]) -> str:
     """The cache key of a role session: a hash of everything that changes it (recursively through `via`)."""
     upstream = request_key(request.via, environ) if request.via is not None else None
-    base = None if request.via is not None else base_ref(request.source_profile, environ).fingerprint
+    role = request.role
+    if role.is_permission_set:  # its session comes from the Identity Center sign-in, whatever the environment
+        base: str | None = f"identity-center\n{role.sso_session}\n{role.sso_start_url}\n{role.sso_region}"
+    else:
+        base = None if request.via is not None else base_ref(request.source_profile, environ).fingerprint
     return _digest(
         FORMAT,
         request.role.arn,

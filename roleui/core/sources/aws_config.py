@@ -3,22 +3,79 @@
 A profile with `role_arn` becomes a role: `source_profile` naming another role profile is role chaining
 (`via`), naming a plain profile is the base credentials. A profile for a role the catalog already lists
 does not add a second row: it lends its name to the catalog role, so `roleui env PROFILE` works too.
+
+An Identity Center profile (`sso_account_id` + `sso_role_name`, with `sso_session` naming an `[sso-session NAME]`
+section, or the legacy `sso_start_url` + `sso_region` of its own) becomes a permission-set role; a role profile
+whose `source_profile` is one chains from it. No AWS call: the config file says everything.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from roleui.core import limits
 from roleui.core.errors import Problem
-from roleui.core.models import Account, Catalog, Location, Role, Source
+from roleui.core.models import Account, Catalog, Location, Role, Source, permission_set_role
 
 ROLE_ARN = re.compile(
     r"^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role(/(?:[\x21-\x7e]+/)?)?([\w+=,.@-]{1,64})$", re.ASCII
 )
 _HEADER = re.compile(r"^\s*\[\s*(?:profile\s+)?([^\]]+?)\s*\]")
+_SSO_HEADER = re.compile(r"^\s*\[\s*sso-session\s+([^\]]+?)\s*\]")
+ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
+PERMISSION_SET = re.compile(r"^[\w+=,.@-]{1,32}$", re.ASCII)  # a permission set's name (AWS: 1-32 of these)
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$", re.ASCII)
+DEFAULT_SCOPES = ("sso:account:access",)
+
+
+@dataclass(frozen=True, slots=True)
+class SsoSession:
+    """Where to sign in to Identity Center: an `[sso-session NAME]` section, or (name None) a legacy profile's
+    own start URL and region."""
+
+    name: str | None
+    start_url: str
+    region: str
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+
+
+def sso_sessions_from_config(
+    sections: Mapping[str, Mapping[str, object]], *, file: str, lines: Mapping[str, int]
+) -> tuple[dict[str, SsoSession], list[Problem]]:
+    """The usable `[sso-session NAME]` sections, and the problems of the others."""
+    sessions: dict[str, SsoSession] = {}
+    problems: list[Problem] = []
+    for name, section in sections.items():
+        start_url, region = section.get("sso_start_url"), section.get("sso_region")
+        where = lines.get(f"sso-session {name}", 0)
+        finding = check_start_url(start_url)
+        if finding:
+            problems.append(Problem(file, where, f"sso-session {name}: sso_start_url", *finding))
+            continue
+        if not isinstance(region, str) or not REGION.match(region.strip()):
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    f"sso-session {name}: sso_region",
+                    f"{region!r} is not a region",
+                    "write e.g. us-east-1",
+                )
+            )
+            continue
+        raw_scopes = section.get("sso_registration_scopes")
+        scopes = tuple(s.strip() for s in raw_scopes.split(",") if s.strip()) if isinstance(raw_scopes, str) else ()
+        assert isinstance(start_url, str)
+        sessions[name] = SsoSession(name, start_url.strip(), region.strip(), scopes or DEFAULT_SCOPES)
+    return sessions, problems
+
+
+def check_start_url(value: object) -> limits.Finding:
+    if not isinstance(value, str) or not re.match(r"^https?://[\x21-\x7e]+$", value.strip(), re.ASCII):
+        return f"{value!r} is not a start URL", "write https://my-company.awsapps.com/start"
+    return None
 
 
 def profile_lines(text: str) -> dict[str, int]:
@@ -28,6 +85,9 @@ def profile_lines(text: str) -> dict[str, int]:
         m = _HEADER.match(line)
         if m:
             lines.setdefault(m.group(1), number)
+        m = _SSO_HEADER.match(line)
+        if m:
+            lines.setdefault(f"sso-session {m.group(1)}", number)
     return lines
 
 
@@ -37,8 +97,10 @@ def roles_from_profiles(
     file: str,
     lines: Mapping[str, int],
     accounts: Sequence[Account] = (),
+    sso_sessions: Mapping[str, SsoSession] | None = None,
 ) -> tuple[list[Role], list[Problem]]:
-    """Roles for every profile with a role_arn, and the problems of those that cannot be used."""
+    """Roles for every profile with a role_arn or an Identity Center role, and the problems of those that cannot
+    be used. `sso_sessions` are the usable `[sso-session]` sections (sso_sessions_from_config)."""
     by_id = {a.id: a for a in accounts}
     made: dict[str, Account] = {}
     problems: list[Problem] = []
@@ -47,19 +109,27 @@ def roles_from_profiles(
     def problem(name: str, key: str, message: str, hint: str) -> None:
         problems.append(Problem(file, lines.get(name, 0), f"profile {name}: {key}", message, hint))
 
+    def account_of(account_id: str, partition: str) -> Account:
+        account = by_id.get(account_id) or made.get(account_id)
+        if account is None:
+            account = Account(id=account_id, name=account_id, partition=partition, source=Source.AWS_CONFIG)
+            made[account_id] = account
+        return account
+
     for name, profile in profiles.items():
         arn = profile.get("role_arn")
         if not isinstance(arn, str):
+            if "sso_account_id" in profile or "sso_role_name" in profile:
+                sso_role = _sso_profile_role(name, profile, sso_sessions or {}, problem, account_of)
+                if sso_role is not None:
+                    parsed[name] = replace(sso_role, location=Location(file, lines.get(name, 0)))
             continue
         m = ROLE_ARN.match(arn.strip())
         if not m:
             problem(name, "role_arn", f"{arn!r} is not a role ARN", "write arn:aws:iam::123456789012:role/RoleName")
             continue
         partition, account_id, path, role_name = m.groups()
-        account = by_id.get(account_id) or made.get(account_id)
-        if account is None:
-            account = Account(id=account_id, name=account_id, partition=partition, source=Source.AWS_CONFIG)
-            made[account_id] = account
+        account = account_of(account_id, partition)
         options: dict[str, object] = {}
         bad = False
         for key, check in (
@@ -114,6 +184,55 @@ def roles_from_profiles(
         chained = upstream is not None and upstream is not role
         roles.append(replace(role, via=upstream.key, source_profile=None) if chained and upstream else role)
     return roles, problems
+
+
+def _sso_profile_role(
+    name: str,
+    profile: Mapping[str, object],
+    sessions: Mapping[str, SsoSession],
+    problem: Callable[[str, str, str, str], None],
+    account_of: Callable[[str, str], Account],
+) -> Role | None:
+    """The permission-set role of an SSO profile, or None (with a problem) when it cannot be used."""
+    account_id, role_name = profile.get("sso_account_id"), profile.get("sso_role_name")
+    if not isinstance(account_id, str) or not ACCOUNT_ID.match(account_id.strip()):
+        problem(name, "sso_account_id", f"{account_id!r} is not an account id", "write the 12-digit account id")
+        return None
+    if not isinstance(role_name, str) or not PERMISSION_SET.match(role_name.strip()):
+        problem(name, "sso_role_name", f"{role_name!r} is not a permission set name", "write e.g. ReadOnlyAccess")
+        return None
+    session_name = profile.get("sso_session")
+    if isinstance(session_name, str):
+        session = sessions.get(session_name.strip())
+        if session is None:
+            problem(
+                name,
+                "sso_session",
+                f"there is no usable [sso-session {session_name}]",
+                "add the section or fix the name",
+            )
+            return None
+    else:
+        start_url, region = profile.get("sso_start_url"), profile.get("sso_region")
+        finding = check_start_url(start_url)
+        if finding:
+            problem(name, "sso_start_url", *finding)
+            return None
+        if not isinstance(region, str) or not REGION.match(region.strip()):
+            problem(name, "sso_region", f"{region!r} is not a region", "write e.g. us-east-1")
+            return None
+        assert isinstance(start_url, str)
+        session = SsoSession(None, start_url.strip(), region.strip())
+    region = profile.get("region")
+    role = permission_set_role(
+        account_of(account_id.strip(), "aws"),
+        role_name.strip(),
+        start_url=session.start_url,
+        sso_region=session.region,
+        sso_session=session.name,
+        source=Source.AWS_CONFIG,
+    )
+    return replace(role, profile=name, region=region.strip() if isinstance(region, str) and region.strip() else None)
 
 
 def _str(value: object) -> str | None:
