@@ -183,6 +183,11 @@ class _Cancelled(Exception):
     pass
 
 
+def _message(error: Exception) -> str:
+    response = getattr(error, "response", {}) or {}
+    return " ".join(str(response.get("Error", {}).get("Message", "")).split())
+
+
 def _code(error: Exception) -> str:
     response = getattr(error, "response", {}) or {}
     return str(response.get("Error", {}).get("Code", ""))
@@ -256,7 +261,7 @@ def discover_sign_in(
             except ClientError as error:
                 if _code(error) in UNAUTHORIZED or isinstance(error, BotoCoreError):
                     raise fatal(error) from error
-                failed[account_id] = f"{_code(error)}: {error}"
+                failed[account_id] = f"{_code(error)}: {_message(error)}"
         report()
 
     try:
