@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _sso_helpers import SSO_CONFIG, SSO_REGION, START_URL, running_identity_center
@@ -139,8 +140,8 @@ def test_an_account_whose_permission_sets_cannot_be_listed_keeps_its_cached_ones
     client = discovery_client(SSO_REGION)
     real = client.list_accounts
 
-    def with_a_gone_account(**params: object) -> dict[str, object]:
-        answer = real(**params)
+    def with_a_gone_account(**params: object) -> dict[str, Any]:
+        answer: dict[str, Any] = real(**params)
         answer["accountList"].append({"accountId": "310000000009", "accountName": "gone", "emailAddress": ""})
         return answer
 

@@ -109,8 +109,11 @@ def test_the_same_sign_in_listed_twice_is_refused() -> None:
 
 
 def merged(
-    catalog_text: str, *accounts: IcAccount, organization: OrgSnapshot | None = None, profiles: dict | None = None
-):  # type: ignore[no-untyped-def,type-arg]
+    catalog_text: str,
+    *accounts: IcAccount,
+    organization: OrgSnapshot | None = None,
+    profiles: dict[str, dict[str, object]] | None = None,
+) -> Catalog:
     catalog = catalog_of(catalog_text)
     roles, problems = roles_from_profiles(profiles or {}, file="config", lines={}, accounts=catalog.accounts)
     assert problems == []
