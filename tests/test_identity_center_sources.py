@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import textwrap
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def merged(
     catalog_text: str,
     *accounts: IcAccount,
     organization: OrgSnapshot | None = None,
-    profiles: dict[str, dict[str, object]] | None = None,
+    profiles: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Catalog:
     catalog = catalog_of(catalog_text)
     roles, problems = roles_from_profiles(profiles or {}, file="config", lines={}, accounts=catalog.accounts)
