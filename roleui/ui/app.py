@@ -26,7 +26,7 @@ from textual.timer import Timer
 from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.clock import Clock, utc_now
 from roleui.core.console import switch_role_url
-from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
+from roleui.core.errors import EXIT_ACCESS_DENIED, EXIT_CREDENTIALS, RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.timefmt import format_countdown
 from roleui.core.world.filtering import RoleFilter
@@ -34,6 +34,7 @@ from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
+from roleui.ui.sign_in import SignInFlow, SignInNeeded, target_of
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
@@ -107,7 +108,7 @@ def _one_line(error: BaseException) -> str:
     return f"unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no details'}"
 
 
-class RoleuiApp(App[None]):
+class RoleuiApp(SignInFlow):
     """roleui's UI over a catalog and a sessions engine (see roleui/aws/engine.py)."""
 
     CSS_PATH = "app.tcss"
@@ -161,7 +162,7 @@ class RoleuiApp(App[None]):
         self._last_tick = 0.0
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
         # Held, not queried: while a modal screen is up, queries on the app only see the modal.
-        self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header")
+        self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header", clock=clock)
         self.filter_input = FilterInput(on_change=self._apply_filter, id="filter")
         self.role_list = RoleList(
             self._filter, state_of=self.states.get, is_favorite=self.usage.is_favorite, clock=clock, id="roles"
@@ -215,6 +216,7 @@ class RoleuiApp(App[None]):
         self._load_sessions()
         self._fetch_identity()
         self._refresh_organization_if_stale()
+        self.read_sign_ins()
         for text in self._notices:
             self.notify(text, severity="warning", timeout=10)
         self._filter.prepare()
@@ -277,11 +279,11 @@ class RoleuiApp(App[None]):
     @work(thread=True, exit_on_error=False, group="organization-age", description="check the organization's age")
     def _refresh_organization_if_stale(self) -> None:
         # In a thread: reading a 10,000-account organization cache takes a few tens of milliseconds.
-        if not self.catalog.organizations.enabled:
-            return
+        from roleui.core.sources.identity_center_cache import stale_sign_ins
         from roleui.core.sources.org_cache import organization_is_stale
 
-        if organization_is_stale(self.catalog, self.clock()):
+        # Stale while revalidate: the cached world stays on screen while every discovering source is read again.
+        if organization_is_stale(self.catalog, self.clock()) or stale_sign_ins(self.catalog, self.clock()):
             self.call_from_thread(self._refresh_organization)
 
     @work(
@@ -505,6 +507,10 @@ class RoleuiApp(App[None]):
                 role, AssumeOptions(use_cache=not refresh), mfa=lambda serial: self._mfa_code(role, serial)
             )
         except Exception as error:  # every failure goes to the row and a notification, never a traceback
+            target = target_of(role)
+            if target is not None and isinstance(error, RoleuiError) and error.exit_code == EXIT_CREDENTIALS:
+                self.post_message(SignInNeeded(role.key, target))  # then this assume goes on (roleui/ui/sign_in.py)
+                return
             self.post_message(AssumeFailed(role.key, _one_line(error)))
             return
         self.post_message(RoleAssumed(role.key, session))
@@ -714,9 +720,10 @@ class RoleuiApp(App[None]):
         self.notify(f"{count} cached session{'s' if count != 1 else ''} forgotten", title="Forgotten")
 
     def action_refresh_organization(self) -> None:
-        if not self.catalog.organizations.enabled:
+        if not self.catalog.organizations.enabled and not self.catalog.identity_center:
             self.notify(
-                "organizations are not enabled in the catalog ([organizations] enabled = true)", severity="warning"
+                "nothing to discover: set [organizations] enabled = true, or add [[identity_center]] to the catalog",
+                severity="warning",
             )
             return
         self._refresh_organization()
