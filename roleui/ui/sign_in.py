@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.message import Message
 
@@ -144,15 +144,21 @@ class SignInFlow(App[None]):
             return
         self.call_from_thread(self.begin_sign_in, targets[0])
 
+    @on(events.Unmount)
+    def _cancel_sign_in_on_exit(self) -> None:
+        # The worker waits for the browser's approval: leaving the app must end that wait, or exit hangs.
+        if self._sign_in_cancel is not None:
+            self._sign_in_cancel.set()
+
     def begin_sign_in(self, target: SsoSession, role_key: str | None = None) -> None:
         """Start the sign-in (one at a time: a second request while one is open is ignored)."""
         if self._sign_in_cancel is not None:
             return
         self._sign_in_cancel = threading.Event()
-        self._sign_in(target, role_key, self._sign_in_cancel)
+        self._identity_center_sign_in(target, role_key, self._sign_in_cancel)
 
     @work(thread=True, exit_on_error=False, group="sign-in", description="sign in to Identity Center")
-    def _sign_in(self, target: SsoSession, role_key: str | None, cancelled: threading.Event) -> None:
+    def _identity_center_sign_in(self, target: SsoSession, role_key: str | None, cancelled: threading.Event) -> None:
         from roleui.aws.sso_login import start_sign_in
         from roleui.ui.browser import open_in_browser
 
