@@ -58,7 +58,7 @@ class SignInScreen(Dialog[bool]):
             opened = "opened in your browser and copied" if self.browser_opened else "copied to the clipboard"
             yield Static(Text(f"Open this URL ({opened}):\n") + Text(safe_text(self.url), style="underline"))
             if self.code:
-                yield Static(Text("and check that it shows the code ") + Text(safe_text(self.code), style="bold"))
+                yield Static("and check that the page shows this code:")
                 yield Static(Text(safe_text(self.code)), id="sign-in-code")
             yield Static("Waiting for the approval…", id="sign-in-status", classes="note")
             yield Static("Esc: cancel   the assume that needed it goes on once you are signed in", classes="hint")

@@ -74,11 +74,11 @@ class IdentityHeader(Static):
             text.append(f"unknown ({self.identity_error})", style="red")
         else:
             text.append("fetching…", style="dim italic")
+        self._render_sign_ins(text)  # before the region and catalog: what the user may have to act on
         text.append("  region ", style="dim")
         text.append(self.catalog.defaults.region or "default")
         text.append("  catalog ", style="dim")
         text.append(catalog_source(self.catalog))
-        self._render_sign_ins(text)
         if self.print_env:
             text.append("  --print-env: q prints the last session", style="dim")
         if self.status:
