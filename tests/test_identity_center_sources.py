@@ -303,3 +303,11 @@ def test_the_world_cache_is_rebuilt_when_the_identity_center_cache_changes(
     world = load_world(cached=True)  # from the world cache: the settings come back too
     assert [c.name for c in world.identity_center] == ["corp"]
     assert world.roles[0].sso_start_url == START
+
+
+def test_the_example_identity_center_entry_of_config_example_toml_is_valid() -> None:
+    text = (Path(__file__).resolve().parent.parent / "config.example.toml").read_text()
+    block = text[text.index("# [[identity_center]]") : text.index("# ----", text.index("# [[identity_center]]"))]
+    uncommented = "\n".join(line.removeprefix("#").removeprefix(" ") for line in block.splitlines())
+    (entry,) = catalog_of(uncommented).identity_center
+    assert (entry.name, entry.exclude_roles, entry.rules[0].confirm) == ("corp", ("Billing*",), True)
