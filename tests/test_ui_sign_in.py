@@ -6,15 +6,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from _sso_helpers import DEV_ID, SSO_CONFIG, START_URL, LocalIdentityCenter, browse, local_identity_center
+from _sso_helpers import (
+    DEV_ID,
+    SSO_CONFIG,
+    SSO_REGION,
+    START_URL,
+    LocalIdentityCenter,
+    browse,
+    local_identity_center,
+)
 from _ui_helpers import make_app, notifications, settle, wait_for
 
 from roleui.aws.sources import load_world
-from roleui.aws.sso_tokens import load_token
+from roleui.aws.sso_tokens import SsoToken, load_token, save_token
+from roleui.core.clock import utc_now
 from roleui.core.models import Catalog
+from roleui.core.sources.identity_center_cache import save_ic_snapshots
+from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
 from roleui.ui.app import RoleuiApp
 from roleui.ui.screens.sign_in import SignInScreen
 from roleui.ui.state import Active
@@ -94,3 +106,42 @@ async def test_the_palette_offers_the_sign_in(center: LocalIdentityCenter) -> No
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+
+
+def stale_cache_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Catalog:
+    """A catalog with the acme sign-in (1 h lifetime) and a 2-hour-old cache that knew only the dev account."""
+    catalog = tmp_path / "roleui.toml"
+    catalog.write_text('[[identity_center]]\nsso_session = "acme"\ncache_lifetime = "1h"\n')
+    monkeypatch.setenv("ROLEUI_CONFIG", str(catalog))
+    old = IcSnapshot(
+        "acme",
+        START_URL,
+        SSO_REGION,
+        utc_now() - timedelta(hours=2),
+        (IcAccount(DEV_ID, "dev", "", ("ReadOnlyAccess",)),),
+    )
+    save_ic_snapshots([old])
+    return load_world(cached=True)
+
+
+async def test_a_stale_identity_center_cache_is_shown_then_refreshed_in_the_background(
+    center: LocalIdentityCenter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = center.directory.issue_access_token()
+    save_token(SsoToken(START_URL, SSO_REGION, token, utc_now() + timedelta(hours=1), "acme"))
+    app = make_app(stale_cache_world(tmp_path, monkeypatch))
+    async with app.run_test(size=(140, 40)) as pilot:
+        assert "prod/ReadOnlyAccess" not in [r.key for r in app.catalog.roles]  # the cached world, at once
+        await wait_for(pilot, lambda: "prod/ReadOnlyAccess" in [r.key for r in app.catalog.roles], timeout=30)
+        assert center.directory.calls["ListAccounts"] == 1
+
+
+async def test_a_stale_cache_of_a_signed_out_sign_in_waits_for_the_sign_in(
+    center: LocalIdentityCenter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(stale_cache_world(tmp_path, monkeypatch))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "sso acme signed out (l)" in header(app))
+        assert center.directory.calls == {}
+        assert not [n for n in notifications(app) if "not refreshed" in n]

@@ -34,7 +34,7 @@ from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
-from roleui.ui.sign_in import SignInFlow, SignInNeeded, target_of
+from roleui.ui.sign_in import SignInFlow, SignInNeeded, chain_target, discoverable
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
@@ -283,7 +283,10 @@ class RoleuiApp(SignInFlow):
         from roleui.core.sources.org_cache import organization_is_stale
 
         # Stale while revalidate: the cached world stays on screen while every discovering source is read again.
-        if organization_is_stale(self.catalog, self.clock()) or stale_sign_ins(self.catalog, self.clock()):
+        # A stale sign-in that is signed out waits for `l` (the header says so) instead of failing in the background.
+        now = self.clock()
+        stale = stale_sign_ins(self.catalog, now)
+        if organization_is_stale(self.catalog, now) or (stale and discoverable(self.catalog, stale, now)):
             self.call_from_thread(self._refresh_organization)
 
     @work(
@@ -507,7 +510,7 @@ class RoleuiApp(SignInFlow):
                 role, AssumeOptions(use_cache=not refresh), mfa=lambda serial: self._mfa_code(role, serial)
             )
         except Exception as error:  # every failure goes to the row and a notification, never a traceback
-            target = target_of(role)
+            target = chain_target(role, self.find_role)
             if target is not None and isinstance(error, RoleuiError) and error.exit_code == EXIT_CREDENTIALS:
                 self.post_message(SignInNeeded(role.key, target))  # then this assume goes on (roleui/ui/sign_in.py)
                 return

@@ -85,6 +85,38 @@ def target_of(role: Role) -> SsoSession | None:
     return SsoSession(role.sso_session, role.sso_start_url, role.sso_region)
 
 
+def chain_target(role: Role, find: Callable[[str], Role | None]) -> SsoSession | None:
+    """Where the role signs in: its own permission set, or the one its `via` chain starts from."""
+    seen: set[str] = set()
+    current: Role | None = role
+    while current is not None and current.key not in seen:
+        target = target_of(current)
+        if target is not None:
+            return target
+        seen.add(current.key)
+        current = find(current.via) if current.via else None
+    return None
+
+
+def usable_sign_in(target: SsoSession, now: datetime) -> bool:
+    """A cached token that is valid, or that its refresh token can renew."""
+    from roleui.aws.sso_tokens import load_token
+
+    token = load_token(target.name, target.start_url)
+    return token is not None and (token.is_valid(now) or token.can_refresh(now))
+
+
+def discoverable(catalog: Catalog, names: list[str], now: datetime) -> bool:
+    """Whether any of these `[[identity_center]]` sign-ins can be read now (a background refresh of the others
+    would only fail: the header already says they are signed out)."""
+    wanted = set(names)
+    return any(target_name(t) in wanted and usable_sign_in(t, now) for t in known_sign_ins(catalog))
+
+
+def target_name(target: SsoSession) -> str:
+    return target.name or target.start_url
+
+
 def known_sign_ins(catalog: Catalog) -> list[SsoSession]:
     """The catalog's `[[identity_center]]` sign-ins, then every other `[sso-session]` of the AWS config file."""
     from roleui.aws.identity_center import resolve_sign_in
