@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "sessions": "sessions",
     "forget": "forget",
     "discover": "discover",
+    "login": "login",
+    "logout": "logout",
     "demo": "demo",
 }
 

@@ -69,6 +69,9 @@ def local_identity_center(
         yield center
 
 
+identity_center = contextmanager(local_identity_center)  # `with identity_center(aws, monkeypatch, ...) as center:`
+
+
 def browse(url: str) -> bool:
     """Open `url` as a browser would: follow redirects (PKCE ends on roleui's loopback), read the page."""
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -76,4 +79,4 @@ def browse(url: str) -> bool:
     return True
 
 
-__all__ = ["Lifetimes", "browse", "local_identity_center", "running_identity_center"]
+__all__ = ["Lifetimes", "browse", "identity_center", "local_identity_center", "running_identity_center"]

@@ -73,7 +73,8 @@ def test_the_demo_environment_drops_every_real_credential_profile_and_endpoint(t
     )
     assert not set(REAL.values()) & set(env.values())
     assert {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "ROLEUI_ROLE"}.isdisjoint(env)
-    assert (env["PATH"], env["HOME"]) == ("/usr/bin", "/home/me")
+    assert env["PATH"] == "/usr/bin"
+    assert env["HOME"] == str(tmp_path / "home")  # the Identity Center token cache is the demo's own
     assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5000"
     assert env["ROLEUI_FEDERATION_ENDPOINT"] == "http://127.0.0.1:5001/federation"
     assert (env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]) == ("AKIADEMO", "demo-secret")

@@ -114,7 +114,9 @@ def test_the_list_shows_the_seeded_accounts_typing_a_filter_narrows_it_and_help_
 
     payments = show_only(demo, "payments")
     assert {row.split()[0] for row in payments} == {"payments-prod", "payments-staging", "payments-dev"}
-    assert len(payments) == 6  # OrganizationAccountAccessRole and ReadOnly in each
+    # OrganizationAccountAccessRole and ReadOnly in each, and the AdministratorAccess permission set of the demo's
+    # SSO profile sso-dev-admin in payments-dev.
+    assert len(payments) == 7
 
     staging = show_only(demo, "env:staging", "environment=staging")  # a tag filter
     assert len(staging) == 12  # six team accounts, two roles each
@@ -129,7 +131,8 @@ def test_the_list_shows_the_seeded_accounts_typing_a_filter_narrows_it_and_help_
 def test_a_demo_of_10000_accounts_lists_all_their_roles_at_once_and_filters_them(tmpdir_of_demo: Path) -> None:
     env = demo_env(tmpdir_of_demo, Path(os.environ["HOME"]))
     with running([ROLEUI, "demo", "--accounts", "10000"], env) as terminal:
-        terminal.wait_until("20,000 roles", lambda s: "DEMO" in s and "(20,000 roles)" in s)
+        # Two roles in each account, and the two permission sets of the demo's SSO profiles.
+        terminal.wait_until("20,002 roles", lambda s: "DEMO" in s and "(20,002 roles)" in s)
         shown = show_only(terminal, "search-dev-00015")
         assert [row.split()[2] for row in shown] == ["OrganizationAccountAccessRole", "ReadOnly"]
         terminal.press("escape", "q")

@@ -21,7 +21,7 @@ from roleui.core.clock import FrozenClock
 from roleui.demo.identity_center import Lifetimes
 from roleui.demo.identity_center.directory import DEVICE_GRANT
 from tests._demo_helpers import as_account
-from tests._sso_helpers import DEV_ID, PROD_ID, USER, LocalIdentityCenter, local_identity_center
+from tests._sso_helpers import DEV_ID, PROD_ID, USER, LocalIdentityCenter, identity_center, local_identity_center
 
 CLOCK_START = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
 
@@ -238,7 +238,7 @@ def test_after_logout_or_expiry_the_token_is_unauthorized(center: LocalIdentityC
 
 
 def test_over_the_rate_the_portal_answers_too_many_requests(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    for center in local_identity_center(aws, monkeypatch, requests_per_second=2):
+    with identity_center(aws, monkeypatch, requests_per_second=2) as center:
         token = center.directory.issue_access_token()
         sso = boto3.session.Session().client(
             "sso",

@@ -43,8 +43,12 @@ OpenUrl = Callable[[str], bool]
 
 
 def open_in_browser(url: str) -> bool:
-    """webbrowser (which honours $BROWSER). The URL carries no secret: a device URL or a PKCE challenge."""
+    """webbrowser (which honours $BROWSER). The URL carries no secret: a device URL or a PKCE challenge. Only an
+    http(s) URL is opened: one from the network must not reach a browser command line as an option or a path."""
     import webbrowser
+
+    if not url.startswith(("https://", "http://")):
+        return False
 
     try:
         return webbrowser.open(url)
@@ -69,12 +73,21 @@ def _unsigned_config(unsigned: Any) -> Any:
     return Config(signature_version=unsigned)
 
 
-def sign_in_required(target: SsoSession) -> RoleuiError:
-    name = target.name or target.start_url
-    return RoleuiError(
-        f"not signed in to IAM Identity Center ({target.start_url}) or the sign-in expired — run `roleui login {name}`",
-        exit_code=EXIT_CREDENTIALS,
-    )
+class SignInRequired(RoleuiError):
+    """No valid Identity Center sign-in for `target` (exit 4): the UI catches it to open its sign-in."""
+
+    def __init__(self, target: SsoSession) -> None:
+        name = target.name or target.start_url
+        super().__init__(
+            f"not signed in to IAM Identity Center ({target.start_url}) or the sign-in expired — "
+            f"run `roleui login {name}`",
+            exit_code=EXIT_CREDENTIALS,
+        )
+        self.target = target
+
+
+def sign_in_required(target: SsoSession) -> SignInRequired:
+    return SignInRequired(target)
 
 
 def valid_token(target: SsoSession, *, clock: Clock = utc_now, client: Any = None) -> SsoToken | None:
@@ -388,7 +401,7 @@ def _token_from(answer: dict[str, Any], start_url: str, region: str, session: st
         start_url=start_url,
         region=region,
         access_token=answer["accessToken"],
-        expires_at=clock() + timedelta(seconds=int(answer["expiresIn"])),
+        expires_at=(clock() + timedelta(seconds=int(answer["expiresIn"]))).replace(microsecond=0),  # as stored
         session_name=session,
         refresh_token=answer.get("refreshToken") if session is not None else None,
     )

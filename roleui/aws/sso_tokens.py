@@ -138,3 +138,18 @@ def _from_json(data: Any, session_name: str | None) -> SsoToken | None:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def cached_tokens() -> list[tuple[Path, SsoToken]]:
+    """Every Identity Center token in the cache (files of other kinds there, such as botocore's client
+    registrations, are left out)."""
+    found: list[tuple[Path, SsoToken]] = []
+    for path in sorted(sso_cache_dir().glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeError):
+            continue
+        token = _from_json(data, None)
+        if token is not None:
+            found.append((path, token))
+    return found

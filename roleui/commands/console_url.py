@@ -1,6 +1,7 @@
 """`roleui console-url ROLE [--federated] [--open] [--destination URL]`: a link into the AWS console.
 
-By default the console's switch-role link (no AWS call: the browser's console session switches). With
+By default the console's switch-role link (no AWS call: the browser's console session switches); for a permission
+set of IAM Identity Center the access portal's shortcut link (with --destination as its destination). With
 --federated, the role is assumed and a federated sign-in URL is made through the federation endpoint
 (ROLEUI_FEDERATION_ENDPOINT overrides it). --open opens the URL in the browser ($BROWSER is honoured).
 """
@@ -23,23 +24,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_role_argument(parser)
     parser.add_argument("--federated", action="store_true", help="assume the role and sign in with its session")
     parser.add_argument("--open", action="store_true", help="open the URL in the web browser")
-    parser.add_argument("--destination", metavar="URL", help="console page to land on (--federated only)")
+    parser.add_argument(
+        "--destination", metavar="URL", help="console page to land on (--federated, or a permission set)"
+    )
     parser.add_argument("--display-name", metavar="TEXT", help="switch-role display name (default: account/role)")
     add_assume_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.destination and not args.federated:
-        raise UsageError("--destination needs --federated (the switch-role link always lands on the console home)")
     catalog, role = load_role(args)
+    if args.destination and not args.federated and not role.is_permission_set:
+        raise UsageError("--destination needs --federated (the switch-role link always lands on the console home)")
     if args.federated:
         from roleui.aws.federation import federated_console_url
 
         url = federated_console_url(assume(args, catalog, role), destination=args.destination)
     else:
-        from roleui.core.console import switch_role_url
+        from roleui.core.console import console_link
 
-        url = switch_role_url(role, display_name=args.display_name)
+        url = console_link(role, display_name=args.display_name, destination=args.destination)
     if args.open:
         import webbrowser
 

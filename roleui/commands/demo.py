@@ -61,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the demo needs its local AWS: pip install 'roleui[demo]' (moto with its server)") from None
     from roleui.demo.runtime import running_demo
 
-    with _signals_end_the_demo(), running_demo(accounts=accounts):
+    with _signals_end_the_demo() as received, running_demo(accounts=accounts):
+        if received:  # the SystemExit was raised where it is only printed (a finalizer run by the GC): leave now
+            raise SystemExit(128 + received[-1])
         if command:
             return _run_command(command)
         return _open_ui()
@@ -85,15 +87,18 @@ def _run_command(command: list[str]) -> int:
 
 
 @contextmanager
-def _signals_end_the_demo() -> Iterator[None]:
-    """SIGTERM and SIGHUP (terminal closed) unwind like an exception, so the cleanup runs."""
+def _signals_end_the_demo() -> Iterator[list[int]]:
+    """SIGTERM and SIGHUP (terminal closed) unwind like an exception, so the cleanup runs. The signals received
+    are yielded too: one that lands inside a weakref finalizer has its SystemExit printed and dropped."""
+    received: list[int] = []
 
     def leave(number: int, _frame: FrameType | None) -> None:
+        received.append(number)
         raise SystemExit(128 + number)
 
     previous = {number: signal.signal(number, leave) for number in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        yield
+        yield received
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -3,6 +3,9 @@
 The sign-in and console hosts depend on the partition (aws, aws-us-gov, aws-cn). The switch-role link takes
 `account`, `roleName` (path included), `displayName` (the console keeps 64 characters) and `color` (only the
 console palette shows; anything else would be blank, so it is left out).
+
+A permission set of IAM Identity Center has no switch-role: its link is the portal's shortcut link
+`<start URL>/#/console?account_id=...&role_name=...[&destination=...]`, which signs in through the portal.
 """
 
 from __future__ import annotations
@@ -43,6 +46,24 @@ def switch_role_url(role: Role, *, display_name: str | None = None) -> str:
         params["color"] = hex_
     query = urlencode(params, quote_via=quote, safe="/")
     return f"https://{signin_host(role.account.partition)}/switchrole?{query}"
+
+
+def identity_center_url(role: Role, *, destination: str | None = None) -> str:
+    """The AWS access portal's shortcut link into the console as the permission set `role` (AWS documents it as
+    "shortcut links": account_id, role_name, and an optional URL-encoded destination)."""
+    assert role.sso_start_url is not None, "a permission set"
+    params = {"account_id": role.account.id, "role_name": role.name}
+    if destination:
+        params["destination"] = destination
+    return f"{role.sso_start_url.rstrip('/')}/#/console?{urlencode(params, quote_via=quote, safe='')}"
+
+
+def console_link(role: Role, *, display_name: str | None = None, destination: str | None = None) -> str:
+    """The link `c` and `roleui console-url` give without assuming: the portal shortcut of a permission set, else
+    the switch-role link (which has no destination)."""
+    if role.is_permission_set:
+        return identity_center_url(role, destination=destination)
+    return switch_role_url(role, display_name=display_name)
 
 
 def console_home_url(partition: str, region: str | None) -> str:

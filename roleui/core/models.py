@@ -119,8 +119,11 @@ class Role:
 
     @property
     def path_and_name(self) -> str:
-        """`ops/ProdSupportRole` for path `/ops/`: what the console's roleName expects."""
-        return f"{self.path.strip('/')}/{self.name}" if self.path.strip("/") else self.name
+        """`ops/ProdSupportRole` for path `/ops/`: what the console's roleName expects. A permission set is shown
+        by its own name (its role's path is always Identity Center's)."""
+        if self.is_permission_set or not self.path.strip("/"):
+            return self.name
+        return f"{self.path.strip('/')}/{self.name}"
 
     def effective_region(self, defaults: Defaults) -> str | None:
         return self.region or self.account.region or defaults.region

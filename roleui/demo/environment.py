@@ -36,13 +36,18 @@ def demo_environ(
     tools: Path | None = None,
     endpoint_url: str = "",
     federation_url: str = "",
+    identity_center_url: str = "",
     access_key_id: str = "",
     secret_access_key: str = "",
 ) -> dict[str, str]:
-    """The full environment of the demo process (the endpoint and keys are set once the local AWS is up)."""
+    """The full environment of the demo process (the endpoint and keys are set once the local AWS is up).
+
+    HOME is the demo's own `home` directory: the Identity Center token cache (~/.aws/sso/cache, which no variable
+    moves) must be the demo's, for roleui and for every `aws` in its subshells."""
     env = stripped_environ(environ, tools)
     env.update(
         {
+            "HOME": str(directory / "home"),
             "AWS_CONFIG_FILE": str(directory / "aws" / "config"),
             "AWS_SHARED_CREDENTIALS_FILE": str(directory / "aws" / "credentials"),
             "AWS_DEFAULT_REGION": REGION,
@@ -57,6 +62,8 @@ def demo_environ(
     optional = {
         "AWS_ENDPOINT_URL": endpoint_url,
         "ROLEUI_FEDERATION_ENDPOINT": federation_url,
+        "AWS_ENDPOINT_URL_SSO": identity_center_url,
+        "AWS_ENDPOINT_URL_SSO_OIDC": identity_center_url,
         "AWS_ACCESS_KEY_ID": access_key_id,
         "AWS_SECRET_ACCESS_KEY": secret_access_key,
     }

@@ -18,11 +18,13 @@ from pathlib import Path
 
 from roleui.core.clock import utc_now
 from roleui.core.sources.org_cache import save_org_snapshot
+from roleui.demo import sso_story
 from roleui.demo.catalog import CATALOG
 from roleui.demo.environment import demo_environ, replaced_environ
-from roleui.demo.organization import DEFAULT_ACCOUNTS, PRECACHED_FROM, snapshot_of
+from roleui.demo.identity_center import Assignment
+from roleui.demo.organization import DEFAULT_ACCOUNTS, PRECACHED_FROM, plan_organization, snapshot_of
 from roleui.demo.server import LocalAws
-from roleui.demo.story import PRODUCTION_PROFILE, REGION
+from roleui.demo.story import PRODUCTION_ID, PRODUCTION_PROFILE, REGION
 from roleui.demo.world import World, seed_world
 
 TEMP_PREFIX = "roleui-demo-"
@@ -35,6 +37,7 @@ class Demo:
     directory: Path
     endpoint_url: str
     federation_url: str
+    identity_center_url: str
     world: World
 
 
@@ -48,29 +51,45 @@ def running_demo(*, accounts: int = DEFAULT_ACCOUNTS) -> Iterator[Demo]:
         with replaced_environ(demo_environ(outer, directory=directory, tools=tools)), LocalAws() as aws:
             _reset(aws.endpoint_url)
             world = seed_world(aws.endpoint_url, accounts=accounts)
-            _write_files(directory, world)
+            sso_url = aws.identity_center.url
+            assigned = sso_story.assignments(plan_organization(accounts))
+            for assignment in assigned:
+                aws.identity_center.directory.assign(assignment)
+            _write_files(directory, world, sso_url, _dev_account(assigned))
             full = demo_environ(
                 outer,
                 directory=directory,
                 tools=tools,
                 endpoint_url=aws.endpoint_url,
                 federation_url=aws.federation_url,
+                identity_center_url=sso_url,
                 access_key_id=world.keys.access_key_id,
                 secret_access_key=world.keys.secret_access_key,
             )
             with replaced_environ(full):
                 if world.organization.accounts >= PRECACHED_FROM:
                     save_org_snapshot(snapshot_of(world.organization, utc_now()))
-                yield Demo(directory, aws.endpoint_url, aws.federation_url, world)
+                sso_story.sign_in(sso_url)
+                yield Demo(directory, aws.endpoint_url, aws.federation_url, sso_url, world)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def _write_files(directory: Path, world: World) -> None:
-    """The catalog, and AWS files holding only the `main` profile (deepak.dev's keys in the main account)."""
+def _dev_account(assigned: list[Assignment]) -> str:
+    """The first account where deepak.dev is an administrator through Identity Center."""
+    return next(a.account_id for a in assigned if sso_story.ADMIN_SET in a.permission_sets)
+
+
+def _write_files(directory: Path, world: World, identity_center_url: str, dev_account: str) -> None:
+    """The catalog; AWS files holding the `main` profile (deepak.dev's keys in the main account) and the
+    Identity Center `[sso-session demo]` with two SSO profiles; the demo's HOME."""
+    (directory / "home").mkdir(mode=0o700)
     aws = directory / "aws"
     aws.mkdir(mode=0o700)
-    (aws / "config").write_text(f"[default]\nregion = {REGION}\n\n[profile {PRODUCTION_PROFILE}]\nregion = {REGION}\n")
+    (aws / "config").write_text(
+        f"[default]\nregion = {REGION}\n\n[profile {PRODUCTION_PROFILE}]\nregion = {REGION}\n"
+        + sso_story.config_text(identity_center_url, dev_account, PRODUCTION_ID)
+    )
     credentials = aws / "credentials"
     credentials.touch(mode=0o600)
     credentials.write_text(

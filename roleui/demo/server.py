@@ -1,4 +1,5 @@
-"""The demo's local AWS: a moto server and the fake federation endpoint, both on 127.0.0.1 and free ports.
+"""The demo's local AWS: a moto server, the fake federation endpoint and the local IAM Identity Center, all on
+127.0.0.1 and free ports.
 
 Both run in threads of this process, so the world can be seeded in-process and everything stops with the demo.
 Nothing here listens on anything but the loopback interface.
@@ -11,6 +12,8 @@ from types import TracebackType
 from typing import Any
 
 from roleui.demo.federation import FederationEndpoint
+from roleui.demo.identity_center import Directory, IdentityCenterServer
+from roleui.demo.story import USER_NAME
 
 HOST = "127.0.0.1"
 
@@ -21,6 +24,7 @@ class LocalAws:
     def __init__(self) -> None:
         self._moto: Any = None
         self._federation: FederationEndpoint | None = None
+        self._identity_center: IdentityCenterServer | None = None
         self.endpoint_url = ""
 
     @property
@@ -31,6 +35,12 @@ class LocalAws:
     def federation_url(self) -> str:
         assert self._federation is not None, "start() first"
         return self._federation.url
+
+    @property
+    def identity_center(self) -> IdentityCenterServer:
+        """The local Identity Center (sso-oidc and the sso portal on one URL); seed it through `.directory`."""
+        assert self._identity_center is not None, "start() first"
+        return self._identity_center
 
     def start(self) -> None:
         from moto.server import ThreadedMotoServer
@@ -44,8 +54,15 @@ class LocalAws:
         self.endpoint_url = f"http://{host}:{port}"
         self._federation = FederationEndpoint(self.endpoint_url)
         self._federation.start()
+        from roleui.demo.identity_center.minting import MotoMinter
+
+        self._identity_center = IdentityCenterServer(Directory(user=USER_NAME, minter=MotoMinter(self.endpoint_url)))
+        self._identity_center.start()
 
     def stop(self) -> None:
+        if self._identity_center is not None:
+            self._identity_center.stop()
+            self._identity_center = None
         if self._federation is not None:
             self._federation.stop()
             self._federation = None

@@ -25,8 +25,8 @@ from textual.timer import Timer
 
 from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.clock import Clock, utc_now
-from roleui.core.console import switch_role_url
-from roleui.core.errors import EXIT_ACCESS_DENIED, EXIT_CREDENTIALS, RoleuiError
+from roleui.core.console import console_link
+from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.timefmt import format_countdown
 from roleui.core.world.filtering import RoleFilter
@@ -34,7 +34,7 @@ from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
-from roleui.ui.sign_in import SignInFlow, SignInNeeded, chain_target, discoverable
+from roleui.ui.sign_in import SignInFlow, SignInNeeded, discoverable
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
@@ -510,9 +510,10 @@ class RoleuiApp(SignInFlow):
                 role, AssumeOptions(use_cache=not refresh), mfa=lambda serial: self._mfa_code(role, serial)
             )
         except Exception as error:  # every failure goes to the row and a notification, never a traceback
-            target = chain_target(role, self.find_role)
-            if target is not None and isinstance(error, RoleuiError) and error.exit_code == EXIT_CREDENTIALS:
-                self.post_message(SignInNeeded(role.key, target))  # then this assume goes on (roleui/ui/sign_in.py)
+            from roleui.aws.sso_login import SignInRequired  # here: the first screen does not wait for it
+
+            if isinstance(error, SignInRequired):  # its own permission set's, or that of the chain's first role
+                self.post_message(SignInNeeded(role.key, error.target))  # then this assume goes on (ui/sign_in.py)
                 return
             self.post_message(AssumeFailed(role.key, _one_line(error)))
             return
@@ -628,9 +629,9 @@ class RoleuiApp(SignInFlow):
         role = self._role()
         if role is None:
             return
-        url = switch_role_url(role)
+        url = console_link(role)
         self.to_clipboard(url)
-        self.notify(url, title="Copied switch-role URL")
+        self.notify(url, title="Copied portal shortcut link" if role.is_permission_set else "Copied switch-role URL")
 
     def action_copy_exports(self) -> None:
         role = self._role()

@@ -85,19 +85,6 @@ def target_of(role: Role) -> SsoSession | None:
     return SsoSession(role.sso_session, role.sso_start_url, role.sso_region)
 
 
-def chain_target(role: Role, find: Callable[[str], Role | None]) -> SsoSession | None:
-    """Where the role signs in: its own permission set, or the one its `via` chain starts from."""
-    seen: set[str] = set()
-    current: Role | None = role
-    while current is not None and current.key not in seen:
-        target = target_of(current)
-        if target is not None:
-            return target
-        seen.add(current.key)
-        current = find(current.via) if current.via else None
-    return None
-
-
 def usable_sign_in(target: SsoSession, now: datetime) -> bool:
     """A cached token that is valid, or that its refresh token can renew."""
     from roleui.aws.sso_tokens import load_token

@@ -28,6 +28,8 @@ ACCOUNT_ID = re.compile(r"^\d{12}$", re.ASCII)
 PERMISSION_SET = re.compile(r"^[\w+=,.@-]{1,32}$", re.ASCII)  # a permission set's name (AWS: 1-32 of these)
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$", re.ASCII)
 DEFAULT_SCOPES = ("sso:account:access",)
+# A start URL is shown and built into links: URL characters only (no brackets, quotes, spaces or controls).
+_START_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ def sso_sessions_from_config(
 
 
 def check_start_url(value: object) -> limits.Finding:
-    if not isinstance(value, str) or not re.match(r"^https?://[\x21-\x7e]+$", value.strip(), re.ASCII):
+    if not isinstance(value, str) or not _START_URL.match(value.strip()):
         return f"{value!r} is not a start URL", "write https://my-company.awsapps.com/start"
     return None
 
@@ -225,7 +227,7 @@ def _sso_profile_role(
         session = SsoSession(None, start_url.strip(), region.strip())
     region = profile.get("region")
     role = permission_set_role(
-        account_of(account_id.strip(), "aws"),
+        account_of(account_id.strip(), _partition(session.region)),
         role_name.strip(),
         start_url=session.start_url,
         sso_region=session.region,
@@ -233,6 +235,13 @@ def _sso_profile_role(
         source=Source.AWS_CONFIG,
     )
     return replace(role, profile=name, region=region.strip() if isinstance(region, str) and region.strip() else None)
+
+
+def _partition(region: str) -> str:
+    """The partition an Identity Center region's accounts are in (GovCloud and China have their own)."""
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws-cn" if region.startswith("cn-") else "aws"
 
 
 def _str(value: object) -> str | None:
@@ -260,3 +269,51 @@ def merge_profile_roles(catalog: Catalog, roles: list[Role]) -> Catalog:
         accounts=(*catalog.accounts, *new_accounts.values()),
         roles=(*merged, *added),
     )
+
+
+def legacy_sso_sessions(profiles: Mapping[str, Mapping[str, object]]) -> dict[str, SsoSession]:
+    """Start URL -> where to sign in, for the legacy profiles that carry `sso_start_url` + `sso_region` themselves."""
+    found: dict[str, SsoSession] = {}
+    for profile in profiles.values():
+        start_url, region = profile.get("sso_start_url"), profile.get("sso_region")
+        if "sso_session" in profile or check_start_url(start_url) or not isinstance(region, str):
+            continue
+        assert isinstance(start_url, str)
+        found.setdefault(start_url.strip(), SsoSession(None, start_url.strip(), region.strip()))
+    return found
+
+
+def sign_in_target(
+    wanted: str | None,
+    sessions: Mapping[str, SsoSession],
+    legacy: Mapping[str, SsoSession],
+    *,
+    region: str | None = None,
+) -> SsoSession:
+    """Which Identity Center to sign in to for `roleui login [SESSION | START_URL]`; UsageError when it is unclear.
+
+    No argument: the only sso-session (or the only legacy start URL). A start URL: the sso-session that has it,
+    else its legacy profiles' region, else `region` (--region)."""
+    from roleui.core.errors import UsageError
+
+    names = ", ".join(sorted(sessions)) or "none"
+    if wanted is None:
+        if len(sessions) == 1:
+            return next(iter(sessions.values()))
+        if not sessions and len(legacy) == 1:
+            return next(iter(legacy.values()))
+        raise UsageError(f"name the sso-session to sign in to (in the AWS config file: {names}) or a start URL")
+    if wanted in sessions:
+        return sessions[wanted]
+    if check_start_url(wanted):
+        raise UsageError(f"there is no [sso-session {wanted}] in the AWS config file (sessions: {names}) — add it")
+    matching = [s for s in sessions.values() if s.start_url == wanted]
+    if matching:
+        return matching[0]
+    if region is not None:
+        if not REGION.match(region):
+            raise UsageError(f"{region!r} is not a region — write e.g. us-east-1")
+        return SsoSession(None, wanted, region)
+    if wanted in legacy:
+        return legacy[wanted]
+    raise UsageError(f"no profile names the region of {wanted} — add --region (the Identity Center region)")

@@ -67,7 +67,9 @@ def _handler_for(directory: Directory) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = {key: values[-1] for key, values in parse_qs(url.query).items()}
-            if url.path == "/device":
+            if url.path == "/start":
+                self._portal_page()
+            elif url.path == "/device":
                 self._device_page(query.get("user_code", ""))
             elif url.path == "/authorize":
                 self._answer(lambda: self._redirect(directory.authorize(query)))
@@ -142,6 +144,16 @@ def _handler_for(directory: Directory) -> type[BaseHTTPRequestHandler]:
                 self._html(
                     HTTPStatus.NOT_FOUND, "roleui demo: unknown code", "<p>No pending request has this code.</p>"
                 )
+
+        def _portal_page(self) -> None:
+            # The start URL: the AWS access portal. Its shortcut links carry their target after `#`, which no
+            # browser sends; the page says what the real portal would do.
+            body = (
+                f"<p>The local AWS access portal of <b>{html.escape(directory.user)}</b>. With IAM Identity Center, "
+                "this page lists your accounts, and a shortcut link (<code>#/console?account_id=...</code>) opens the "
+                "console as that permission set. The demo's local AWS has no console: this page is where it ends.</p>"
+            )
+            self._html(HTTPStatus.OK, "roleui demo: AWS access portal", body)
 
         def _redirect(self, location: str) -> None:
             self.send_response(HTTPStatus.FOUND)
