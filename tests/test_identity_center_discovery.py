@@ -88,7 +88,7 @@ def test_a_thousand_accounts_are_discovered_within_the_call_bound_through_the_th
     assert report.throttled > 0
     assert report.api_calls == bound + report.throttled  # every request counted, retries included
     assert sum(directory.calls.values()) == report.api_calls
-    assert report.list_accounts_calls == math.ceil(1000 / PAGE_SIZE)
+    assert report.account_pages == math.ceil(1000 / PAGE_SIZE)
 
 
 def test_paced_at_the_portal_rate_discovery_meets_no_throttle(monkeypatch: pytest.MonkeyPatch) -> None:

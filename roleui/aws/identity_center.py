@@ -107,7 +107,7 @@ class IcReport:
     snapshot: IcSnapshot
     failures: list[str] = field(default_factory=list)
     api_calls: int = 0  # requests sent, retries included
-    list_accounts_calls: int = 0
+    account_pages: int = 0  # ListAccounts pages read (throttled attempts aside)
     throttled: int = 0
     seconds: float = 0.0
     cache_path: Path | None = None
@@ -136,7 +136,7 @@ class _Discovery:
         self.cancelled = cancelled
         self.lock = threading.Lock()
         self.calls = 0
-        self.account_calls = 0
+        self.account_pages = 0
         self.throttled = 0
 
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
@@ -149,9 +149,11 @@ class _Discovery:
             self.pacer.wait()
             with self.lock:
                 self.calls += 1
-                self.account_calls += operation == "list_accounts"
             try:
                 result: dict[str, Any] = method(accessToken=self.token, **params)
+                if operation == "list_accounts":
+                    with self.lock:
+                        self.account_pages += 1
                 return result
             except ClientError as error:
                 if _code(error) not in THROTTLING_CODES or round_ == THROTTLE_ROUNDS:
@@ -315,7 +317,7 @@ def discover_sign_in(
         snapshot=snapshot,
         failures=failures,
         api_calls=discovery.calls,
-        list_accounts_calls=discovery.account_calls,
+        account_pages=discovery.account_pages,
         throttled=discovery.throttled,
         seconds=monotonic() - started,
     )
