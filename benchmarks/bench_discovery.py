@@ -137,7 +137,7 @@ def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
 
 
 def cached_start(runs: int) -> None:
-    from roleui.aws.organizations import refresh_world
+    from roleui.aws.sources import refresh_world
 
     catalog = Path(os.environ["HOME"]) / ".config" / "roleui" / "config.toml"  # where a user's catalog is
     catalog.parent.mkdir(parents=True, exist_ok=True)

@@ -321,6 +321,7 @@ def scene_app(scene: str, data_dir: Path) -> tuple[RoleuiApp, Callable[[Pilot[An
         "filter": ("slash", *"prod ro"),
         "mfa": ("down", "enter", "y"),
         "help": ("question_mark",),
+        "sign-in": (),
     }[scene]
 
     async def ready(pilot: Pilot[Any]) -> None:
@@ -331,6 +332,22 @@ def scene_app(scene: str, data_dir: Path) -> tuple[RoleuiApp, Callable[[Pilot[An
         await pilot.press(*presses)
         if scene == "mfa":
             await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen))
+        if scene == "sign-in":
+            await sign_in_scene(pilot, app, clock)
         await pilot.pause()
 
     return app, ready
+
+
+async def sign_in_scene(pilot: Pilot[Any], app: RoleuiApp, clock: FrozenClock) -> None:
+    """Two Identity Center sign-ins in the header (one signed in, one out), and the sign-in modal of the second."""
+    from roleui.ui.screens.sign_in import SignInScreen
+    from roleui.ui.sign_in import SignInState
+
+    await app.workers.wait_for_complete()  # the header's own reading of the sign-ins (none here) has landed
+    await pilot.pause()
+    app.header_bar.sign_ins = [SignInState("acme", clock() + timedelta(hours=7, minutes=30)), SignInState("corp", None)]
+    app.header_bar.show()
+    url = "https://device.sso.eu-west-1.amazonaws.com/?user_code=WDJB-MJHT"
+    app.push_screen(SignInScreen("corp", url, "WDJB-MJHT", browser_opened=False, role_key="dev/AdministratorAccess"))
+    await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))

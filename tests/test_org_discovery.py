@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from _org_helpers import MANAGEMENT_ID, Org, add_account, add_ou, build_org, count_calls, org_client, use_catalog
 
-from roleui.aws.organizations import PAGE_SIZE, discover_organization, refresh_organization, refresh_world
-from roleui.aws.sources import load_world
+from roleui.aws.organizations import PAGE_SIZE, discover_organization, refresh_organization
+from roleui.aws.sources import load_world, refresh_world
 from roleui.cli import main
 from roleui.core.clock import FrozenClock
 from roleui.core.models import Source

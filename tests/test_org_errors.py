@@ -18,7 +18,8 @@ from _org_helpers import MANAGEMENT_ID, Org, build_org, inject_error, org_client
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
-from roleui.aws.organizations import THROTTLE_ROUNDS, discover_organization, refresh_organization, refresh_world
+from roleui.aws.organizations import THROTTLE_ROUNDS, discover_organization, refresh_organization
+from roleui.aws.sources import refresh_world
 from roleui.core.clock import FrozenClock
 from roleui.core.errors import (
     EXIT_ACCESS_DENIED,

@@ -44,3 +44,7 @@ def test_the_mfa_modal_with_the_demo_note(snap_compare: Any, tmp_path: Path) -> 
 
 def test_the_help_screen(snap_compare: Any, tmp_path: Path) -> None:
     assert _compare(snap_compare, "help", tmp_path)
+
+
+def test_the_identity_center_sign_in_modal_and_the_header_sign_in_states(snap_compare: Any, tmp_path: Path) -> None:
+    assert _compare(snap_compare, "sign-in", tmp_path)

@@ -478,15 +478,3 @@ def refresh_organization(
             "failed; the rest is current) — `roleui discover` retries"
         )
     return load_world(explicit_config, warn=warn, cached=cached), report
-
-
-def refresh_world(
-    explicit_config: str | None,
-    *,
-    progress: Progress | None = None,
-    warn: Warn | None = None,
-    cached: bool = False,
-) -> Catalog:
-    """Discover now, write the cache, and return the merged world (what load_world would now return)."""
-    world, _ = refresh_organization(explicit_config, progress=progress, warn=warn, cached=cached)
-    return world

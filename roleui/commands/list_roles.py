@@ -38,6 +38,8 @@ SCHEMA_FIELDS = (
     "via",
     "confirm",
     "description",
+    "sso_session",
+    "start_url",
 )
 
 
@@ -49,7 +51,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("filter", nargs="*", metavar="FILTER", help="words to match")
     parser.add_argument("--json", action="store_true", help="print a JSON list of objects (stable schema)")
-    parser.add_argument("--refresh", action="store_true", help="rediscover the AWS Organization first")
+    parser.add_argument(
+        "--refresh", action="store_true", help="rediscover the AWS Organization and Identity Center assignments first"
+    )
 
 
 def as_record(role: Role) -> dict[str, Any]:
@@ -75,6 +79,8 @@ def as_record(role: Role) -> dict[str, Any]:
         "via": role.via,
         "confirm": role.confirm,
         "description": role.description,
+        "sso_session": role.sso_session,
+        "start_url": role.sso_start_url,
     }
 
 
@@ -99,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"roleui: {terminal_safe(message)}", file=sys.stderr)
 
     if args.refresh:
-        from roleui.aws.organizations import refresh_world
+        from roleui.aws.sources import refresh_world
         from roleui.commands.discover import ProgressLine
 
         progress = ProgressLine(sys.stderr)
@@ -109,13 +115,14 @@ def run(args: argparse.Namespace) -> int:
             progress.close()
     else:
         catalog = load_world(args.config, warn=warn)
-        if catalog.organizations.enabled:
+        if catalog.organizations.enabled or catalog.identity_center:
             from roleui.core.clock import utc_now
-            from roleui.core.sources.org_cache import stale_hint
+            from roleui.core.sources import identity_center_cache, org_cache
 
-            hint = stale_hint(catalog, utc_now())
-            if hint:
-                warn(hint)
+            now = utc_now()
+            for hint in (org_cache.stale_hint(catalog, now), identity_center_cache.stale_hint(catalog, now)):
+                if hint:
+                    warn(hint)
     rows = [index_row(role) for role in catalog.roles]
     if not said and not args.refresh:
         _leave_index(args.config, catalog, rows)
@@ -127,20 +134,32 @@ def run(args: argparse.Namespace) -> int:
 
 def _leave_index(config: str | None, catalog: Catalog, rows: list[Row]) -> None:
     """Let the next `roleui list` print straight from `rows` while nothing it came from changes (quick_list.py)."""
-    from roleui.core.paths import aws_config_path, config_path
+    from roleui.core.paths import aws_config_path, config_path, identity_center_cache_file
+    from roleui.core.sources.identity_center_cache import load_ic_snapshots
     from roleui.core.sources.org_cache import cache_file, load_org_snapshot
 
-    fresh = None
+    # The index answers only while every discovered source it holds is younger than its cache_lifetime.
+    windows: list[tuple[float, float]] = []
     if catalog.organizations.enabled:
         snapshot = load_org_snapshot()
         if snapshot is None:
             return
         start = snapshot.discovered_at.timestamp()
-        fresh = (start, start + catalog.organizations.cache_lifetime)
+        windows.append((start, start + catalog.organizations.cache_lifetime))
+    if catalog.identity_center:
+        sign_ins = load_ic_snapshots()
+        for entry in catalog.identity_center:
+            found = sign_ins.get(entry.name)
+            if found is None:
+                return
+            start = found.discovered_at.timestamp()
+            windows.append((start, start + entry.cache_lifetime))
+    fresh = (max(w[0] for w in windows), min(w[1] for w in windows)) if windows else None
     depends_on = [
         str(config_path(config)[0].absolute()),
         str(aws_config_path().absolute()),
         str(cache_file().absolute()),
+        str(identity_center_cache_file().absolute()),
     ]
     path = index_path(config, os.environ, os.getcwd(), lists_directory(os.environ))
     write_index(path, rows, depends_on=depends_on, fresh=fresh)

@@ -193,6 +193,43 @@ class OrgConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class IcRule:
+    """An `[[identity_center.rules]]` entry: accounts (name or id globs) and/or permission sets (globs) get these."""
+
+    accounts: tuple[str, ...] = ()  # globs over the account name or id; empty = every account
+    roles: tuple[str, ...] = ()  # globs over the permission set name; empty = every permission set
+    color: str | None = None
+    region: str | None = None
+    confirm: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IcConfig:
+    """An `[[identity_center]]` entry: discover the accounts and permission sets one sign-in is assigned.
+
+    Either `sso_session` (an `[sso-session NAME]` of ~/.aws/config, which holds the start URL and region) or
+    `start_url` + `region` (the legacy form; its token is cached under the start URL).
+    """
+
+    sso_session: str | None = None
+    start_url: str | None = None
+    region: str | None = None  # the Identity Center region (sso_region)
+    include_accounts: tuple[str, ...] = ()
+    exclude_accounts: tuple[str, ...] = ()
+    include_roles: tuple[str, ...] = ()
+    exclude_roles: tuple[str, ...] = ()
+    rules: tuple[IcRule, ...] = ()
+    cache_lifetime: int = 24 * 3600
+    location: Location | None = None
+
+    @property
+    def name(self) -> str:
+        """What identifies this sign-in: the session name, else the start URL (also its token cache key)."""
+        return self.sso_session or self.start_url or ""
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """Everything roleui can assume, merged from the TOML catalog, templates, ~/.aws/config (and discovery).
 
@@ -205,6 +242,7 @@ class Catalog:
     accounts: Sequence[Account] = ()
     roles: Sequence[Role] = ()
     organizations: OrgConfig = field(default_factory=OrgConfig)
+    identity_center: tuple[IcConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
     path: str | None = None  # the catalog file, None when there is none
     aws_config_path: str | None = None

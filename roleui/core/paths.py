@@ -14,6 +14,7 @@ from pathlib import Path
 from roleui.core.user_dirs import cache_dir_name, user_dir
 
 ORGANIZATION_CACHE = "organization.json"
+IDENTITY_CENTER_CACHE = "identity-center.json"
 
 
 def default_config_path() -> Path:
@@ -37,6 +38,11 @@ def cache_dir() -> Path:
 def organization_cache_file() -> Path:
     """Where the discovered organization is cached (roleui/core/sources/org_cache.py)."""
     return cache_dir() / ORGANIZATION_CACHE
+
+
+def identity_center_cache_file() -> Path:
+    """Where the discovered Identity Center assignments are cached (roleui/core/sources/identity_center_cache.py)."""
+    return cache_dir() / IDENTITY_CENTER_CACHE
 
 
 def data_dir() -> Path:

@@ -122,7 +122,7 @@ def write_index(
     path: str, rows: Sequence[Row], *, depends_on: Sequence[str], fresh: tuple[float, float] | None
 ) -> None:
     """Leave the rendered list and what it was made of (atomic, 0600); `fresh` is the span of time (epoch
-    seconds) in which the organization cache is fresh, None without discovery. Only an optimisation.
+    seconds) in which the discovery caches are fresh, None without discovery. Only an optimisation.
 
     Layout: header lines (HEADER, fresh span, length of the document, then `path<TAB>identity` per dependency),
     SEPARATOR, the whole `--json` document (printed as is when there is no filter), then the rows (marshal).

@@ -25,6 +25,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("toggle_favorite", "fav", "Toggle favorite", "favorites are listed first"),
     Action("refresh_session", "refresh", "Refresh the session", "assume again, ignoring the cache"),
     Action("forget_session", "forget", "Forget the session", "delete the role's cached session"),
+    Action("sign_in", "", "Sign in to Identity Center", "the highlighted permission set's sign-in, or the first one"),
     Action("focus_filter", "filter", "Filter roles", "type to filter"),
     Action("help", "help", "Help", "this screen"),
     Action("quit", "quit", "Quit", "with --print-env, prints the last session's exports"),

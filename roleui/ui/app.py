@@ -36,6 +36,7 @@ from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
 from roleui.ui.safe import visible
+from roleui.ui.sign_in import SignInFlow, SignInNeeded, discoverable
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
@@ -112,7 +113,7 @@ def _one_line(error: BaseException) -> str:
     return f"unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no details'}"
 
 
-class RoleuiApp(App[None]):
+class RoleuiApp(SignInFlow):
     """roleui's UI over a catalog and a sessions engine (see roleui/aws/engine.py)."""
 
     CSS_PATH = "app.tcss"
@@ -186,7 +187,7 @@ class RoleuiApp(App[None]):
         self._endpoints_checked = 0.0
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
         # Held, not queried: while a modal screen is up, queries on the app only see the modal.
-        self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header")
+        self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header", clock=clock)
         self.filter_input = FilterInput(on_change=self._apply_filter, id="filter")
         self.role_list = RoleList(
             self._filter, state_of=self.states.get, is_favorite=self.usage.is_favorite, clock=clock, id="roles"
@@ -240,6 +241,7 @@ class RoleuiApp(App[None]):
         self._load_sessions()
         self._fetch_identity()
         self._refresh_organization_if_stale()
+        self.read_sign_ins()
         for text in self._notices:
             self.notify(text, severity="warning", timeout=10)
         self._filter.prepare()
@@ -302,18 +304,21 @@ class RoleuiApp(App[None]):
     @work(thread=True, exit_on_error=False, group="organization-age", description="check the organization's age")
     def _refresh_organization_if_stale(self) -> None:
         # In a thread: reading a 10,000-account organization cache takes a few tens of milliseconds.
-        if not self.catalog.organizations.enabled:
-            return
+        from roleui.core.sources.identity_center_cache import stale_sign_ins
         from roleui.core.sources.org_cache import organization_is_stale
 
-        if organization_is_stale(self.catalog, self.clock()):
+        # Stale while revalidate: the cached world stays on screen while every discovering source is read again.
+        # A stale sign-in that is signed out waits for `l` (the header says so) instead of failing in the background.
+        now = self.clock()
+        stale = stale_sign_ins(self.catalog, now)
+        if organization_is_stale(self.catalog, now) or (stale and discoverable(self.catalog, stale, now)):
             self.call_from_thread(self._refresh_organization)
 
     @work(
         thread=True, exit_on_error=False, group="organization", exclusive=True, description="refresh the organization"
     )
     def _refresh_organization(self) -> None:
-        from roleui.aws.organizations import refresh_world
+        from roleui.aws.sources import refresh_world
 
         def progress(text: str) -> None:
             self.post_message(OrganizationProgressed(text))
@@ -561,6 +566,11 @@ class RoleuiApp(App[None]):
                 role, AssumeOptions(use_cache=not refresh), mfa=lambda serial: self._mfa_code(role, serial)
             )
         except Exception as error:  # every failure goes to the row and a notification, never a traceback
+            from roleui.aws.sso_login import SignInRequired  # here: the first screen does not wait for it
+
+            if isinstance(error, SignInRequired):  # its own permission set's, or that of the chain's first role
+                self.post_message(SignInNeeded(role.key, error.target))  # then this assume goes on (ui/sign_in.py)
+                return
             self.post_message(AssumeFailed(role.key, _one_line(error)))
             return
         self.post_message(RoleAssumed(role.key, session))
@@ -802,9 +812,10 @@ class RoleuiApp(App[None]):
         self.notify(f"{count} cached session{'s' if count != 1 else ''} forgotten", title="Forgotten")
 
     def action_refresh_organization(self) -> None:
-        if not self.catalog.organizations.enabled:
+        if not self.catalog.organizations.enabled and not self.catalog.identity_center:
             self.notify(
-                "organizations are not enabled in the catalog ([organizations] enabled = true)", severity="warning"
+                "nothing to discover: set [organizations] enabled = true, or add [[identity_center]] to the catalog",
+                severity="warning",
             )
             return
         self._refresh_organization()

@@ -11,6 +11,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "toggle_favorite": "f",
     "refresh_session": "r",
     "forget_session": "x",
+    "sign_in": "l",
     "focus_filter": "slash",
     "help": "question_mark",
     "quit": "q",

@@ -29,6 +29,8 @@ from roleui.core.models import (
     Account,
     Catalog,
     Defaults,
+    IcConfig,
+    IcRule,
     Location,
     OrgConfig,
     OrgRule,
@@ -46,7 +48,7 @@ else:  # pragma: no cover - the package requires 3.11, but tomli keeps the door 
 MAX_CATALOG_BYTES = 32 * 1024 * 1024  # read no more: a catalog of 50,000 accounts is a few MB
 MAX_TEXT = 1024  # the longest text a name, tag or description may hold (AWS's longest name is 256)
 
-TOP_KEYS = ("defaults", "accounts", "templates", "organizations", "keys")
+TOP_KEYS = ("defaults", "accounts", "templates", "organizations", "identity_center", "keys")
 DEFAULTS_KEYS = (
     "region",
     "duration",
@@ -92,6 +94,18 @@ ORG_KEYS = (
     "region",
 )
 ORG_RULE_KEYS = ("ou", "tags", "roles", "color", "region", "confirm")
+IC_KEYS = (
+    "sso_session",
+    "start_url",
+    "region",
+    "include_accounts",
+    "exclude_accounts",
+    "include_roles",
+    "exclude_roles",
+    "rules",
+    "cache_lifetime",
+)
+IC_RULE_KEYS = ("accounts", "roles", "color", "region", "confirm")
 PARTITIONS = ("aws", "aws-us-gov", "aws-cn")
 TEMPLATE_FIELDS = ("user", "account", "role")
 
@@ -340,6 +354,7 @@ def _build(document: dict[str, Any], c: _Checker, file: str) -> Catalog:
         accounts=tuple(accounts),
         roles=tuple(all_roles),
         organizations=_organizations(c, document.get("organizations", {})),
+        identity_center=_identity_centers(root),
         keys=_keys(c, document.get("keys", {})),
         path=file,
     )
@@ -787,6 +802,90 @@ def _organizations(c: _Checker, value: object) -> OrgConfig:
         cache_lifetime=lifetime if lifetime is not None else base.cache_lifetime,
         include_inactive_roles=bool(t.flag("include_inactive_roles")),
         region=region,
+    )
+
+
+def _identity_centers(root: _Table) -> tuple[IcConfig, ...]:
+    """Every `[[identity_center]]`; two entries for the same sign-in are refused (their caches would collide)."""
+    entries: list[IcConfig] = []
+    seen: dict[str, int] = {}
+    for index, data in root.sub_tables("identity_center", "Identity Center sign-in"):
+        entry = _identity_center(root.c, data, index)
+        if entry is None:
+            continue
+        if entry.name in seen:
+            root.c.add(
+                ("identity_center", index),
+                f"identity_center[{index + 1}]",
+                f"{entry.name!r} is already listed in identity_center[{seen[entry.name] + 1}]",
+                "list each sign-in once; put its rules in one entry",
+            )
+            continue
+        seen[entry.name] = index
+        entries.append(entry)
+    return tuple(entries)
+
+
+def _identity_center(c: _Checker, data: Mapping[str, Any], index: int) -> IcConfig | None:
+    path: KeyPath = ("identity_center", index)
+    t = _Table(c, data, path, f"identity_center[{index + 1}]")
+    t.refuse_unknown(IC_KEYS)
+    session = t.text("sso_session")
+    start_url = t.text("start_url")
+    region = t.text("region")
+    if region is not None and not t.checked("region", limits.check_region(region)):
+        region = None
+    if start_url is not None and not re.fullmatch(r"https://[^\s/?#]+(?:/[^\s?#]*)?", start_url.strip()):
+        t.problem(
+            "start_url", f"{start_url!r} is not an https URL", 'write start_url = "https://my-org.awsapps.com/start"'
+        )
+        start_url = None
+    if session is None and start_url is None:
+        if "sso_session" not in data and "start_url" not in data:
+            t.problem(
+                "",
+                "names no sign-in",
+                'add sso_session = "NAME" (an [sso-session NAME] of ~/.aws/config) or start_url and region',
+            )
+        return None
+    if session is not None and start_url is not None:
+        t.problem("start_url", "is given with sso_session", "keep one: the [sso-session] already holds its start URL")
+        return None
+    if start_url is not None and region is None and "region" not in data:
+        t.problem("region", "is missing", 'add region = "us-east-1" (the region of your Identity Center)')
+    rules: list[IcRule] = []
+    for rule_index, rule_data in t.sub_tables("rules", "rule"):
+        rt = _Table(c, rule_data, (*path, "rules", rule_index), f"{t.label}.rules[{rule_index + 1}]")
+        rt.refuse_unknown(IC_RULE_KEYS)
+        accounts = rt.str_list("accounts") or ()
+        roles = rt.str_list("roles") or ()
+        if not accounts and not roles:
+            rt.problem("", "matches every permission set", 'add accounts = ["prod-*"] and/or roles = ["Admin*"]')
+        rule_region = rt.text("region")
+        if rule_region is not None:
+            rt.checked("region", limits.check_region(rule_region))
+        rules.append(
+            IcRule(
+                accounts=accounts,
+                roles=roles,
+                color=_color(rt, "color"),
+                region=rule_region,
+                confirm=bool(rt.flag("confirm")),
+                location=c.location((*path, "rules", rule_index)),
+            )
+        )
+    lifetime = t.duration("cache_lifetime", low=0, high=30 * 86400)
+    return IcConfig(
+        sso_session=session.strip() if session else None,
+        start_url=start_url.strip().rstrip("/") if start_url else None,
+        region=region,
+        include_accounts=t.str_list("include_accounts") or (),
+        exclude_accounts=t.str_list("exclude_accounts") or (),
+        include_roles=t.str_list("include_roles") or (),
+        exclude_roles=t.str_list("exclude_roles") or (),
+        rules=tuple(rules),
+        cache_lifetime=lifetime if lifetime is not None else IcConfig().cache_lifetime,
+        location=c.location(path),
     )
 
 

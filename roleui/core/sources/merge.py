@@ -1,6 +1,14 @@
-"""Discovered accounts joined with the catalog: the one list of roles `roleui list` and the UI show.
+"""The sources of roles joined by account id: the one list of roles `roleui list` and the UI show.
 
-Rules of the join (README "Discovery"):
+A source yields accounts and roles and keeps its own cache: the TOML catalog (roleui/core/catalog), role and SSO
+profiles of ~/.aws/config (aws_config.py), AWS Organizations (org_cache.py) and IAM Identity Center
+(identity_center_cache.py). `merge_sources` joins them in that order, with one precedence rule: **the first
+source to name a thing keeps it**. An account takes its name, color and region from the first source that names
+it (an account known only from ~/.aws/config is named by its id, so any discovered name replaces that), and in
+one account a role name is listed once, by the first source that has it; later sources add what is new. Every
+role keeps its `source`, shown by `roleui list` and the UI.
+
+Rules of the Organizations join (README "Discovery"):
 - A catalog account with the same id wins: its name, aliases, color, region and roles stay; it gains the OU
   path and state, discovered tags under its own, and the discovered roles it does not already have.
 - An account known only from ~/.aws/config (named by its id) takes the discovered name; its profile roles stay
@@ -15,9 +23,13 @@ Rules of the join (README "Discovery"):
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from roleui.core.models import Account, Catalog, Role, Source
+from roleui.core.models import Account, Catalog, IcConfig, Role, Source, permission_set_role
+from roleui.core.sources import identity_center_rules as ic_rules
+from roleui.core.sources.aws_config import merge_profile_roles
+from roleui.core.sources.identity_center_model import IcSnapshot
 from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
 from roleui.core.sources.org_rules import AccountPlan, is_included, plan_for
 
@@ -100,22 +112,8 @@ def merge_organization(catalog: Catalog, snapshot: OrgSnapshot) -> Catalog:
             and not (found.id == snapshot.management_account_id and name.lower() == MEMBER_ONLY_ROLE)
         ]
 
-    # Profile-only accounts are named by their id; chains through their roles follow the new name.
-    renamed = {f"{by_id[i].name}/": f"{a.name}/" for i, a in merged.items() if i in by_id and by_id[i].name != a.name}
-
-    def repoint(role: Role) -> Role:
-        account = merged.get(role.account.id, role.account)
-        via = role.via
-        if via is not None and renamed:
-            head = via.split("/", 1)[0] + "/"
-            if head in renamed:
-                via = renamed[head] + via[len(head) :]
-        return role if account is role.account and via == role.via else replace(role, account=account, via=via)
-
     # Every block keeps an account's roles together: its own first, then what discovery adds.
-    groups: dict[str, list[Role]] = {}
-    for role in catalog.roles:
-        groups.setdefault(role.account.id, []).append(repoint(role))
+    groups = _groups(catalog, by_id, merged)
     catalog_ids = [a.id for a in catalog.accounts if a.source is not Source.AWS_CONFIG]
     catalog_ids += [i for i in groups if i not in by_id]  # roles of accounts the list does not hold, kept
     profile_ids = [a.id for a in catalog.accounts if a.source is Source.AWS_CONFIG and a.id not in merged]
@@ -137,3 +135,122 @@ def merge_organization(catalog: Catalog, snapshot: OrgSnapshot) -> Catalog:
         ),
         roles=tuple(roles),
     )
+
+
+def _groups(catalog: Catalog, by_id: Mapping[str, Account], merged: Mapping[str, Account]) -> dict[str, list[Role]]:
+    """The catalog's roles by account id, each moved to its merged account. Profile-only accounts are named by
+    their id: when a discovery names one, chains (`via`) through its roles follow the new name."""
+    renamed = {f"{by_id[i].name}/": f"{a.name}/" for i, a in merged.items() if i in by_id and by_id[i].name != a.name}
+
+    def repoint(role: Role) -> Role:
+        account = merged.get(role.account.id, role.account)
+        via = role.via
+        if via is not None and renamed:
+            head = via.split("/", 1)[0] + "/"
+            if head in renamed:
+                via = renamed[head] + via[len(head) :]
+        return role if account is role.account and via == role.via else replace(role, account=account, via=via)
+
+    groups: dict[str, list[Role]] = {}
+    for role in catalog.roles:
+        groups.setdefault(role.account.id, []).append(repoint(role))
+    return groups
+
+
+def _partition(region: str) -> str:
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws-cn" if region.startswith("cn-") else "aws"
+
+
+def _unique_name(name: str, account_id: str, taken: set[str]) -> str:
+    name = " ".join(name.replace("/", "-").split()) or account_id
+    if name.lower() in taken:
+        name = f"{name}-{account_id}"
+    taken.add(name.lower())
+    return name
+
+
+def merge_identity_center(catalog: Catalog, found: Sequence[tuple[IcConfig, IcSnapshot]]) -> Catalog:
+    """The catalog (with every earlier source merged) and the permission sets each sign-in is assigned.
+
+    An account another source named keeps its name and gains the permission sets it does not already have (a
+    role of the same name stays the earlier source's); an account only ~/.aws/config knew takes the portal's
+    name; other accounts join after the discovered ones, by name, before those only ~/.aws/config knows.
+    """
+    by_id = {a.id: a for a in catalog.accounts}
+    taken = {n.lower() for a in catalog.accounts if a.source is not Source.AWS_CONFIG for n in (a.name, *a.aliases)}
+    existing = {(r.account.id, r.name.lower()) for r in catalog.roles}
+    named: dict[str, Account] = {}  # accounts this source names: new ones and profile-only ones
+    additions: dict[str, list[Role]] = {}
+    for config, snapshot in found:
+        for assigned in sorted(snapshot.accounts, key=lambda a: (a.name.lower(), a.id)):
+            if not ic_rules.account_included(config, assigned.id, assigned.name):
+                continue
+            wanted = [r for r in assigned.roles if ic_rules.role_included(config, r)]
+            known = by_id.get(assigned.id)
+            account = named.get(assigned.id)
+            if account is None:
+                if known is not None and known.source is not Source.AWS_CONFIG:
+                    account = known
+                elif not wanted:
+                    continue
+                else:
+                    account = Account(
+                        id=assigned.id,
+                        name=_unique_name(assigned.name, assigned.id, taken),
+                        partition=_partition(snapshot.region),
+                        source=Source.IDENTITY_CENTER,
+                    )
+                    named[assigned.id] = account
+            for role_name in wanted:
+                if (assigned.id, role_name.lower()) in existing:
+                    continue  # the first source to have it keeps it
+                existing.add((assigned.id, role_name.lower()))
+                role = permission_set_role(
+                    account,
+                    role_name,
+                    start_url=snapshot.start_url,
+                    sso_region=snapshot.region,
+                    sso_session=config.sso_session,
+                    source=Source.IDENTITY_CENTER,
+                )
+                plan = ic_rules.plan_for(config, assigned.id, assigned.name, role_name)
+                if plan is not ic_rules.NO_RULES:
+                    role = replace(role, color=plan.color, region=plan.region, confirm=plan.confirm)
+                additions.setdefault(assigned.id, []).append(role)
+    if not additions:
+        return catalog
+    groups = _groups(catalog, by_id, named)
+    earlier = [a.id for a in catalog.accounts if a.source is not Source.AWS_CONFIG]
+    earlier += [i for i in groups if i not in by_id and i not in earlier]
+    profile_ids = [a.id for a in catalog.accounts if a.source is Source.AWS_CONFIG and a.id not in named]
+    new_ids = sorted(named, key=lambda i: (named[i].name.lower(), i))
+    roles: list[Role] = []
+    for account_id in (*earlier, *new_ids, *profile_ids):
+        roles += groups.get(account_id, [])
+        roles += additions.get(account_id, [])
+    return replace(
+        catalog,
+        accounts=(
+            *(a for a in catalog.accounts if a.source is not Source.AWS_CONFIG),
+            *(named[i] for i in new_ids),
+            *(by_id[i] for i in profile_ids),
+        ),
+        roles=tuple(roles),
+    )
+
+
+def merge_sources(
+    catalog: Catalog,
+    profile_roles: Sequence[Role],
+    organization: OrgSnapshot | None,
+    identity_center: Mapping[str, IcSnapshot],
+) -> Catalog:
+    """The world: the TOML catalog, then ~/.aws/config's profiles, the organization and the Identity Center
+    sign-ins of the catalog (each with its cached snapshot) — the first source to name a thing keeps it."""
+    world = merge_profile_roles(catalog, list(profile_roles))
+    if organization is not None and catalog.organizations.enabled:
+        world = merge_organization(world, organization)
+    found = [(c, identity_center[c.name]) for c in catalog.identity_center if c.name in identity_center]
+    return merge_identity_center(world, found) if found else world

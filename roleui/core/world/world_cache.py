@@ -3,12 +3,12 @@
 Merging the catalog, ~/.aws/config and a 10,000-account organization cache costs ~180 ms; its result, stored as
 a RoleTable (roleui/core/world/role_table.py) with the catalog's settings (defaults, organizations, keys), loads in
 ~2 ms without even parsing the TOML. An entry records the identity (mtime, size, inode) of every file the world
-was made of — the catalog, the AWS config file, the organization cache — and is used only while all are
+was made of — the catalog, the AWS config file, the organization and Identity Center caches — and is used only while all are
 unchanged; the warnings the merge gave are stored with it and given again.
 
 An entry holds what the catalog holds, ExternalIds included, so it is written 0600 in a 0700 directory.
 
-The world is a function of those three files and nothing else (no environment variable, no credentials), so an
+The world is a function of those four files and nothing else (no environment variable, no credentials), so an
 entry is named after a CRC of their paths and holds the paths in full, compared when read. The UI reads it before
 its first screen, so the format is marshal (no json import) and the name needs no hashlib.
 """
@@ -25,11 +25,11 @@ from typing import Any, NamedTuple
 
 from roleui import __version__
 from roleui.core.files import file_identity, write_atomic
-from roleui.core.models import Catalog, Defaults, Location, OrgConfig, OrgRule
+from roleui.core.models import Catalog, Defaults, IcConfig, IcRule, Location, OrgConfig, OrgRule
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private
 from roleui.core.world.role_table import RoleTable
 
-HEADER = f"roleui-world 2 {__version__}"  # 2: roles carry Identity Center fields
+HEADER = f"roleui-world 3 {__version__}"  # 2: roles carry Identity Center fields; 3: [[identity_center]]
 _LENGTH = struct.Struct("<I")
 
 
@@ -49,7 +49,7 @@ class Entry(NamedTuple):
 
 def entry_for(directory: str, sources: Sequence[str], catalog_named: bool) -> Entry:
     """The entry of the world made of the files `sources` (absolute paths: catalog, AWS config, organization
-    cache); `catalog_named` because a named catalog that is missing is an error, an unnamed one an empty world."""
+    cache, Identity Center cache); `catalog_named` because a named catalog that is missing is an error, an unnamed one an empty world."""
     key = "\0".join([HEADER, str(catalog_named), *sources])
     return Entry(os.path.join(directory, "world", f"world-{zlib.crc32(key.encode()):08x}"), key)
 
@@ -58,7 +58,14 @@ def save_world(entry: Entry, world: CachedWorld) -> None:
     """Store `world` (atomic, 0600) with the identity of the files in the entry's key; errors are ignored."""
     catalog = world.catalog
     identities = {path: file_identity(path) for path in entry.key.split("\0")[2:]}
-    settings = (catalog.defaults, catalog.organizations, catalog.keys, catalog.path, catalog.aws_config_path)
+    settings = (
+        catalog.defaults,
+        catalog.organizations,
+        catalog.identity_center,
+        catalog.keys,
+        catalog.path,
+        catalog.aws_config_path,
+    )
     head = marshal.dumps((HEADER, entry.key, identities, _settings_data(settings), world.warnings))
     table = RoleTable.of(catalog.roles, catalog.accounts)
     write_atomic(entry.path, _LENGTH.pack(len(head)) + head + table.to_bytes())
@@ -76,7 +83,7 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
             return None
         if any(file_identity(path) != identity for path, identity in identities.items()):
             return None
-        defaults, organizations, keys, path, aws_config_path = _settings_from_data(settings)
+        defaults, organizations, identity_center, keys, path, aws_config_path = _settings_from_data(settings)
         table = RoleTable.from_bytes(memoryview(data)[_LENGTH.size + length :])
         if table is None or not isinstance(defaults, Defaults) or not isinstance(organizations, OrgConfig):
             return None
@@ -85,6 +92,7 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
             accounts=table.accounts(),
             roles=table,
             organizations=organizations,
+            identity_center=identity_center,
             keys=keys,
             path=path,
             aws_config_path=aws_config_path,
@@ -106,7 +114,7 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
 
 # The catalog's settings as marshal data: a dataclass becomes (Ellipsis, its name, its field values) — TOML
 # cannot produce an Ellipsis, so no value of the user's is ever mistaken for one.
-_SETTINGS = {cls.__name__: cls for cls in (Defaults, OrgConfig, OrgRule, Location)}
+_SETTINGS = {cls.__name__: cls for cls in (Defaults, OrgConfig, OrgRule, IcConfig, IcRule, Location)}
 
 
 def _settings_data(value: Any) -> Any:

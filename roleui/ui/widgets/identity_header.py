@@ -7,12 +7,17 @@ the header says it is being fetched.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
+from roleui.core.clock import Clock, utc_now
 from roleui.core.models import Catalog, Source
 from roleui.ui.safe import visible
+
+if TYPE_CHECKING:
+    from roleui.ui.sign_in import SignInState
 
 
 def _home(path: str) -> str:
@@ -31,20 +36,27 @@ def catalog_source(catalog: Catalog) -> str:
     discovered = catalog.count(Source.ORGANIZATIONS)
     if discovered:
         parts.append(f"{discovered} discovered")
+    assigned = catalog.count(Source.IDENTITY_CENTER)
+    if assigned:
+        parts.append(f"{assigned} from Identity Center")
     return " + ".join(parts) if parts else "no catalog"
 
 
 class IdentityHeader(Static):
     """One line; the app sets `identity`, `identity_error` or `status` and calls `show`."""
 
-    def __init__(self, catalog: Catalog, *, demo: bool, print_env: bool, id: str | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, *, demo: bool, print_env: bool, id: str | None = None, clock: Clock = utc_now
+    ) -> None:
         super().__init__(id=id)
         self.catalog = catalog
         self.demo = demo
         self.print_env = print_env
+        self.clock = clock
         self.identity: str | None = None
         self.identity_error: str | None = None
         self.status = ""
+        self.sign_ins: list[SignInState] = []  # Identity Center sign-ins (roleui/ui/sign_in.py)
 
     def show(self) -> None:
         """Draw again after `identity`, `identity_error` or `status` changed."""
@@ -63,6 +75,7 @@ class IdentityHeader(Static):
             text.append(visible(f"unknown ({self.identity_error})"), style="red")
         else:
             text.append("fetching…", style="dim italic")
+        self._render_sign_ins(text)  # before the region and catalog: what the user may have to act on
         text.append("  region ", style="dim")
         text.append(self.catalog.defaults.region or "default")
         text.append("  catalog ", style="dim")
@@ -72,6 +85,22 @@ class IdentityHeader(Static):
         if self.status:
             text.append(visible(f"  {self.status}"), style="italic")
         return text
+
+    def _render_sign_ins(self, text: Text) -> None:
+        """`sso acme until 14:05` per sign-in; a missing or expired one says so (and `l` signs in)."""
+        if not self.sign_ins:
+            return
+        now = self.clock()
+        text.append("  sso", style="dim")
+        for state in self.sign_ins:
+            name = "".join(c if c.isprintable() else " " for c in state.name)
+            text.append(f" {name} ")
+            if state.expires_at is not None and state.expires_at > now:
+                text.append(f"until {state.expires_at:%H:%M}", style="green")
+            elif state.renewable:
+                text.append("renews on use", style="yellow")
+            else:
+                text.append("signed out (l)", style="bold red")
 
     def set_catalog(self, catalog: Catalog) -> None:
         self.catalog = catalog
