@@ -51,6 +51,9 @@ class Defaults:
     mfa_process: str | None = None
     mfa_session_duration: int = DEFAULT_MFA_SESSION_DURATION
     cache_margin: int = DEFAULT_CACHE_MARGIN
+    # Roles in an account with any of these tags ask before they are assumed, as `confirm = true` does
+    # ("*" = the key is present with any value).
+    confirm_tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

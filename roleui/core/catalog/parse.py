@@ -50,6 +50,7 @@ DEFAULTS_KEYS = (
     "mfa_process",
     "mfa_session_duration",
     "cache_margin",
+    "confirm_tags",
 )
 ACCOUNT_KEYS = ("id", "name", "aliases", "tags", "color", "region", "partition", "roles")
 ROLE_OPTION_KEYS = (
@@ -335,6 +336,7 @@ def _defaults(c: _Checker, value: object) -> Defaults:
         mfa_process=t.text("mfa_process"),
         mfa_session_duration=t.duration("mfa_session_duration", low=900, high=129600) or base.mfa_session_duration,
         cache_margin=_margin(t),
+        confirm_tags=t.str_map("confirm_tags") or {},
     )
 
 

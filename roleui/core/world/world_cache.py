@@ -28,7 +28,7 @@ from roleui.core.files import file_identity, write_atomic
 from roleui.core.models import Catalog, Defaults, Location, OrgConfig, OrgRule
 from roleui.core.world.role_table import RoleTable
 
-HEADER = f"roleui-world 1 {__version__}"
+HEADER = f"roleui-world 2 {__version__}"  # 2: Defaults.confirm_tags
 _LENGTH = struct.Struct("<I")
 
 
