@@ -19,5 +19,7 @@ def confirmation_reason(role: Role, defaults: Defaults) -> str:
     tags = role.account.tags
     for key, value in defaults.confirm_tags.items():
         if any_tag_matches({key: value}, tags):
-            return f"Its account is tagged {key}={tags[key]} ([defaults] confirm_tags): it asks before each new session."
+            return (
+                f"Its account is tagged {key}={tags[key]} ([defaults] confirm_tags): it asks before each new session."
+            )
     return ""

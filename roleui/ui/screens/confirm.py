@@ -1,4 +1,5 @@
-"""Asks before assuming a role marked `confirm = true` (or matched by an organization rule that says so)."""
+"""Yes/No questions: before assuming a role that asks first (`confirm = true`, an organization rule, or
+`[defaults] confirm_tags`), and before destructive palette actions (forget every session)."""
 
 from __future__ import annotations
 
@@ -12,25 +13,26 @@ from textual.widgets import Button, Label, Static
 
 from roleui.ui.screens.dialog import Dialog
 
+MARKED_CONFIRM = "This role is marked confirm: it asks before each new session."
 
-class ConfirmScreen(Dialog[bool]):
-    """Returns True to go ahead."""
+
+class QuestionScreen(Dialog[bool]):
+    """Returns True to go ahead; No has the focus, Escape and n answer No. Title and body are plain text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, role_key: str, role_arn: str, doing: str = "Assume") -> None:
+    def __init__(self, title: str, body: str) -> None:
         super().__init__()
-        self.role_key = role_key
-        self.role_arn = role_arn
-        self.doing = doing
+        self.title_text = title
+        self.body = body
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Label(f"{self.doing} {self.role_key}?", classes="dialog-title")
-            yield Static(f"{self.role_arn}\nThis role is marked confirm: it asks before each new session.")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.body, markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", variant="warning", id="yes")
                 yield Button("No (n)", id="no")
@@ -44,3 +46,13 @@ class ConfirmScreen(Dialog[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ConfirmScreen(QuestionScreen):
+    """Asks before assuming (or refreshing) a role that asks first; `reason` says why it asks."""
+
+    def __init__(self, role_key: str, role_arn: str, doing: str = "Assume", *, reason: str = MARKED_CONFIRM) -> None:
+        super().__init__(f"{doing} {role_key}?", f"{role_arn}\n{reason}")
+        self.role_key = role_key
+        self.role_arn = role_arn
+        self.doing = doing

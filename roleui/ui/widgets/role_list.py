@@ -348,8 +348,17 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         if cols.id:
             segments += fit_cells("ID", cols.id + GAP, style, None)
         segments += fit_cells("ROLE", cols.role + GAP, style, None)
-        segments += fit_cells(f"OU · TAGS  ({count} roles)", cols.where + GAP, style, None)
-        segments += fit_cells("SESSION".rjust(cols.session), cols.session, style, None)
+        # The count must show whole: without the column's name when the column is narrow, over the session
+        # column's blank left part when it is narrower still.
+        counted = f"({count} roles)"
+        for title in (f"OU · TAGS  {counted}", counted):
+            if len(title) <= cols.where + GAP - 1:
+                segments += fit_cells(title, cols.where + GAP, style, None)
+                segments += fit_cells("SESSION".rjust(cols.session), cols.session, style, None)
+                break
+        else:
+            both = cols.where + GAP + cols.session
+            segments += fit_cells(counted.ljust(both - len(" SESSION")) + " SESSION", both, style, None)
         return Strip(segments).adjust_cell_length(width, style)
 
     def _empty_line(self, width: int) -> Strip:
