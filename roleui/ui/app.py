@@ -118,8 +118,8 @@ class RoleuiApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
     BINDINGS: ClassVar = [Binding("escape", "clear_filter", "Clear filter", show=False)]
     # Screen classes for app.tcss: designed for 80x24 first, roomier from 120 columns and 36 lines.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (36, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
 
     def __init__(
         self,
