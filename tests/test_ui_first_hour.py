@@ -23,6 +23,7 @@ from _ui_helpers import (
     notifications,
     row_text,
     settle,
+    visible_text,
     wait_for,
 )
 from textual.geometry import Region
@@ -60,11 +61,6 @@ def with_defaults(lines: str) -> str:
     from _ui_helpers import CATALOG
 
     return CATALOG.replace("[defaults]\n", "[defaults]\n" + lines, 1)
-
-
-def visible_text(widget: Static) -> str:
-    size = widget.size
-    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, size.width, size.height)))
 
 
 def key_bar_text(app: RoleuiApp) -> str:
