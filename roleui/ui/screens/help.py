@@ -18,7 +18,8 @@ KEY_WIDTH = 21
 
 MOVES = (
     ("↑ ↓  k j", "move the cursor"),
-    ("PgUp PgDn  Home End", "move by a page, to the first or last role"),
+    ("PgUp PgDn", "move by a page"),
+    ("Home End", "to the first or last role"),
     ("Esc", "leave the filter; in the list, clear it"),
     ("ctrl+p", "command palette: every action by name"),
 )
