@@ -366,7 +366,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         if len(self._filter) == 0:
             text = "  no roles: create a catalog (see config.example.toml) or add role profiles to ~/.aws/config"
         else:
-            text = f"  no role matches {self.query_text.strip()!r} — Esc clears the filter"
+            text = f"  no role matches {self.query_text.strip()!r} — edit the filter; Esc in the list clears it"
         return Strip(fit_cells(text, width, style, None))
 
     def _row(self, row: int, width: int) -> Strip:
