@@ -399,3 +399,30 @@ async def test_y_exports_carry_the_endpoint_so_another_terminal_reaches_the_same
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("arn:aws:sts::222222222222:assumed-role/CrossAccountS3ReadOnly/")
+
+
+async def test_an_organization_refresh_keeps_the_highlighted_role_on_its_line() -> None:
+    from dataclasses import replace
+
+    from _ui_helpers import synthetic_catalog
+
+    app = static_app()
+    base = app.catalog
+    more = synthetic_catalog(30, roles=("ReadOnly",))
+    async with app.run_test(size=SMALL) as pilot:
+        app.set_catalog(replace(base, accounts=base.accounts + more.accounts, roles=base.roles + more.roles))
+        await pilot.pause()
+        app.role_list.move_cursor(20)
+        app.role_list.move_cursor(15)  # in the middle of the screen
+        await pilot.pause()
+        key = app.role_list.highlighted_role.key  # type: ignore[union-attr]
+        line = app.role_list.cursor - round(app.role_list.scroll_y)
+        # The refreshed organization has ten more accounts, listed before this one.
+        grown = synthetic_catalog(40, roles=("ReadOnly",))
+        extra = grown.accounts[30:]
+        roles = base.roles + grown.roles[30:] + more.roles
+        app.set_catalog(replace(base, accounts=base.accounts + extra + more.accounts, roles=roles))
+        await pilot.pause()
+        assert app.role_list.highlighted_role.key == key  # type: ignore[union-attr]
+        assert app.role_list.cursor == 25
+        assert app.role_list.cursor - round(app.role_list.scroll_y) == line

@@ -118,8 +118,9 @@ class RoleuiApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
     BINDINGS: ClassVar = [Binding("escape", "clear_filter", "Clear filter", show=False)]
     # Screen classes for app.tcss: designed for 80x24 first, roomier from 120 columns and 36 lines.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    # (No ClassVar: Textual's own annotation makes mypy read them as instance variables.)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
 
     def __init__(
         self,
