@@ -49,7 +49,8 @@ class CopiedMaybeScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="copied-dialog", classes="dialog"):
-            yield Label(f"{self.what}: copied only if your terminal allowed it", classes="dialog-title", markup=False)
+            # A Static, not a Label: a long role key wraps instead of being cut.
+            yield Static(f"{self.what}: copied only if your terminal allowed it", classes="dialog-title", markup=False)
             yield Static(WHY, markup=False)
             if self.shown is not None:
                 yield Static(self.shown, id="copied-text", classes="shown", markup=False)
