@@ -17,7 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from roleui.aws.engine import AssumeOptions, Engine, Identity, MfaCodeProvider
 from roleui.core.catalog.parse import parse_catalog
@@ -160,6 +162,12 @@ async def detail_text(pilot: Pilot[Any]) -> str:
     app = pilot.app
     assert isinstance(app, RoleuiApp)
     return str(app.detail_pane.render())
+
+
+def visible_text(widget: Widget) -> str:
+    """What a widget draws now (border included), line by line: what fits, wrapped as on the screen."""
+    size = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, size.width, size.height)))
 
 
 def header_text(app: RoleuiApp) -> str:

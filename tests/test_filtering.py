@@ -182,3 +182,30 @@ def test_matching_uses_the_same_fields_as_highlighting() -> None:
         name_field = roles._name_hays[roles._name_of[index]].strip("\n")
         expected = [f.text.lower() for f in role_fields(role)]
         assert sorted([*account_fields, name_field]) == sorted(expected)
+
+
+def test_a_word_covering_the_starts_of_a_role_names_words_ranks_above_a_plain_substring() -> None:
+    account = Account(id="123456789012", name="lena-dev", ou_path="Workloads/Prod")
+    roles = RoleFilter(
+        [
+            Role(account=account, name="OrganizationAccountAccessRole"),  # "ro" inside "Role"
+            Role(account=account, name="ReadOnly"),  # "ro": Read + Only
+        ]
+    )
+    assert [roles.roles[i].name for i in roles.filter("lena ro")] == ["ReadOnly", "OrganizationAccountAccessRole"]
+    assert [roles.roles[i].name for i in roles.filter("oaa")] == ["OrganizationAccountAccessRole"]
+
+
+def test_a_role_name_words_prefix_ranks_above_a_substring_inside_a_word() -> None:
+    account = Account(id="123456789012", name="ops")
+    roles = RoleFilter([Role(account=account, name="Boosted"), Role(account=account, name="AdminOstrich")])
+    assert [roles.roles[i].name for i in roles.filter("ost")] == ["AdminOstrich", "Boosted"]
+
+
+def test_name_words_split_camel_case_acronyms_digits_and_separators() -> None:
+    from roleui.core.world.filtering import covers_words, name_words
+
+    assert name_words("S3ReadOnly") == ("s", "3", "read", "only")
+    assert name_words("AWSReservedSSO_Admin-x") == ("aws", "reserved", "sso", "admin", "x")
+    assert covers_words("reado", name_words("ReadOnly"))
+    assert not covers_words("ro", name_words("Role"))  # one word is a prefix, not a cover

@@ -39,7 +39,7 @@ async def test_a_failed_identity_lookup_says_why_in_the_header(aws: str, monkeyp
     app = make_app()
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
-        assert "base unknown (" in header(app)
+        assert "base no base credentials found  region" in header(app)
 
 
 async def test_the_demo_badge_is_always_shown_in_the_demo() -> None:

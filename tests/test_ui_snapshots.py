@@ -24,9 +24,9 @@ def snapshots_in_tests_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", SnapshotsDir)
 
 
-def _compare(snap_compare: Any, scene: str, tmp_path: Path) -> bool:
+def _compare(snap_compare: Any, scene: str, tmp_path: Path, size: tuple[int, int] = SCENE_SIZE) -> bool:
     app, ready = scene_app(scene, tmp_path)
-    result: bool = snap_compare(app, terminal_size=SCENE_SIZE, run_before=ready)
+    result: bool = snap_compare(app, terminal_size=size, run_before=ready)
     return result
 
 
@@ -48,3 +48,22 @@ def test_the_help_screen(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_the_identity_center_sign_in_modal_and_the_header_sign_in_states(snap_compare: Any, tmp_path: Path) -> None:
     assert _compare(snap_compare, "sign-in", tmp_path)
+
+
+# The layout is designed for 80x24 first (a standard terminal, a common tmux pane), and must use 200x50 well.
+
+
+def test_the_main_screen_at_80x24_with_sessions_on_one_line(snap_compare: Any, tmp_path: Path) -> None:
+    assert _compare(snap_compare, "main", tmp_path, (80, 24))
+
+
+def test_the_filter_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    assert _compare(snap_compare, "filter", tmp_path, (80, 24))
+
+
+def test_the_help_screen_at_80x24_rewraps(snap_compare: Any, tmp_path: Path) -> None:
+    assert _compare(snap_compare, "help", tmp_path, (80, 24))
+
+
+def test_the_main_screen_at_200x50(snap_compare: Any, tmp_path: Path) -> None:
+    assert _compare(snap_compare, "main", tmp_path, (200, 50))

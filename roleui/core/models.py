@@ -53,6 +53,9 @@ class Defaults:
     mfa_session_duration: int = DEFAULT_MFA_SESSION_DURATION
     cache_margin: int = DEFAULT_CACHE_MARGIN
     credentials: str = "endpoint"  # how shell/exec/the UI's subshell get keys: a local endpoint, or "static" exports
+    # Roles in an account with any of these tags ask before they are assumed, as `confirm = true` does
+    # ("*" = the key is present with any value).
+    confirm_tags: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

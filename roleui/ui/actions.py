@@ -22,7 +22,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("copy_console_url", "url", "Copy the console switch-role URL", "the AWS console's switch-role link"),
     Action("open_console", "console", "Open the console (federated sign-in)", "federated sign-in, in the browser"),
     Action("copy_exports", "exports", "Copy the export lines", "`export AWS_...` lines for another shell"),
-    Action("toggle_favorite", "fav", "Toggle favorite", "favorites are listed first"),
+    Action("toggle_favorite", "fav", "Toggle favorite", "favorites come first from the next filter"),
     Action("refresh_session", "refresh", "Refresh the session", "assume again, ignoring the cache"),
     Action("forget_session", "forget", "Forget the session", "delete the role's cached session"),
     Action("sign_in", "", "Sign in to Identity Center", "the highlighted permission set's sign-in, or the first one"),

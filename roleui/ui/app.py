@@ -8,6 +8,8 @@ is drawn before any of them starts, so boto3 is never imported before it.
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
 import threading
 import time
@@ -30,6 +32,7 @@ from roleui.core.console import console_link
 from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.timefmt import format_countdown
+from roleui.core.world.confirmation import confirmation_reason, needs_confirmation
 from roleui.core.world.filtering import RoleFilter
 from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
@@ -120,6 +123,10 @@ class RoleuiApp(SignInFlow):
     TITLE = "roleui"
     COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
     BINDINGS: ClassVar = [Binding("escape", "clear_filter", "Clear filter", show=False)]
+    # Screen classes for app.tcss: designed for 80x24 first, roomier from 120 columns and 36 lines.
+    # (No ClassVar: Textual's own annotation makes mypy read them as instance variables.)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012
 
     def notify(
         self,
@@ -172,6 +179,7 @@ class RoleuiApp(SignInFlow):
         self.usage = usage if usage is not None else Usage(clock=clock, warn=self.warn)
         self.explicit_config = explicit_config
         self.print_env = print_env
+        self.clipboard_tool: list[str] | None = None  # argv of the clipboard tool; None finds one (tests set it)
         self.states: dict[str, RowState] = {}
         self.last_session: Session | None = None
         self.first_screen_at: float | None = None  # perf_counter() when the first screen was up (benchmarks)
@@ -300,6 +308,8 @@ class RoleuiApp(SignInFlow):
         header = self.header_bar
         header.identity, header.identity_error = message.identity, message.error
         header.show()
+        if message.error:
+            self.notify(message.error, title="Base identity unknown", severity="error", timeout=15, markup=False)
 
     @work(thread=True, exit_on_error=False, group="organization-age", description="check the organization's age")
     def _refresh_organization_if_stale(self) -> None:
@@ -410,6 +420,7 @@ class RoleuiApp(SignInFlow):
             last_used=use.last if use else None,
             uses=use.times if use else 0,
             favorite=bool(role and self.usage.is_favorite(role.key)),
+            asks=bool(role and needs_confirmation(role, self.catalog.defaults)),
         )
 
     def indexes_of(self, key: str) -> list[int]:
@@ -498,6 +509,10 @@ class RoleuiApp(SignInFlow):
 
     @on(FilterInput.Submitted)
     def _filter_submitted(self) -> None:
+        if self.role_list.highlighted is None:
+            # Nothing to act on: stay in the box, so the next letters still edit the query (not run list keys).
+            self.notify("no role matches: edit the filter (Esc goes back to the list)", severity="warning", timeout=3)
+            return
         self.role_list.focus()
         self.action_assume()
 
@@ -518,7 +533,9 @@ class RoleuiApp(SignInFlow):
 
     def action_clear_filter(self) -> None:
         if self.filter_input.value:
-            self.filter_input.value = ""  # its watcher refills the list
+            keep = self.role_list.highlighted
+            self.filter_input.set_quietly("")
+            self.role_list.set_rows(self._filter.filter(""), "", keep=keep)
         self.role_list.focus()
 
     # -- assuming -----------------------------------------------------------------------------------------------
@@ -550,10 +567,11 @@ class RoleuiApp(SignInFlow):
             self._row_changed(key)
             self._assume(role, refresh)
 
-        if role.confirm and (refresh or self.engine.cached(role) is None):
+        if needs_confirmation(role, self.catalog.defaults) and (refresh or self.engine.cached(role) is None):
             from roleui.ui.screens.confirm import ConfirmScreen  # the first screen does not wait for dialogs
 
-            self.push_screen(ConfirmScreen(key, role.arn, "Refresh" if refresh else "Assume"), go)
+            reason = confirmation_reason(role, self.catalog.defaults)
+            self.push_screen(ConfirmScreen(key, role.arn, "Refresh" if refresh else "Assume", reason=reason), go)
         else:
             go()
 
@@ -586,7 +604,10 @@ class RoleuiApp(SignInFlow):
             self.warn(f"frecency not saved: {error.strerror}")
         self._filter.set_priority(self.usage.favorites, self.usage.frecencies())
         left = session.seconds_left(self.clock())
-        self.notify(f"{key}: {format_countdown(left)} left, until {session.expiration:%H:%M} UTC", title="Assumed")
+        # Short-lived: the row, the details and the sessions panel say it too.
+        self.notify(
+            f"{key}: {format_countdown(left)} left, until {session.expiration:%H:%M} UTC", title="Assumed", timeout=3
+        )
         self._row_changed(key)
         self._sessions_changed()
         for then in self._pending.pop(key, []):
@@ -707,19 +728,36 @@ class RoleuiApp(SignInFlow):
             if self.engine.mfa_serial_needed(role, AssumeOptions(use_cache=False)) is not None:
                 self.start_assume(role, refresh=True)
 
-    def to_clipboard(self, text: str) -> None:
-        """To the clipboard: OSC 52 and a native tool where there is one (imported on first use)."""
+    def to_clipboard(
+        self, text: str, *, what: str, copied: str, command: str, shown: str | None = None, secret: str | None = None
+    ) -> None:
+        """To the clipboard: OSC 52 and a native tool where there is one (imported on first use). When a tool took
+        it, the `copied` notification; when only OSC 52 was possible, a dialog that says roleui cannot know, with
+        `shown` (never a secret), the shell `command` that gives the same, and `secret` behind a key."""
         from roleui.ui.clipboard import copy_text
 
-        copy_text(self, text)
+        def done(arrived: bool) -> None:
+            if arrived:
+                self.notify(copied, title="Copied", markup=False)
+                return
+            from roleui.ui.screens.copied import CopiedMaybeScreen
+
+            self.push_screen(CopiedMaybeScreen(what, shown=shown, command=command, secret=secret))
+
+        copy_text(self, text, native=self.clipboard_tool, done=done)
 
     def action_copy_console_url(self) -> None:
         role = self._role()
         if role is None:
             return
         url = console_link(role)
-        self.to_clipboard(url)
-        self.notify(url, title="Copied portal shortcut link" if role.is_permission_set else "Copied switch-role URL")
+        self.to_clipboard(
+            url,
+            what="Portal shortcut link" if role.is_permission_set else "Switch-role URL",
+            copied=url,
+            command=f"roleui console-url {shlex.quote(role.key)}",
+            shown=url,
+        )
 
     def action_copy_exports(self) -> None:
         role = self._role()
@@ -729,8 +767,14 @@ class RoleuiApp(SignInFlow):
     def _copy_exports(self, session: Session) -> None:
         from roleui.core.sessions.session_env import export_script
 
-        self.to_clipboard(export_script(session, "sh"))
-        self.notify(f"exports copied ({session.role_key})", title="Copied")
+        # Pasted into another terminal, the exports must reach the same AWS: the demo's (or the user's) endpoints.
+        endpoints = {k: v for k, v in os.environ.items() if k.startswith("AWS_ENDPOINT_URL") and v}
+        self.to_clipboard(
+            export_script(session, "sh", extra=endpoints),
+            what=f"Exports of {session.role_key}",
+            copied=f"exports of {session.role_key}" + (" (with the endpoint)" if endpoints else ""),
+            command=f'eval "$(roleui env {shlex.quote(session.role_key)})"',
+        )
 
     def action_open_console(self) -> None:
         role = self._role()
@@ -760,8 +804,13 @@ class RoleuiApp(SignInFlow):
             self.call_from_thread(self._copy_sign_in, session.role_key, url)
 
     def _copy_sign_in(self, key: str, url: str) -> None:
-        self.to_clipboard(url)
-        self.notify(f"no browser here: the console sign-in URL of {key} is copied (valid 15 minutes)", title="Console")
+        self.to_clipboard(
+            url,
+            what=f"Console sign-in URL of {key}",
+            copied=f"no browser here: the console sign-in URL of {key} is copied (valid 15 minutes)",
+            command=f"roleui console-url --federated {shlex.quote(key)}",
+            secret=url,
+        )
 
     def action_toggle_favorite(self) -> None:
         role = self._role()
@@ -772,11 +821,16 @@ class RoleuiApp(SignInFlow):
         except OSError as error:
             self.notify(f"favorite not saved: {error.strerror}", severity="error")
             return
+        # The order changes only when the query does: rows never jump under the cursor (the star shows at once).
         self._filter.set_priority(self.usage.favorites, self.usage.frecencies())
-        keep = self.role_list.highlighted
-        self.role_list.set_rows(self._filter.filter(self.filter_input.value), self.filter_input.value, keep=keep)
+        for index in self.indexes_of(role.key):
+            self.role_list.refresh_role(index)
         self._show_detail()
-        self.notify(f"{role.key} {'added to' if favorite else 'removed from'} favorites", title="Favorites")
+        self.notify(
+            f"{role.key} {'added to' if favorite else 'removed from'} favorites (the order follows when you filter)",
+            title="Favorites",
+            timeout=3,
+        )
 
     def action_forget_session(self) -> None:
         role = self._role()
@@ -798,6 +852,23 @@ class RoleuiApp(SignInFlow):
         self.notify(f"{role.key}: {count} cached session{'s' if count != 1 else ''} forgotten", title="Forgotten")
 
     def action_forget_all(self) -> None:
+        from roleui.ui.screens.confirm import QuestionScreen
+
+        sessions = len(self.sessions_panel.sessions)
+        body = (
+            f"{sessions} role session{'s' if sessions != 1 else ''} and the MFA session (the next MFA role asks for "
+            "a code again) are deleted from the cache. The same as `roleui forget --all`."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._forget_all()
+            else:
+                self.notify("no session forgotten", timeout=3)
+
+        self.push_screen(QuestionScreen("Forget every session?", body), answered)
+
+    def _forget_all(self) -> None:
         try:
             count = self.engine.forget_all()
         except RoleuiError as error:

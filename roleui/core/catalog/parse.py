@@ -59,6 +59,7 @@ DEFAULTS_KEYS = (
     "mfa_session_duration",
     "cache_margin",
     "credentials",
+    "confirm_tags",
 )
 ACCOUNT_KEYS = ("id", "name", "aliases", "tags", "color", "region", "partition", "roles")
 ROLE_OPTION_KEYS = (
@@ -393,6 +394,7 @@ def _defaults(c: _Checker, value: object) -> Defaults:
         mfa_session_duration=t.duration("mfa_session_duration", low=900, high=129600) or base.mfa_session_duration,
         cache_margin=_margin(t),
         credentials=_credentials_mode(t),
+        confirm_tags=t.str_map("confirm_tags") or {},
     )
 
 

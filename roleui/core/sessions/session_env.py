@@ -105,9 +105,16 @@ def _powershell_quote(value: str) -> str:
     return "'" + value.translate(_POWERSHELL_DOUBLED) + "'"
 
 
-def export_script(session: Session, fmt: str = "sh", environ: Mapping[str, str] | None = None) -> str:
-    """Lines that turn the calling shell's environment into `session_env(session, environ)`."""
-    setting = session_vars(session)
+def export_script(
+    session: Session,
+    fmt: str = "sh",
+    environ: Mapping[str, str] | None = None,
+    *,
+    extra: Mapping[str, str] | None = None,
+) -> str:
+    """Lines that turn the calling shell's environment into `session_env(session, environ)`; `extra` variables are
+    set too (endpoints, for exports pasted into another terminal)."""
+    setting = {**session_vars(session), **(extra or {})}
     unset = _unset_names(environ, setting)
     if fmt == "sh":
         lines = [f"unset {name}" for name in unset]

@@ -5,10 +5,11 @@ A query is words separated by spaces; a role is kept when every word matches:
   value (the fields of `roleui.core.world.search.haystack`, see `role_fields`; a word never spans two fields);
 - `key:value` matches a tag whose key starts with `key` and whose value contains `value` (`env:prod`).
 
-Ranking: favorites first, then frecency, then match quality (exact field, field prefix, substring, then the
-tightest subsequence), then catalog order. Speed is the point (30,000 rows, one keystroke per frame): each
-query's matches are cached, a grown query narrows the matches of the query it grew from, a shrunk one (backspace)
-is a cache hit, and the haystacks are built on first use so the first screen does not wait for them.
+Ranking: favorites first, then frecency, then match quality (exact field, field prefix, a role name whose words
+the query word covers from their starts — `ro` in ReadOnly, `oaa` in OrganizationAccountAccessRole —, a role name
+word's prefix, substring, then the tightest subsequence), then catalog order. Speed is the point (30,000 rows, one
+keystroke per frame): each query's matches are cached, a grown query narrows the matches of the query it grew from,
+a shrunk one (backspace) is a cache hit, and the haystacks are built on first use so the first screen does not wait for them.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from roleui.core.world.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_T
 
 _T = TypeVar("_T")
 
-# Quality tiers of one word (lower is better); subsequence matches add their gaps to the last tier.
-EXACT, PREFIX, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 10
+# Quality tiers of one word (lower is better); subsequence matches add their gaps to the last tier. INITIALS and
+# WORD_START are found in role names only (a handful of distinct names: cheap on every keystroke).
+EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 10
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 16
 _CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
 
@@ -80,6 +83,42 @@ def _subsequence_pattern(text: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a role name, lower-cased: CamelCase humps, digits, and what separators split."""
+    return tuple(word.lower() for word in _NAME_WORD.findall(name))
+
+
+def covers_words(word: str, words: Sequence[str]) -> bool:
+    """True when `word` is prefixes of two or more consecutive `words` put together (`ro`: Read + Only)."""
+
+    def from_word(rest: str, at: int, used: int) -> bool:
+        if not rest:
+            return used >= 2
+        if at == len(words):
+            return False
+        current = words[at]
+        for length in range(min(len(current), len(rest)), 0, -1):
+            if rest[:length] == current[:length] and from_word(rest[length:], at + 1, used + 1):
+                return True
+        return False
+
+    return any(words[at][:1] == word[:1] and from_word(word, at, 0) for at in range(len(words)))
+
+
+def _name_quality(word: str, hay: str, words: Sequence[str], pattern: re.Pattern[str] | None) -> int | None:
+    """The quality of a plain word in a role name (`hay` is "\nname\n" lower-cased, `words` its name_words)."""
+    if f"\n{word}" in hay:
+        return EXACT if f"\n{word}\n" in hay else PREFIX
+    if len(word) > 1 and covers_words(word, words):
+        return INITIALS
+    if word in hay:
+        return WORD_START if any(w.startswith(word) for w in words) else SUBSTRING
+    if pattern is None:
+        return None
+    found = pattern.search(hay)
+    return None if found is None else SUBSEQUENCE + found.end() - found.start() - len(word)
+
+
 def _tightest_subsequence(text: str, word: str) -> list[int] | None:
     """Positions of `word`'s chars in `text` in order, choosing the shortest span (visible rows only)."""
     best: list[int] | None = None
@@ -117,6 +156,7 @@ class RoleFilter:
         self._account_hays: list[str] = []
         self._account_tags: list[tuple[tuple[str, str], ...]] = []
         self._name_hays: list[str] = []
+        self._name_words: list[tuple[str, ...]] = []
         self._priority: dict[int, tuple[int, float]] = {}
         self._matches: OrderedDict[tuple[Token, ...], _Matches] = OrderedDict()
         self._ranked: dict[tuple[Token, ...], list[int]] = {}
@@ -148,6 +188,7 @@ class RoleFilter:
             if name not in names:
                 names[name] = len(self._name_hays)
                 self._name_hays.append("\n" + name.lower() + "\n")
+                self._name_words.append(name_words(name))
             name_of_spec.append(names[name])
         needed = max(len(self._all), len(table.account_rows), len(self._name_hays))
         slots = self._all if len(self._all) >= needed else list(range(needed))  # shared ints: lists of pointers
@@ -214,15 +255,10 @@ class RoleFilter:
         exact, prefix = f"\n{word}\n", f"\n{word}"
         pattern = _subsequence_pattern(word) if len(word) > 1 else None
 
-        def quality_in(hay: str) -> int | None:
-            if word in hay:
-                return (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
-            if pattern is None:
-                return None
-            found = pattern.search(hay)
-            return None if found is None else SUBSEQUENCE + found.end() - found.start() - len(word)
-
-        name_quality = [quality_in(hay) for hay in self._name_hays]
+        name_quality = [
+            _name_quality(word, hay, words, pattern)
+            for hay, words in zip(self._name_hays, self._name_words, strict=True)
+        ]
         account_hays, account_of, name_of = self._account_hays, self._account_of, self._name_of
         kept: list[int] = []
         kept_q: list[int] = []

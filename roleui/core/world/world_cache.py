@@ -29,7 +29,7 @@ from roleui.core.models import Catalog, Defaults, IcConfig, IcRule, Location, Or
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private
 from roleui.core.world.role_table import RoleTable
 
-HEADER = f"roleui-world 3 {__version__}"  # 2: roles carry Identity Center fields; 3: [[identity_center]]
+HEADER = f"roleui-world 4 {__version__}"  # 2: Identity Center fields; 3: [[identity_center]]; 4: confirm_tags
 _LENGTH = struct.Struct("<I")
 
 

@@ -1,4 +1,5 @@
-"""Asks before assuming a role marked `confirm = true` (or matched by an organization rule that says so)."""
+"""Yes/No questions: before assuming a role that asks first (`confirm = true`, an organization rule, or
+`[defaults] confirm_tags`), and before destructive palette actions (forget every session)."""
 
 from __future__ import annotations
 
@@ -13,25 +14,26 @@ from textual.widgets import Button, Label, Static
 from roleui.ui.safe import plain
 from roleui.ui.screens.dialog import Dialog
 
+MARKED_CONFIRM = "This role is marked confirm: it asks before each new session."
 
-class ConfirmScreen(Dialog[bool]):
-    """Returns True to go ahead."""
+
+class QuestionScreen(Dialog[bool]):
+    """Returns True to go ahead; No has the focus, Escape and n answer No. Title and body are plain text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, role_key: str, role_arn: str, doing: str = "Assume") -> None:
+    def __init__(self, title: str, body: str) -> None:
         super().__init__()
-        self.role_key = role_key
-        self.role_arn = role_arn
-        self.doing = doing
+        self.title_text = title
+        self.body = body
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Label(plain(f"{self.doing} {self.role_key}?"), classes="dialog-title")
-            yield Static(plain(f"{self.role_arn}\nThis role is marked confirm: it asks before each new session."))
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.body))
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", variant="warning", id="yes")
                 yield Button("No (n)", id="no")
@@ -45,3 +47,13 @@ class ConfirmScreen(Dialog[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ConfirmScreen(QuestionScreen):
+    """Asks before assuming (or refreshing) a role that asks first; `reason` says why it asks."""
+
+    def __init__(self, role_key: str, role_arn: str, doing: str = "Assume", *, reason: str = MARKED_CONFIRM) -> None:
+        super().__init__(f"{doing} {role_key}?", f"{role_arn}\n{reason}")
+        self.role_key = role_key
+        self.role_arn = role_arn
+        self.doing = doing

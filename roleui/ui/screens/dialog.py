@@ -23,6 +23,7 @@ class Dialog(ModalScreen[ResultType]):
 
     .dialog {
         width: 72;
+        max-width: 100%;
         height: auto;
         max-height: 90%;
         border: thick $primary;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,7 +18,8 @@ KEY_WIDTH = 21
 
 MOVES = (
     ("↑ ↓  k j", "move the cursor"),
-    ("PgUp PgDn  Home End", "move by a page, to the first or last role"),
+    ("PgUp PgDn", "move by a page"),
+    ("Home End", "to the first or last role"),
     ("Esc", "leave the filter; in the list, clear it"),
     ("ctrl+p", "command palette: every action by name"),
 )
@@ -25,7 +27,9 @@ MOVES = (
 FILTER_HELP = (
     "Words match, in any order, the account name, id, aliases, role name, OU path and tag values; a word may "
     "skip letters (`wbprd` finds web-prod). `key:value` matches tags (`env:prod` finds environment=prod). "
-    "Favorites come first, then the roles you assume most often and most recently, then the best matches. "
+    "Favorites come first, then the roles you assume most often and most recently, then the best matches "
+    "(`ro` picks ReadOnly, the initials of its words, before a role that merely contains ro). The order changes "
+    "when the filter does, never under the cursor: f marks a favorite in place. "
     "The box edits like a shell prompt: ctrl+a/ctrl+e start/end, ctrl+w deletes a word, ctrl+u the line."
 )
 
@@ -36,6 +40,7 @@ class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
     #help-dialog {
         width: 104;
+        max-width: 100%;
     }
     """
 
@@ -47,17 +52,20 @@ class HelpScreen(Dialog[None]):
         self.demo_note = demo_note
 
     def compose(self) -> ComposeResult:
-        table = Text()
+        # Two columns: the descriptions wrap at word boundaries under themselves, whatever the terminal's width.
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, min_width=8, max_width=KEY_WIDTH, style="bold")
+        table.add_column(ratio=1)
         rows = [
             (self.app.get_key_display(Binding(key, a.name)) if (key := self.keys.get(a.name)) else "—", a.title, a.help)
             for a in ACTIONS
         ]
         rows += [(key, what, "") for key, what in MOVES]
-        for number, (key, title, help_text) in enumerate(rows):
-            table.append(("\n" if number else "") + key.ljust(KEY_WIDTH), style="bold")
-            table.append(title)
+        for key, title, help_text in rows:
+            described = Text(title)
             if help_text:
-                table.append(f" — {help_text}", style="dim")
+                described.append(f" — {help_text}", style="dim")
+            table.add_row(Text(key), described)
         colors = Text()
         colors.append("Session column: ")
         colors.append("59m 12s", style="green")

@@ -42,21 +42,32 @@ def describe_role(
     last_used: datetime | None,
     uses: int,
     favorite: bool,
+    asks: bool | None = None,
 ) -> Text:
-    """The pane's text for one role: about ten lines, so it fits under the list on a 40-line terminal."""
+    """The pane's text for one role: about ten lines, the session's state first; `asks` says whether assuming it
+    asks first (default: the role's own `confirm`)."""
+    asks = role.confirm if asks is None else asks
     text = Text(no_wrap=True, overflow="ellipsis")
     # Every value is a name from someone else: shown with control characters as pictures (never sent raw).
     text.append(("★ " if favorite else "") + visible(f"{role.account.name} / {role.path_and_name}"), style="bold")
     text.append(visible(f"  {role.source}" + (f" profile {role.profile}" if role.profile else "")), style="dim")
-    if role.confirm:
+    if asks:
         text.append("  asks before assuming", style="bold yellow")
-    if role.description:
-        text.append("\n" + visible(role.description), style="italic")
 
     def line(label: str, value: str, style: str = "") -> None:
         text.append("\n" + label.ljust(LABEL_WIDTH), style="dim")
         text.append(visible(value), style=style)
 
+    # The state first: on a short screen the pane shows only its first lines (notifications stay below them).
+    if isinstance(state, Active):
+        session = state.session
+        line("Active", f"until {session.expiration:%H:%M:%S} UTC · {session.assumed_role_arn}", "green")
+    elif isinstance(state, Assuming):
+        line("Active", "assuming…", "italic")
+    elif isinstance(state, Failed):
+        line("Failed", state.message, "bold red")
+    if role.description:
+        text.append("\n" + visible(role.description), style="italic")
     line("ARN", role.arn)
     account = role.account
     where = [account.id]
@@ -94,13 +105,6 @@ def describe_role(
     line(
         "Last used", f"{last_used:%Y-%m-%d %H:%M} UTC, {uses} time{'s' if uses != 1 else ''}" if last_used else "never"
     )
-    if isinstance(state, Active):
-        session = state.session
-        line("Active", f"{session.assumed_role_arn} · until {session.expiration:%H:%M:%S} UTC", "green")
-    elif isinstance(state, Assuming):
-        line("Active", "assuming…", "italic")
-    elif isinstance(state, Failed):
-        line("Failed", state.message, "bold red")
     return text
 
 
@@ -117,6 +121,7 @@ class DetailPane(Static):
         last_used: datetime | None = None,
         uses: int = 0,
         favorite: bool = False,
+        asks: bool | None = None,
     ) -> None:
         if role is None:
             self.update(Text("no role highlighted", style="dim"), layout=False)
@@ -131,6 +136,7 @@ class DetailPane(Static):
                 last_used=last_used,
                 uses=uses,
                 favorite=favorite,
+                asks=asks,
             ),
             layout=False,
         )

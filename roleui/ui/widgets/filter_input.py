@@ -5,8 +5,9 @@ scrolling, validation, a blinking cursor, a layout pass per keystroke that had t
 widgets cost ~10 ms of the first screen; a filter needs a line of text with a cursor, the editing keys of a shell
 prompt, and paste.
 
-Enter assumes the highlighted role (`Submitted`), Escape returns to the list (`Leave`), a second Escape (or Escape
-in the list) clears the filter; Up/Down/PgUp/PgDn move the list's cursor (`Move`).
+Enter assumes the highlighted role (`Submitted`; with no match the box keeps the focus), Escape returns to the list
+(`Leave`), a second Escape (or Escape in the list) clears the filter and keeps the highlighted role; Up/Down/PgUp/PgDn
+move the list's cursor (`Move`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ LABEL = "filter "
 class FilterInput(Widget, can_focus=True):
     """A one-line text field; `value` is the query and `on_change` hears every change in the same call stack."""
 
-    PLACEHOLDER = "press / and type: account, id, alias, role, OU, tag value; key:value matches tags (env:prod)"
+    PLACEHOLDER = "press / and type: account, role, id, alias, OU, tag value (env:prod)"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move('cursor_up')", "Up", show=False),
@@ -75,6 +76,12 @@ class FilterInput(Widget, can_focus=True):
     @value.setter
     def value(self, text: str) -> None:
         self._edit(text, len(text))
+
+    def set_quietly(self, text: str) -> None:
+        """Set the query without telling `on_change` (the caller refills the list itself, e.g. keeping its cursor)."""
+        self._value = text
+        self.cursor_position = len(text)
+        self.refresh()
 
     def _edit(self, text: str, cursor: int) -> None:
         changed = text != self._value

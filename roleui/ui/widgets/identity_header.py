@@ -42,6 +42,12 @@ def catalog_source(catalog: Catalog) -> str:
     return " + ".join(parts) if parts else "no catalog"
 
 
+def short_reason(message: str) -> str:
+    """The first clause of an error message: `no base credentials found (default chain, …) — set …` gives
+    `no base credentials found`."""
+    return message.split(" (", 1)[0].split(" — ", 1)[0].split(": ", 1)[0].strip() or message
+
+
 class IdentityHeader(Static):
     """One line; the app sets `identity`, `identity_error` or `status` and calls `show`."""
 
@@ -67,12 +73,12 @@ class IdentityHeader(Static):
         if self.demo:
             text.append(" DEMO ", style="bold black on yellow")
             text.append(" ")
-        text.append("roleui", style="bold")
-        text.append("  base ", style="dim")
+        text.append("base ", style="dim")
         if self.identity:
             text.append(visible(self.identity), style="bold")
         elif self.identity_error:
-            text.append(visible(f"unknown ({self.identity_error})"), style="red")
+            # The gist only (the whole message is a notification): the region and catalog still fit on 80 columns.
+            text.append(visible(short_reason(self.identity_error)), style="red")
         else:
             text.append("fetching…", style="dim italic")
         self._render_sign_ins(text)  # before the region and catalog: what the user may have to act on

@@ -1,5 +1,8 @@
 """The bottom line: the keys of what has focus (the list's actions, or the filter's keys), clickable.
 
+On a narrow screen the most needed keys show (assume, filter, quit first) and `? help` always ends the line; the help
+screen and the palette (ctrl+p) list every key.
+
 One Static drawing text instead of Textual's Footer, which builds a widget per key: that costs about 15 ms of the
 first screen, and the keys here change only when focus moves between the list and the filter.
 """
@@ -21,6 +24,24 @@ FILTER_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+# What must show on the narrowest screen first (80 columns shows about eight); `help` is always there, last.
+PRIORITY = (
+    "assume",
+    "focus_filter",
+    "quit",
+    "shell",
+    "copy_exports",
+    "copy_console_url",
+    "open_console",
+    "toggle_favorite",
+    "command_palette",
+    "refresh_session",
+    "forget_session",
+)
+# Left to right: the list's actions in their usual order, then the palette, quit and help.
+ORDER = (*(a.name for a in ACTIONS if a.name not in ("help", "quit")), "command_palette", "quit", "help")
+
+
 class KeyBar(Static):
     """Shows `action_keys` (action -> key) for the list, or FILTER_KEYS while the filter has focus."""
 
@@ -35,29 +56,36 @@ class KeyBar(Static):
             self.filtering = filtering
             self.refresh()
 
+    def list_items(self, width: int) -> list[tuple[str, str, str]]:
+        """(key, label, action) of the list's keys that fit in `width` cells, most needed first, help last."""
+        items: dict[str, tuple[str, str, str]] = {
+            a.name: (self.app.get_key_display(Binding(self.action_keys[a.name], a.name)), a.footer, a.name)
+            for a in ACTIONS
+            if a.footer and self.action_keys.get(a.name)
+        }
+        items["command_palette"] = ("^p", "palette", "command_palette")
+        help_item = items.pop("help", None)
+        room = width - (_width(help_item) if help_item else 0)
+        chosen: set[str] = set()
+        for name in PRIORITY:
+            item = items.get(name)
+            if item is not None and _width(item) <= room:
+                chosen.add(name)
+                room -= _width(item)
+        shown = [items[name] for name in ORDER if name in chosen]
+        return shown + ([help_item] if help_item else [])
+
     def render(self) -> Content:
         parts: list[tuple[str, str]] = []
         self._spans = []
         at = 0
-        if self.filtering:
-            items = list(FILTER_KEYS)
-        else:
-            items = [
-                (self.app.get_key_display(Binding(self.action_keys[a.name], a.name)), a.footer, a.name)
-                for a in ACTIONS
-                if a.footer
-            ]
+        items = list(FILTER_KEYS) if self.filtering else self.list_items(self.size.width or 80)
         for key, label, action in items:
             parts += [(f" {key} ", "bold $accent"), (f"{label} ", "$foreground-muted")]
-            width = len(key) + len(label) + 3
+            width = _width((key, label, action))
             if action:
                 self._spans.append((at, at + width, action))
             at += width
-        palette = " ^p palette "
-        if self.size.width and at + len(palette) <= self.size.width:
-            parts.append((" " * (self.size.width - at - len(palette)), ""))
-            parts += [(" ^p ", "bold $accent"), ("palette ", "$foreground-muted")]
-            self._spans.append((self.size.width - len(palette), self.size.width, "command_palette"))
         return Content.assemble(*parts)
 
     async def on_click(self, event: events.Click) -> None:
@@ -65,3 +93,8 @@ class KeyBar(Static):
             if start <= event.x < end:
                 await self.app.run_action(action)
                 return
+
+
+def _width(item: tuple[str, str, str]) -> int:
+    key, label, _ = item
+    return len(key) + len(label) + 3

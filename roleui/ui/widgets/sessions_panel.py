@@ -1,7 +1,9 @@
 """The sessions panel: every session of this run and of the engine's cache, soonest expiry first, counting down.
 
 Also on the line API: the 1 Hz tick redraws only the visible lines, and each line computes its time left from the
-absolute expiry when drawn. Expired sessions stay listed (saying so) until forgotten or refreshed.
+absolute expiry when drawn. Expired sessions stay listed (saying so) until forgotten or refreshed. As wide as its
+longest line (at most half the screen); where the layout gives it a single line (narrow screens) it draws every
+session on that line, soonest expiry first. Hidden (class `-empty`) while there is no session.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from roleui.core.sessions.session import Session
 
 COUNTDOWN_WIDTH = 9
+UNTIL_WIDTH = 5  # HH:MM
 
 
 class SessionsPanel(ScrollView, can_focus=False):
@@ -60,14 +63,23 @@ class SessionsPanel(ScrollView, can_focus=False):
         self._clock = clock
         self.sessions: list[Session] = []
         self.kept_alive: frozenset[str] = frozenset()
+        self._spans: list[tuple[int, int, str]] = []  # the summary line's sessions: start, end, role key
 
     def set_sessions(self, sessions: Iterable[Session], kept_alive: Iterable[str] = ()) -> None:
         """Show `sessions`; those whose role keys are in `kept_alive` get the ⟳ mark (a subshell renews them)."""
+        before = [s.role_key for s in self.sessions]
         self.sessions = sorted(sessions, key=lambda s: (s.expiration, s.role_key))
         self.kept_alive = frozenset(kept_alive)
         self.virtual_size = Size(self.size.width, max(len(self.sessions), 1))
         self.border_title = f"Sessions ({len(self.sessions)})"
-        self.refresh()
+        self.set_class(not self.sessions, "-empty")
+        # The width follows the longest key: a layout pass only when the set of sessions changed.
+        self.refresh(layout=[s.role_key for s in self.sessions] != before)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        widest = max((len(s.role_key) for s in self.sessions), default=0)
+        # mark, key, countdown, until, and a scrollbar's column when the sessions do not fit
+        return min(2 + widest + 1 + COUNTDOWN_WIDTH + 1 + UNTIL_WIDTH + 1, max(container.width // 2, 30))
 
     def refresh_countdowns(self) -> int:
         """Redraw the visible lines (the 1 Hz tick); returns how many."""
@@ -84,6 +96,11 @@ class SessionsPanel(ScrollView, can_focus=False):
         offset = event.get_content_offset(self)
         if offset is None:
             return
+        if self.size.height == 1:
+            for start, end, key in self._spans:
+                if start <= offset.x < end:
+                    self.post_message(self.Selected(key))
+            return
         row = round(self.scroll_y) + offset.y
         if 0 <= row < len(self.sessions):
             self.post_message(self.Selected(self.sessions[row].role_key))
@@ -95,8 +112,10 @@ class SessionsPanel(ScrollView, can_focus=False):
         if not self.sessions:
             if y == 0:
                 empty = self.get_component_rich_style("sessions-panel--empty")
-                return Strip(fit_cells("no sessions yet — Enter assumes the highlighted role", width, empty, None))
+                return Strip(fit_cells("no sessions", width, empty, None))
             return Strip.blank(width, base)
+        if self.size.height == 1:
+            return self._summary(width, base)
         if row >= len(self.sessions):
             return Strip.blank(width, base)
         session = self.sessions[row]
@@ -110,4 +129,29 @@ class SessionsPanel(ScrollView, can_focus=False):
         segments += fit_cells(session.role_key, key_width, base, None)
         segments += fit_cells(format_countdown(left).rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH + 1, style, None)
         segments += fit_cells(until, len(until) + 1, dim, None)
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _summary(self, width: int, base: Style) -> Strip:
+        """Every session on one line: `Sessions 3  ● key 12m 05s  ● key 3m 41s …` (narrow screens)."""
+        now = self._clock()
+        dim = self.get_component_rich_style("sessions-panel--dim")
+        title = f"Sessions {len(self.sessions)} "
+        segments = fit_cells(title, len(title), dim, None)
+        at = len(title)
+        self._spans = []
+        for session in self.sessions:
+            left = session.seconds_left(now)
+            style = base + self.get_component_rich_style(
+                f"sessions-panel--{level(left)}", partial=True, default=Style()
+            )
+            countdown = format_countdown(left)
+            needed = 3 + len(session.role_key) + 1 + len(countdown)
+            if at + needed > width:
+                segments += fit_cells(" …", min(2, max(width - at, 0)), dim, None)
+                break
+            segments += fit_cells(" ● ", 3, style, None)
+            segments += fit_cells(session.role_key, len(session.role_key) + 1, base, None)
+            segments += fit_cells(countdown, len(countdown), style, None)
+            self._spans.append((at, at + needed, session.role_key))
+            at += needed
         return Strip(segments).adjust_cell_length(width, base)
