@@ -32,9 +32,9 @@ def test_no_command_a_typo_or_a_config_named_like_a_command_name_none() -> None:
     assert named_command(["--config", "env"]) is None
 
 
-def test_a_mistyped_command_is_still_one_line_listing_the_commands() -> None:
+def test_a_mistyped_command_is_still_one_line_naming_the_closest_command() -> None:
     done = roleui("lsit")
     assert done.returncode == 2
-    assert "invalid choice: 'lsit'" in done.stderr
-    assert "credential-process" in done.stderr
+    assert "no command 'lsit'" in done.stderr
+    assert "did you mean `roleui list`?" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

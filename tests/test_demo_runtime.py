@@ -263,7 +263,10 @@ def test_a_command_run_in_the_demo_sees_the_whole_organization_at_once() -> None
     decoder = json.JSONDecoder()
     listed, end = decoder.raw_decode(result.stdout)
     exported, _ = decoder.raw_decode(result.stdout[end:].lstrip())
-    assert len(listed) == 62
+    # 3 catalog roles, 59 from the organization, and deepak.dev's 40 Identity Center assignments (two of them
+    # named by the demo's SSO profiles in ~/.aws/config, which they join)
+    assert len(listed) == 102
     assert sum(row["source"] == "organizations" for row in listed) == 59
+    assert sum(row["source"] in ("identity-center", "aws-config") for row in listed) == 40
     assert exported["ROLEUI_ROLE"] == "payments-prod/ReadOnly"
     assert result.stderr == ""

@@ -110,16 +110,16 @@ def test_the_list_shows_the_seeded_accounts_typing_a_filter_narrows_it_and_help_
     identity = "base arn:aws:iam::111111111111:user/deepak.dev"
     screen = demo.wait_until("the base identity in the header (asked by a child process)", lambda s: identity in s)
     names = {row.split()[0] for row in rows(screen)}
-    assert {"tooling", "shared-data", "main", "ci-cd", "network", "audit"} <= names
+    assert {"tooling", "shared-data", "main", "ci-cd", "network"} <= names  # the guide's accounts, then the org's
 
     payments = show_only(demo, "payments")
     assert {row.split()[0] for row in payments} == {"payments-prod", "payments-staging", "payments-dev"}
-    # OrganizationAccountAccessRole and ReadOnly in each, and the AdministratorAccess permission set of the demo's
-    # SSO profile sso-dev-admin in payments-dev.
-    assert len(payments) == 7
+    # OrganizationAccountAccessRole and ReadOnly in each, the ReadOnlyAccess permission set in each (Identity
+    # Center), and AdministratorAccess in payments-dev (also the demo's SSO profile sso-dev-admin).
+    assert len(payments) == 10
 
     staging = show_only(demo, "env:staging", "environment=staging")  # a tag filter
-    assert len(staging) == 12  # six team accounts, two roles each
+    assert len(staging) == 18  # six team accounts: two roles each and the ReadOnlyAccess permission set
 
     demo.press("escape", "?")
     demo.wait_until(
@@ -131,10 +131,16 @@ def test_the_list_shows_the_seeded_accounts_typing_a_filter_narrows_it_and_help_
 def test_a_demo_of_10000_accounts_lists_all_their_roles_at_once_and_filters_them(tmpdir_of_demo: Path) -> None:
     env = demo_env(tmpdir_of_demo, Path(os.environ["HOME"]))
     with running([ROLEUI, "demo", "--accounts", "10000"], env) as terminal:
-        # Two roles in each account, and the two permission sets of the demo's SSO profiles.
-        terminal.wait_until("20,002 roles", lambda s: "DEMO" in s and "(20,002 roles)" in s)
+        # Two roles in each account, and 13,330 Identity Center assignments (ReadOnlyAccess in every active account,
+        # AdministratorAccess in the dev ones).
+        terminal.wait_until("33,330 roles", lambda s: "DEMO" in s and "(33,330 roles)" in s)
         shown = show_only(terminal, "search-dev-00015")
-        assert [row.split()[2] for row in shown] == ["OrganizationAccountAccessRole", "ReadOnly"]
+        assert sorted(row.split()[2] for row in shown) == [
+            "AdministratorAccess",
+            "OrganizationAccountAccessRole",
+            "ReadOnly",
+            "ReadOnlyAccess",
+        ]
         terminal.press("escape", "q")
         assert terminal.wait_for_exit() == 0
 

@@ -22,14 +22,24 @@ from roleui.cli import build_parser
 ROOT = Path(__file__).resolve().parent.parent
 UI_HELP_SOURCES = ("roleui/ui/screens/help.py", "roleui/ui/actions.py", "roleui/demo/notes.py")
 # Examples that open the UI or an interactive shell: they need a terminal (tests/test_e2e_demo.py drives the UI).
-INTERACTIVE = {"roleui", "roleui demo", "roleui demo -- bash", 'eval "$(roleui --print-env)"', ".ci/roleui"}
+# `roleui login` waits for a browser to approve (tests/test_demo_sso.py goes through it with one).
+INTERACTIVE = {
+    "roleui",
+    "roleui demo",
+    "roleui demo -- bash",
+    'eval "$(roleui --print-env)"',
+    ".ci/roleui",
+    "roleui shell",
+    "roleui login",
+}
 # Spans that look like examples and are not: names of programs, what roleui replaces, the format of a reference.
-NOT_EXAMPLES = {"roleui", "aws", "aws sts assume-role", "account-name/RoleName"}
+NOT_EXAMPLES = {"roleui", "aws", "aws sts assume-role", "aws sso login", "account-name/RoleName"}
 # The demo has its catalog, and `roleui init` never overwrites one: there it says so, as documented.
-EXIT_STATUS = {"roleui init": 2}
+# Outside a roleui session `roleui status` prints nothing and exits 1, as documented (prompts rely on it).
+EXIT_STATUS = {"roleui init": 2, "roleui status": 1}
 SPAN = re.compile(r"`([^`\n]+)`")
 FINDS = re.compile(r"`([^`]+)` finds `?([\w=.-]+)`?")
-PLACEHOLDER = re.compile(r"\b[A-Z][A-Z_]*\b|\[|\.\.\.")
+PLACEHOLDER = re.compile(r"\b[A-Z][A-Z_]*\b|\[|\.\.\.|<[a-z_ -]+>")
 REFERENCE = re.compile(r"^[a-z][\w-]*/(?:[\w-]+/)*[A-Z][\w+=,.@-]*$")
 
 

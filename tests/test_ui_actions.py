@@ -134,10 +134,14 @@ class StsGoneChild(Child):
         self.clock = clock
         self.monkeypatch = monkeypatch
         self.cli: subprocess.CompletedProcess[str] | None = None
+        self.engine: Any = None
 
     def __call__(self, argv: list[str], env: Any) -> int:
         super().__call__(argv, env)
         self.monkeypatch.setenv("AWS_ENDPOINT_URL", free_closed_port_url())  # the app's next AssumeRole fails
+        # The engine keeps its botocore sessions and clients (made before STS went away): let it make new ones.
+        self.engine._sessions.clear()
+        self.engine._clients.clear()
         self.clock.advance(50 * 60)  # inside the renewal margin: the endpoint renews in the background
         cli = [AWS_CLI, "sts", "get-caller-identity"]
         self.cli = subprocess.run(cli, env=dict(env), capture_output=True, text=True, timeout=60, check=False)
@@ -151,6 +155,7 @@ async def test_a_renewal_that_failed_while_suspended_is_notified_when_the_subshe
     child = StsGoneChild(clock, monkeypatch)
     monkeypatch.setattr(subshell, "run_interactive", child)
     app = make_app(clock=clock)
+    child.engine = app.engine
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
         await settle(pilot)
@@ -158,7 +163,7 @@ async def test_a_renewal_that_failed_while_suspended_is_notified_when_the_subshe
             await pilot.press("s")
         assert child.cli is not None
         assert child.cli.returncode == 0, child.cli.stderr  # the held session still had 10 minutes
-        assert any(n.startswith("Credentials not renewed: ") for n in notifications(app))
+        assert any(n.startswith("Credentials not renewed: ") for n in notifications(app)), notifications(app)
 
 
 async def test_a_session_a_live_endpoint_renews_shows_the_mark_and_a_dead_ones_does_not(

@@ -101,4 +101,13 @@ roles = [{", ".join(f'"{role}"' for role in ORG_ROLES)}]
   [[organizations.rules]]
   tags = {{ environment = "dev" }}
   color = "green"
+
+# deepak.dev's Identity Center assignments (the demo's local stand-in of the access portal), discovered at start.
+[[identity_center]]
+sso_session = "demo"
+
+  [[identity_center.rules]]
+  accounts = ["*-prod"]
+  color = "red"
+  confirm = true
 """

@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from roleui.aws.identity_center import refresh_identity_center
 from roleui.core.clock import utc_now
+from roleui.core.sources.identity_center_cache import save_ic_snapshots
 from roleui.core.sources.org_cache import save_org_snapshot
 from roleui.demo import sso_story
 from roleui.demo.catalog import CATALOG
@@ -28,6 +30,7 @@ from roleui.demo.story import PRODUCTION_ID, PRODUCTION_PROFILE, REGION
 from roleui.demo.world import World, seed_world
 
 TEMP_PREFIX = "roleui-demo-"
+IDENTITY_CENTER_RATE = 500.0  # requests a second: the local portal answers as fast as it can
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +73,16 @@ def running_demo(*, accounts: int = DEFAULT_ACCOUNTS, cache_organization: bool =
                 secret_access_key=world.keys.secret_access_key,
             )
             with replaced_environ(full):
-                if cache_organization or world.organization.accounts >= PRECACHED_FROM:
+                big = world.organization.accounts >= PRECACHED_FROM
+                if cache_organization or big:
                     save_org_snapshot(snapshot_of(world.organization, utc_now()))
                 sso_story.sign_in(sso_url)
+                # The assignments are there at once, in the UI and in commands. A small demo discovers them for
+                # real (the local portal does not throttle); a big one writes what that discovery would find.
+                if big:
+                    save_ic_snapshots([sso_story.snapshot_of(sso_url, assigned, utc_now())])
+                else:
+                    refresh_identity_center(None, rate=IDENTITY_CENTER_RATE)
                 yield Demo(directory, aws.endpoint_url, aws.federation_url, sso_url, world)
     finally:
         shutil.rmtree(directory, ignore_errors=True)

@@ -9,7 +9,9 @@ that is already signed in to the portal — `roleui logout` then `roleui login` 
 from __future__ import annotations
 
 import urllib.request
+from datetime import datetime
 
+from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
 from roleui.demo.identity_center import Assignment
 from roleui.demo.organization import AccountPlan
 from roleui.demo.story import REGION
@@ -73,3 +75,9 @@ def sign_in(identity_center_url: str) -> None:
 
     target = SsoSession(SSO_SESSION, start_url(identity_center_url), REGION)
     start_sign_in(target, open_url=signed_in_browser).wait()
+
+
+def snapshot_of(identity_center_url: str, assigned: list[Assignment], now: datetime) -> IcSnapshot:
+    """The assignments as a discovery would find them: for a big demo, whose discovery would take minutes."""
+    accounts = tuple(IcAccount(a.account_id, a.account_name, a.email, a.permission_sets) for a in assigned)
+    return IcSnapshot(SSO_SESSION, start_url(identity_center_url), REGION, now, accounts)
