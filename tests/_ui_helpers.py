@@ -286,9 +286,9 @@ class StaticEngine:
 SNAPSHOT_TIME = datetime(2025, 3, 14, 9, 26, 53, tzinfo=UTC)
 
 
-# -- scenes: the snapshot tests and screenshots/make_screenshots.py draw the same four screens -------------------
+# -- scenes: the snapshot tests and screenshots/make_screenshots.py draw the same screens -------------------
 
-SCENES = ("main", "filter", "mfa", "help")
+SCENES = ("main", "filter", "mfa", "help", "sign-in")
 SCENE_SIZE = (120, 36)
 
 
