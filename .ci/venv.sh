@@ -13,11 +13,4 @@ if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root[test]" >&2
     touch "$stamp"
 fi
-# The shell tests (tests/test_security_shells.py) run hostile names through every shell roleui supports:
-# install zsh and fish where apt can (as root, once); elsewhere the test that wants them says so.
-if { ! command -v zsh >/dev/null || ! command -v fish >/dev/null; } && command -v apt-get >/dev/null \
-    && [ "$(id -u)" = 0 ]; then
-    echo "roleui: installing zsh and fish for the shell tests..." >&2
-    apt-get install -y -qq zsh fish >/dev/null 2>&1 || echo "roleui: could not install zsh/fish" >&2
-fi
 export PATH="$venv/bin:$PATH"
