@@ -29,6 +29,8 @@ class MfaScreen(Dialog[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # Focused by Textual once composed (a query in on_mount met a screen not yet composed on a loaded machine).
+    AUTO_FOCUS = "#mfa-code"
 
     def __init__(self, role_key: str, serial: str, *, note: str | None = None) -> None:
         super().__init__()
@@ -54,9 +56,6 @@ class MfaScreen(Dialog[str | None]):
             yield Static(
                 "Enter: use the code   Esc: cancel   one code opens an MFA session for every MFA role", classes="hint"
             )
-
-    def on_mount(self) -> None:
-        self.query_one("#mfa-code", Input).focus()
 
     @on(Input.Submitted, "#mfa-code")
     def submit(self, event: Input.Submitted) -> None:
