@@ -266,3 +266,37 @@ def test_a_directory_or_file_owned_by_another_user_is_refused_with_the_fix() -> 
     assert problem_of("/c/x.json", file, directory=False) is not None
     mine = os.stat_result((stat.S_IFREG | 0o600, 1, 1, 1, os.geteuid(), 0, 0, 0, 0, 0))
     assert problem_of("/c/x.json", mine, directory=False) is None
+
+
+def test_both_discovery_caches_are_written_private_and_refused_once_others_can_write_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from roleui.core.sources.identity_center_cache import load_ic_snapshots, save_ic_snapshots
+    from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
+    from roleui.core.sources.org_cache import load_org_snapshot, save_org_snapshot
+    from roleui.core.sources.org_model import OrgSnapshot
+
+    monkeypatch.setenv("ROLEUI_CACHE_DIR", str(tmp_path / "fresh" / "cache"))
+    now = datetime.now(UTC)
+    old = os.umask(0)
+    try:
+        written = [
+            save_org_snapshot(OrgSnapshot(discovered_at=now)),
+            save_ic_snapshots(
+                [
+                    IcSnapshot(
+                        "corp", "https://corp.awsapps.com/start", "eu-west-1", now, (IcAccount("123456789012", "a"),)
+                    )
+                ]
+            ),
+        ]
+    finally:
+        os.umask(old)
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        path.chmod(0o666)
+    with pytest.raises(UnsafePathError, match="chmod 600"):
+        load_org_snapshot()
+    with pytest.raises(UnsafePathError, match="chmod 600"):
+        load_ic_snapshots()

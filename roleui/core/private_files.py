@@ -80,6 +80,24 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically, mode 0600, in a private directory (made or checked as `private_dir`): a
+    reader sees the old file or the new one, never half. OSError when it cannot be written."""
+    import tempfile  # only writers need it; readers start faster without
+
+    private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def check_private_dir(path: Path) -> None:
     """UnsafePathError when `path` exists and is not a private directory of the user's (missing is fine)."""
     try:

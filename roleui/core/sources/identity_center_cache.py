@@ -9,7 +9,6 @@ that cannot be read or parsed is ignored with a warning — never a crash — an
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
@@ -21,6 +20,7 @@ from roleui.core.errors import RoleuiError
 from roleui.core.files import file_identity
 from roleui.core.models import Catalog, IcConfig
 from roleui.core.paths import identity_center_cache_file
+from roleui.core.private_files import MAX_CACHE_BYTES, read_private, write_private
 from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
 
 Warn = Callable[[str], None]
@@ -53,25 +53,13 @@ def _snapshot_json(snapshot: IcSnapshot) -> dict[str, Any]:
 def save_ic_snapshots(snapshots: Iterable[IcSnapshot], *, keep: Iterable[str] = ()) -> Path:
     """Write `snapshots` (replacing those of the same sign-in) and keep the cached sign-ins named in `keep`:
     atomic, 0600 — a reader sees the old file or the new one, never half."""
-    import tempfile  # only writers need it
-
     path = cache_file()
     kept = {name: s for name, s in load_ic_snapshots(remember=False).items() if name in set(keep)}
     kept.update((s.name, s) for s in snapshots)
     document = {"format": FORMAT, "version": VERSION, "sessions": {n: _snapshot_json(s) for n, s in kept.items()}}
     data = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(path, data)
     except OSError as error:
         raise RoleuiError(
             f"cannot write the Identity Center cache {path}: {error.strerror or error} — check ROLEUI_CACHE_DIR and "
@@ -160,8 +148,8 @@ def load_ic_snapshots(*, warn: Warn | None = None, remember: bool = True) -> dic
     if memo is not None and memo[0] == identity:
         return memo[1]
     try:
-        snapshots = parse_snapshots(json.loads(path.read_bytes()))
-    except (OSError, ValueError) as error:  # JSONDecodeError and _Corrupt are ValueErrors
+        snapshots = parse_snapshots(json.loads(read_private(path, MAX_CACHE_BYTES)))
+    except (OSError, ValueError, RecursionError) as error:  # JSONDecodeError and _Corrupt are ValueErrors
         if warn is not None:
             warn(f"ignored the Identity Center cache {path}: {error} — `roleui discover` rewrites it")
         return {}

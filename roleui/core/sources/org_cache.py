@@ -9,7 +9,6 @@ refresh replaces it.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -20,7 +19,7 @@ from roleui.core.durations import format_duration
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog
 from roleui.core.paths import ORGANIZATION_CACHE, organization_cache_file
-from roleui.core.private_files import MAX_CACHE_BYTES, private_dir, read_private
+from roleui.core.private_files import MAX_CACHE_BYTES, read_private, write_private
 from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
 
 Warn = Callable[[str], None]
@@ -76,22 +75,10 @@ def snapshot_json(snapshot: OrgSnapshot) -> dict[str, Any]:
 
 def save_org_snapshot(snapshot: OrgSnapshot) -> Path:
     """Write the cache atomically with mode 0600; a reader sees the old file or the new one, never half."""
-    import tempfile  # only writers need it; readers start faster without
-
     path = cache_file()
     data = json.dumps(snapshot_json(snapshot), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     try:
-        private_dir(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{CACHE_NAME}.", suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(path, data)
     except OSError as error:
         raise RoleuiError(
             f"cannot write the organization cache {path}: {error.strerror or error} — check ROLEUI_CACHE_DIR and its permissions"
