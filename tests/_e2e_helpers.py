@@ -31,7 +31,16 @@ OSC_52 = re.compile(rb"\x1b\]52;[a-z]*;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)")
 ENTER_ALTERNATE_SCREEN = b"\x1b[?1049h"
 LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
 
-KEYS = {"enter": "\r", "escape": "\x1b", "up": "\x1b[A", "down": "\x1b[B", "backspace": "\x7f", "tab": "\t"}
+KEYS = {
+    "enter": "\r",
+    "escape": "\x1b",
+    "up": "\x1b[A",
+    "down": "\x1b[B",
+    "backspace": "\x7f",
+    "tab": "\t",
+    "end": "\x1b[F",
+    "home": "\x1b[H",
+}
 
 
 class ScreenTimeout(AssertionError):

@@ -122,6 +122,8 @@ def test_the_list_shows_the_seeded_accounts_typing_a_filter_narrows_it_and_help_
     assert len(staging) == 18  # six team accounts: two roles each and the ReadOnlyAccess permission set
 
     demo.press("escape", "?")
+    demo.wait_until("the help screen", lambda s: "roleui — keys" in s)
+    demo.press("end")  # the demo's note closes the help, below the fold of a 45-line terminal
     demo.wait_until(
         "the demo's note in the help screen",
         lambda s: "does not enforce trust policies, ExternalId or MFA codes (any 6-digit code works)" in dialog_text(s),

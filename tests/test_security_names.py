@@ -172,13 +172,19 @@ async def test_a_name_with_markup_and_escapes_is_assumed_and_shown_as_plain_text
 
 
 @given(st.text())
-def test_any_name_escaped_for_markup_shows_exactly_its_characters(text: str) -> None:
-    from textual.content import Content
+def test_any_name_shown_plain_shows_exactly_its_characters_with_controls_as_pictures(text: str) -> None:
+    from roleui.ui.safe import plain, visible
 
-    from roleui.ui.safe import escaped, plain
+    assert plain(text).plain == visible(text) == control_pictures(text)
 
-    assert Content.from_markup(escaped(text)).plain == control_pictures(text)
-    assert plain(text).plain == control_pictures(text)
+
+@given(st.text(), st.text())
+def test_the_mfa_dialog_shows_any_role_key_and_serial_exactly(key: str, serial: str) -> None:
+    from roleui.ui.screens.mfa import code_request
+
+    shown = code_request(key, serial)
+    assert shown.plain == f"Assuming {control_pictures(key)} needs a code from\n{control_pictures(serial)}"
+    assert [s.style for s in shown.spans] == (["bold"] if key else [])
 
 
 @given(st.text(), st.integers(min_value=1, max_value=40))

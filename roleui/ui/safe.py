@@ -2,15 +2,15 @@
 
 Names come from other people: `[@click=app.quit]` in an account name must show as those characters, not become a
 clickable action, and an unbalanced `[` must not raise MarkupError. Every widget, notification and dialog that
-shows a name goes through here: `plain` gives a rich Text (no markup parsing at all), `escaped` a markup string
-for the few places that mix our markup with a name. Control characters become visible pictures (ESC -> ␛) of the
+shows a name goes through here: `plain` gives a rich Text (no markup parsing at all; styles go in as Text parts,
+never as markup around a name: Textual's markup cannot escape a name that ends in a backslash before a closing
+tag), and `visible` the same as a str. Control characters become visible pictures (ESC -> ␛) of the
 same length, so the terminal never receives them.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.markup import escape
 
 from roleui.core.text import control_pictures
 
@@ -23,8 +23,3 @@ def visible(text: str) -> str:
 def plain(text: str, style: str = "") -> Text:
     """`text` as a Text that is never parsed as markup."""
     return Text(control_pictures(text), style=style)
-
-
-def escaped(text: str) -> str:
-    """`text` as markup that shows exactly these characters."""
-    return escape(control_pictures(text))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,8 +16,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from roleui.core.limits import check_token_code
-from roleui.ui.safe import escaped, plain
+from roleui.ui.safe import plain
 from roleui.ui.screens.dialog import Dialog
+
+
+def code_request(role_key: str, serial: str) -> Text:
+    """What the dialog asks, the role key in bold: built from Text parts, as both names are untrusted."""
+    return Text.assemble("Assuming ", plain(role_key, "bold"), " needs a code from\n", plain(serial))
 
 
 class MfaScreen(Dialog[str | None]):
@@ -41,9 +47,7 @@ class MfaScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="mfa-dialog", classes="dialog"):
             yield Label("MFA code", classes="dialog-title")
-            yield Static(
-                f"Assuming [b]{escaped(self.role_key)}[/b] needs a code from\n{escaped(self.serial)}", markup=True
-            )
+            yield Static(code_request(self.role_key, self.serial))
             yield Input(
                 placeholder="6 digits",
                 max_length=6,
