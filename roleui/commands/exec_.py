@@ -55,18 +55,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]", help="the command to run")
 
 
+def cannot_run(program: str, error: OSError) -> RoleuiError:
+    """Why `program` could not start, with the shell's exit status for it (127 not found, 126 not executable)."""
+    if isinstance(error, FileNotFoundError):
+        return RoleuiError(f"command not found: {program}", exit_code=EXIT_NOT_FOUND)
+    if isinstance(error, PermissionError):
+        return RoleuiError(f"cannot run {program}: permission denied", exit_code=EXIT_NOT_EXECUTABLE)
+    return RoleuiError(f"cannot run {program}: {error.strerror}", exit_code=EXIT_NOT_EXECUTABLE)
+
+
 def exec_in_env(argv: list[str], env: dict[str, str]) -> NoReturn:
     """Replace this process with argv (returns only if it cannot start)."""
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         os.execvpe(argv[0], argv, env)  # noqa: S606 (exec is the point: CMD takes over)
-    except FileNotFoundError:
-        raise RoleuiError(f"command not found: {argv[0]}", exit_code=EXIT_NOT_FOUND) from None
-    except PermissionError:
-        raise RoleuiError(f"cannot run {argv[0]}: permission denied", exit_code=EXIT_NOT_EXECUTABLE) from None
     except OSError as error:
-        raise RoleuiError(f"cannot run {argv[0]}: {error.strerror}", exit_code=EXIT_NOT_EXECUTABLE) from None
+        raise cannot_run(argv[0], error) from None
 
 
 def _child_status(returncode: int) -> int:
@@ -82,12 +87,8 @@ def wait_for_child(argv: list[str], env: dict[str, str]) -> int:
     sys.stderr.flush()
     try:
         child = subprocess.Popen(argv, env=env)
-    except FileNotFoundError:
-        raise RoleuiError(f"command not found: {argv[0]}", exit_code=EXIT_NOT_FOUND) from None
-    except PermissionError:
-        raise RoleuiError(f"cannot run {argv[0]}: permission denied", exit_code=EXIT_NOT_EXECUTABLE) from None
     except OSError as error:
-        raise RoleuiError(f"cannot run {argv[0]}: {error.strerror}", exit_code=EXIT_NOT_EXECUTABLE) from None
+        raise cannot_run(argv[0], error) from None
 
     def leave_to_child(_number: int, _frame: FrameType | None) -> None:
         """The terminal sent it to the child too."""

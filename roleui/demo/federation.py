@@ -12,10 +12,11 @@ import json
 import secrets
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from roleui.demo.loopback import LoopbackServer
 from roleui.demo.story import REGION
 
 PATH = "/federation"
@@ -23,30 +24,18 @@ MIN_SESSION_DURATION = 900
 MAX_SESSION_DURATION = 43200
 
 
-class FederationEndpoint:
+class FederationEndpoint(LoopbackServer):
     """An HTTP server on 127.0.0.1 (a free port) answering like signin.aws.amazon.com/federation."""
 
     def __init__(self, aws_endpoint_url: str) -> None:
         self.aws_endpoint_url = aws_endpoint_url
         self.tokens: dict[str, str] = {}  # SigninToken -> the assumed-role ARN it signs in as
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="roleui-demo-federation", daemon=True)
+        super().__init__(_handler_for(self), "roleui-demo-federation")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}{PATH}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
+        return f"{self.origin}{PATH}"
 
     def issue_token(self, session: dict[str, Any]) -> str:
         """A SigninToken for the Session JSON, or ValueError saying why AWS would have refused it."""

@@ -8,7 +8,6 @@ A corrupt file is reported through `warn` and replaced on the next change; it ne
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any, NamedTuple
 
 from roleui.core.clock import Clock, utc_now
 from roleui.core.paths import data_dir
-from roleui.core.private_files import UnsafePathError, private_dir, read_private
+from roleui.core.private_files import UnsafePathError, private_dir, read_private, write_private
 
 HALF_LIFE = timedelta(days=7)
 FILE_NAME = "usage.json"
@@ -123,18 +122,8 @@ class Usage:
 
     def _write(self, state: dict[str, Any]) -> None:
         import json
-        import tempfile
 
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(state, out, indent=1, sort_keys=True)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(self.path, json.dumps(state, indent=1, sort_keys=True).encode("utf-8"))
 
     def _apply(self, state: dict[str, Any]) -> None:
         self.favorites = set(state["favorites"])

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import json
-import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from roleui.demo.identity_center.directory import ApiError, Directory
+from roleui.demo.loopback import LoopbackServer
 
 TOKEN_HEADER = "x-amz-sso_bearer_token"  # noqa: S105 - a header name
 _OIDC = {
@@ -31,29 +31,17 @@ _PORTAL = {
 }
 
 
-class IdentityCenterServer:
+class IdentityCenterServer(LoopbackServer):
     """Serves `directory` on 127.0.0.1; `start()`, `stop()` (twice is harmless)."""
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(directory))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="roleui-demo-sso", daemon=True)
+        super().__init__(_handler_for(directory), "roleui-demo-sso")
         directory.base_url = self.url
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
+        return self.origin
 
 
 def _handler_for(directory: Directory) -> type[BaseHTTPRequestHandler]:
