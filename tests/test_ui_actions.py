@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -30,7 +32,9 @@ from _ui_helpers import (
 from roleui.core.clock import FrozenClock
 from roleui.core.console import switch_role_url
 from roleui.core.sessions.assume_plan import AssumeOptions
+from roleui.core.sessions.credcache import CredentialCache
 from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
+from roleui.core.sessions.session import Session
 from roleui.core.world.frecency import Usage
 from roleui.demo.federation import FederationEndpoint
 from roleui.ui import browser, subshell
@@ -187,6 +191,16 @@ async def test_a_session_a_live_endpoint_renews_shows_the_mark_and_a_dead_ones_d
         assert list(status_dir().iterdir()) == []
 
 
+def later_in_the_cache(cache: CredentialCache, session: Session, *, minutes: int) -> Session:
+    """`session` as if it had been assumed `minutes` later: its cache file rewritten with the later expiration."""
+    [path] = [p for p in cache.directory.glob("role-*.json") if session.credentials.access_key_id in p.read_text()]
+    data = json.loads(path.read_text())
+    later = session.expiration + timedelta(minutes=minutes)
+    data["credentials"]["Expiration"] = later.isoformat()
+    path.write_text(json.dumps(data))
+    return replace(session, credentials=replace(session.credentials, expiration=later))
+
+
 async def test_a_session_another_process_endpoint_renewed_is_taken_up_and_its_countdown_restarts(aws: str) -> None:
     clock = frozen_now()
     app = make_app(clock=clock)
@@ -199,6 +213,9 @@ async def test_a_session_another_process_endpoint_renewed_is_taken_up_and_its_co
         role = app.find_role("shared-data/CrossAccountS3ReadOnly")
         assert role is not None
         renewed = app.engine.assume(role, AssumeOptions(use_cache=False))  # as `roleui shell`'s endpoint would
+        # moto dates a session by the real clock, not the test's: two assumes in the same second expire alike. The
+        # endpoint renewed 40 minutes later, so its session ends 40 minutes later: the cache says so.
+        renewed = later_in_the_cache(app.engine.cache, renewed, minutes=40)
         status = EndpointStatus(renewed.role_key, renewed.account_id, renewed.expiration, None, os.getpid())
         write_status(status_dir() / "other.status", status)
         app.check_endpoints()

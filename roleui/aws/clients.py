@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from roleui.aws.endpoints_data import ENDPOINT_PREFIXES, load_endpoints
 from roleui.core.errors import EXIT_NETWORK, EXIT_USAGE, RoleuiError
 from roleui.core.sessions.session import Credentials
 
@@ -147,17 +148,20 @@ def client_config(region: str | None = None) -> Config:
 
 
 # The services roleui's sessions make clients of: its own calls, and botocore's SSO credential provider's.
-SERVICES = ("sts", "organizations", "sso", "sso-oidc")
+SERVICES = tuple(ENDPOINT_PREFIXES)
 
 
 def _lean_session(profile: str | None = None) -> Session:
-    """A botocore session whose data loader knows roleui's SERVICES without listing botocore's data directory.
+    """A botocore session whose data loader knows roleui's SERVICES, without listing botocore's data directory
+    or parsing the endpoints of every other service.
 
     botocore checks a service name against every service it ships (a walk of ~450 directories, once per model
-    type: twice per client) before it loads one model; that is a cold assume's largest cost after the imports.
-    Here the check covers SERVICES, found where botocore would find them (AWS_DATA_PATH, ~/.aws/models, its own
-    data); any other service is "unknown" — add it to SERVICES first.
+    type: twice per client) before it loads one model, and builds every client's endpoint resolver from all of
+    endpoints.json (~50 ms). Here the check covers SERVICES, found where botocore would find them (AWS_DATA_PATH,
+    ~/.aws/models, its own data), and the endpoints are those of SERVICES (roleui/aws/endpoints_data.py); any
+    other service is "unknown" — add it to SERVICES (and its endpoint prefix) first.
     """
+    from botocore.exceptions import DataNotFoundError
     from botocore.loaders import Loader, instance_cache
     from botocore.session import Session
 
@@ -166,6 +170,16 @@ def _lean_session(profile: str | None = None) -> Session:
         def list_available_services(self, type_name: str) -> list[str]:
             found = {name for name in SERVICES for path in self.search_paths if os.path.isdir(os.path.join(path, name))}
             return sorted(found)
+
+        @instance_cache
+        def load_data_with_path(self, name: str) -> tuple[Any, str]:
+            if name != "endpoints":
+                return super().load_data_with_path(name)
+            for base in (os.path.join(p, name) for p in self.search_paths if os.path.isdir(p)):  # botocore's order
+                found = load_endpoints(base, self.file_loader.load_file)
+                if found is not None:
+                    return found, base  # the path tells botocore whether this is its own data: kept as it was
+            raise DataNotFoundError(data_path=name)
 
     session = Session(profile=profile)
     data_path = session.get_config_variable("data_path")  # AWS_DATA_PATH: as botocore's create_loader reads it

@@ -25,17 +25,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from roleui.core.models import Account, Catalog, IcConfig, Role, Source, permission_set_role
-from roleui.core.sources import identity_center_rules as ic_rules
 from roleui.core.sources.aws_config import merge_profile_roles
-from roleui.core.sources.identity_center_model import IcSnapshot
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.sources.org_rules import AccountPlan, is_included, plan_for
+
+# The discovered sources' models and rules load only when there is something of theirs to merge: most commands
+# of a catalog without discovery (a cold `roleui env`, say) never need their dozen classes.
+if TYPE_CHECKING:
+    from roleui.core.sources.identity_center_model import IcSnapshot
+    from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+    from roleui.core.sources.org_rules import AccountPlan
 
 # AWS creates this role only in member accounts: never offer it in the management account.
 MEMBER_ONLY_ROLE = "organizationaccountaccessrole"
-NOTHING = AccountPlan(())
 
 
 def _clean_name(account: DiscoveredAccount) -> str:
@@ -60,6 +63,9 @@ def discovered_names(snapshot: OrgSnapshot, taken: set[str]) -> dict[str, str]:
 
 def merge_organization(catalog: Catalog, snapshot: OrgSnapshot) -> Catalog:
     """The catalog (TOML catalog + aws-config roles already merged) with the discovered organization."""
+    from roleui.core.sources.org_rules import AccountPlan, is_included, plan_for
+
+    nothing = AccountPlan(())
     config = catalog.organizations
     by_id = {a.id: a for a in catalog.accounts}
     taken = {n.lower() for a in catalog.accounts if a.source is not Source.AWS_CONFIG for n in (a.name, *a.aliases)}
@@ -78,7 +84,7 @@ def merge_organization(catalog: Catalog, snapshot: OrgSnapshot) -> Catalog:
             plans[key] = plan_for(config, found) if is_included(config, found) else None
         decided = plans[key]
         included = decided is not None
-        plan = decided or NOTHING
+        plan = decided or nothing
         known = by_id.get(found.id)
         if known is not None and known.source is not Source.AWS_CONFIG:
             account = replace(
@@ -178,6 +184,8 @@ def merge_identity_center(catalog: Catalog, found: Sequence[tuple[IcConfig, IcSn
     role of the same name stays the earlier source's); an account only ~/.aws/config knew takes the portal's
     name; other accounts join after the discovered ones, by name, before those only ~/.aws/config knows.
     """
+    from roleui.core.sources import identity_center_rules as ic_rules
+
     by_id = {a.id: a for a in catalog.accounts}
     taken = {n.lower() for a in catalog.accounts if a.source is not Source.AWS_CONFIG for n in (a.name, *a.aliases)}
     existing = {(r.account.id, r.name.lower()) for r in catalog.roles}

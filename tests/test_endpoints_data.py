@@ -1,0 +1,164 @@
+"""botocore's endpoints.json cut to roleui's services: the same answers, the full file parsed once, the copy private."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.exceptions import BotoCoreError
+from botocore.loaders import JSONFileLoader
+from botocore.regions import EndpointResolver
+
+from roleui.aws.clients import SERVICES, _lean_session
+from roleui.aws.endpoints_data import ENDPOINT_PREFIXES, KEPT_COPIES, load_endpoints, trimmed
+
+BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
+ENDPOINTS = str(BOTOCORE_DATA / "endpoints")
+
+
+def outcome(resolver: EndpointResolver, prefix: str, region: str, variant: dict[str, bool]) -> object:
+    """What the resolver answers, or the error it raises (a variant that does not exist there)."""
+    try:
+        return resolver.construct_endpoint(prefix, region, **variant)
+    except BotoCoreError as error:
+        return (type(error), str(error))
+
+
+class CountingLoader:
+    """botocore's own reader of the full file, counting how often it is asked."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, base: str) -> dict[str, Any] | None:
+        self.calls += 1
+        found: dict[str, Any] | None = JSONFileLoader().load_file(base)
+        return found
+
+
+def cut_copies() -> list[Path]:
+    return sorted((Path(os.environ["ROLEUI_CACHE_DIR"]) / "botocore").glob("endpoints-*.json"))
+
+
+def test_the_endpoint_prefixes_are_those_of_botocores_models_for_every_service_roleui_calls() -> None:
+    loader = botocore.session.get_session().get_component("data_loader")
+    assert set(ENDPOINT_PREFIXES) == set(SERVICES)
+    for service, prefix in ENDPOINT_PREFIXES.items():
+        assert loader.load_service_model(service, "service-2")["metadata"]["endpointPrefix"] == prefix
+
+
+def test_the_cut_data_resolves_every_region_of_every_partition_as_the_full_file_does() -> None:
+    full = JSONFileLoader().load_file(ENDPOINTS)
+    cut = trimmed(JSONFileLoader().load_file(ENDPOINTS), ENDPOINT_PREFIXES.values())  # shares nothing with `full`
+    assert len(json.dumps(cut)) < len(json.dumps(full)) / 20
+    whole, lean = EndpointResolver(full), EndpointResolver(cut)
+    checked = 0
+    for partition in full["partitions"]:
+        regions = [*partition["regions"], "xx-unknown-1"]
+        for prefix in ENDPOINT_PREFIXES.values():
+            for region in regions:
+                for variant in ({}, {"use_fips_endpoint": True}, {"use_dualstack_endpoint": True}):
+                    found = outcome(lean, prefix, region, variant)
+                    assert found == outcome(whole, prefix, region, variant), (prefix, region, variant)
+                    checked += 1
+            assert lean.get_available_endpoints(prefix, partition["partition"]) == whole.get_available_endpoints(
+                prefix, partition["partition"]
+            )
+    assert checked > 500
+
+
+def test_the_full_file_is_parsed_once_and_then_the_private_cut_copy_is_read() -> None:
+    full = CountingLoader()
+    first = load_endpoints(ENDPOINTS, full)
+    second = load_endpoints(ENDPOINTS, full)
+    assert full.calls == 1
+    assert first == second
+    [copy] = cut_copies()
+    assert copy.stat().st_mode & 0o777 == 0o600
+    assert copy.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_text("{not json"),
+        lambda p: p.write_text('{"partitions": "none"}'),
+        lambda p: p.write_bytes(b"\0" * 10),
+        lambda p: p.chmod(0o666),  # another user could have written it: not trusted
+    ],
+    ids=["broken json", "wrong shape", "binary", "writable by others"],
+)
+def test_a_damaged_or_untrusted_cut_copy_is_made_again_from_the_full_file(damage: Any) -> None:
+    full = CountingLoader()
+    expected = load_endpoints(ENDPOINTS, full)
+    [copy] = cut_copies()
+    damage(copy)
+    assert load_endpoints(ENDPOINTS, full) == expected
+    assert full.calls == 2
+    assert json.loads(copy.read_text()) == expected
+    assert copy.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_changed_endpoints_file_gets_a_new_cut_copy_and_only_the_newest_copies_are_kept(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    source = data / "endpoints.json"
+    source.write_text((BOTOCORE_DATA / "endpoints.json").read_text())
+    full = CountingLoader()
+    for generation in range(KEPT_COPIES + 2):
+        os.utime(source, ns=(0, 1_000_000_000 * (generation + 1)))  # a new botocore: same path, another file
+        load_endpoints(str(data / "endpoints"), full)
+        assert full.calls == generation + 1
+    assert len(cut_copies()) == KEPT_COPIES
+
+
+def test_no_endpoints_file_is_none_and_nothing_is_written(tmp_path: Path) -> None:
+    assert load_endpoints(str(tmp_path / "endpoints"), CountingLoader()) is None
+    assert cut_copies() == []
+
+
+def test_an_unusable_cache_directory_costs_time_and_nothing_else(tmp_path: Path) -> None:
+    directory = Path(os.environ["ROLEUI_CACHE_DIR"]) / "botocore"
+    directory.mkdir(parents=True)
+    directory.chmod(0o777)  # writable by others: roleui neither reads nor writes there
+    full = CountingLoader()
+    assert load_endpoints(ENDPOINTS, full) == load_endpoints(ENDPOINTS, full)
+    assert full.calls == 2
+    assert cut_copies() == []
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "us-east-1", "ap-southeast-7", "us-gov-west-1", "cn-north-1"])
+@pytest.mark.parametrize("fips", [False, True])
+def test_clients_of_a_lean_session_reach_the_endpoints_a_plain_botocore_session_reaches(
+    region: str, fips: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if fips:
+        monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
+    plain_session, lean_session = botocore.session.Session(), _lean_session()
+    for service in SERVICES:
+        plain = plain_session.create_client(service, region_name=region)
+        lean = lean_session.create_client(service, region_name=region)
+        assert lean.meta.endpoint_url == plain.meta.endpoint_url, (service, region)
+        assert lean.meta.partition == plain.meta.partition
+
+
+def test_an_endpoints_file_on_aws_data_path_is_used_and_not_taken_for_botocores_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "models"
+    data.mkdir()
+    endpoints = json.loads((BOTOCORE_DATA / "endpoints.json").read_text())
+    aws = next(p for p in endpoints["partitions"] if p["partition"] == "aws")
+    aws["services"]["sts"]["endpoints"]["eu-west-1"] = {"hostname": "sts.internal.example"}
+    (data / "endpoints.json").write_text(json.dumps(endpoints))
+    monkeypatch.setenv("AWS_DATA_PATH", str(data))
+    session = _lean_session()
+    resolver = session._get_internal_component("endpoint_resolver")
+    assert resolver.uses_builtin_data is False
+    assert resolver.construct_endpoint("sts", "eu-west-1")["hostname"] == "sts.internal.example"
+    monkeypatch.delenv("AWS_DATA_PATH")
+    assert _lean_session()._get_internal_component("endpoint_resolver").uses_builtin_data is True
