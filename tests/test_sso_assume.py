@@ -223,3 +223,20 @@ def test_a_permission_set_is_listed_by_its_name_with_its_source_profile(center: 
     assert rows["dev-admin"]["source"] == "aws-config"
     table = roleui("list", "AdministratorAccess")
     assert f"{DEV_ID}  {DEV_ID}  AdministratorAccess  " in table.stdout
+
+
+def test_logout_forgets_the_permission_set_sessions_of_its_sign_in_as_aws_sso_logout_does(
+    center: LocalIdentityCenter,
+) -> None:
+    start_sign_in(ACME, open_url=browse).wait()
+    assert roleui("env", "deployer").returncode == 0  # chained from dev-admin: both sessions cached
+    assert roleui("credential-process", "dev-admin").returncode == 0  # answered from the cache (and its index)
+    out = roleui("logout", "acme")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "signed out of sso-session acme; 1 cached session forgotten"
+    ended = roleui("credential-process", "dev-admin")  # the permission set's session ended with the sign-in
+    assert ended.returncode == 4
+    assert "run `roleui login acme`" in ended.stderr
+    # A role assumed from it is an STS session of its own, cached like the aws CLI caches it: it runs its course.
+    assert roleui("credential-process", "deployer").returncode == 0
+    assert roleui("logout", "acme").stdout.strip() == "not signed in to sso-session acme"

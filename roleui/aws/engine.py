@@ -39,6 +39,7 @@ from roleui.core.sessions.credcache import (
     MfaSession,
     base_ref,
     fresh_session,
+    identity_center_base,
     identity_key,
     is_fresh,
     mfa_key,
@@ -292,7 +293,7 @@ class Engine:
         role = request.role
         partition = role.account.partition
         if role.is_permission_set and request.via is None:
-            return self._permission_set(request), f"IAM Identity Center ({role.sso_start_url})"
+            return self._permission_set(request), identity_center_base(role.sso_start_url)
         if request.via is not None:
             upstream = self._obtain(request.via, codes)
             region = region_for(partition, request.region, upstream.region)

@@ -1,7 +1,10 @@
 """`roleui logout [SSO_SESSION | START_URL]` / `roleui logout --all`: end an IAM Identity Center sign-in.
 
 The portal's Logout ends the session on AWS's side, then the token file is deleted from the shared cache (so
-`aws` is signed out too, as with `aws sso logout`). --all does that for every token in the cache.
+`aws` is signed out too, as with `aws sso logout`), and so are the permission-set sessions roleui cached with that
+sign-in (as `aws sso logout` deletes the credentials it cached with SSO). Roles assumed from a permission set are
+STS sessions of their own and run their course, as the aws CLI's cached ones do.
+--all does that for every token in the cache.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         for path, cached in tokens:
             _portal_logout(cached)
             path.unlink(missing_ok=True)
-        print(f"signed out of {len(tokens)} Identity Center session{'s' if len(tokens) != 1 else ''}")
+        print(f"signed out of {len(tokens)} Identity Center session{'s' if len(tokens) != 1 else ''}{_forget(None)}")
         return EXIT_OK
     from roleui.aws.sources import read_aws_config
     from roleui.core.paths import aws_config_path
@@ -49,12 +52,20 @@ def run(args: argparse.Namespace) -> int:
     label = f"sso-session {target.name}" if target.name else target.start_url
     token = load_token(target.name, target.start_url)
     if token is None:
-        print(f"not signed in to {label}")
+        print(f"not signed in to {label}{_forget(target.start_url)}")
         return EXIT_OK
     _portal_logout(token)
     delete_token(target.name, target.start_url)
-    print(f"signed out of {label}")
+    print(f"signed out of {label}{_forget(target.start_url)}")
     return EXIT_OK
+
+
+def _forget(start_url: str | None) -> str:
+    """Forget the cached permission-set sessions of the portal (None: of every portal); what to add to the line."""
+    from roleui.core.sessions.credcache import CredentialCache
+
+    count = CredentialCache().forget_signed_in(start_url)
+    return f"; {count} cached session{'s' if count != 1 else ''} forgotten" if count else ""
 
 
 def _portal_logout(token: SsoToken) -> None:

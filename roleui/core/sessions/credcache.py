@@ -216,6 +216,15 @@ def session_from_json(data: Mapping[str, Any]) -> Session:
     )
 
 
+IDENTITY_CENTER_BASE = "IAM Identity Center ("
+
+
+def identity_center_base(start_url: str | None) -> str:
+    """What a permission set's session records as its base: the portal whose sign-in got it (`roleui logout` forgets
+    the sessions of the portal it signs out of by this)."""
+    return f"{IDENTITY_CENTER_BASE}{start_url})"
+
+
 class CredentialCache:
     """The session files in `directory` (default: `<cache dir>/sessions`)."""
 
@@ -420,6 +429,18 @@ class CredentialCache:
     def forget_role(self, role_arn: str) -> int:
         """Delete every session of one role (any options); the count of sessions deleted."""
         return self._delete(self._files(f"{self._role_prefix(role_arn)}*.json"))
+
+    def forget_signed_in(self, start_url: str | None) -> int:
+        """Delete the permission-set sessions got with the sign-in of `start_url` (None: of every portal), as
+        `aws sso logout` deletes the credentials it cached; the count deleted. Roles chained from them stay: they
+        are STS sessions of their own, and end on their own."""
+        wanted = identity_center_base(start_url)
+        found: list[Path] = []
+        for path in self._files("role-*.json"):
+            base = str((self._read(path) or {}).get("base", ""))
+            if base == wanted or (start_url is None and base.startswith(IDENTITY_CENTER_BASE)):
+                found.append(path)
+        return self._delete(found)
 
     def forget_all(self) -> int:
         """Delete every role and MFA session (and the remembered base identities, and leftovers of crashed writes);
