@@ -173,3 +173,27 @@ def test_a_missing_catalog_named_for_the_ui_is_one_line_and_exit_2(tmp_path: Pat
     assert output.count("\n") == 1
     assert "missing.toml" in output
     assert "Traceback" not in output
+
+
+def test_check_says_at_its_line_when_an_identity_center_entry_names_an_sso_session_the_aws_config_lacks(
+    tmp_path: Path,
+) -> None:
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text('[[identity_center]]\nsso_session = "corp"\n\n[[identity_center]]\nsso_session = "acme"\n')
+    aws_config = Path(os.environ["AWS_CONFIG_FILE"])
+    aws_config.parent.mkdir(parents=True)
+    aws_config.write_text(
+        "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n"
+    )
+    result = roleui("--config", str(catalog), "check")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"{catalog}:1: identity_center[1].sso_session: there is no usable [sso-session corp] in {aws_config} — "
+        "add it with sso_start_url and sso_region (or fix the name; sessions there: acme)"
+    ]
+    aws_config.write_text(
+        aws_config.read_text()
+        + "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n"
+    )
+    fixed = roleui("--config", str(catalog), "check")
+    assert fixed.returncode == 0, fixed.stderr

@@ -1,5 +1,8 @@
 """`roleui check`: validate the catalog and the AWS config role profiles; every problem in one run.
 
+An `[[identity_center]]` entry's `sso_session` must name an `[sso-session]` of the AWS config file with a start
+URL and a region: otherwise discovery and `roleui login` would fail later, far from the line to fix.
+
 On a first run it also says where roleui looked and what to do: with no catalog and no role profiles there is
 nothing to check, which is an error (exit 2) that names both places and `roleui init` / `roleui demo`.
 """
@@ -8,9 +11,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from roleui.core.errors import EXIT_OK, UsageError
+from roleui.core.errors import EXIT_OK, ConfigError, Problem, UsageError
 from roleui.core.models import Source
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from roleui.core.models import Catalog
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
             f"nothing to check: no catalog at {looked_at} and no role profiles in {aws_path} — "
             "`roleui init` writes a starter catalog there; `roleui demo` tries roleui without an AWS account"
         )
+    problems = sign_in_problems(catalog, looked_at, aws_path)
+    if problems:
+        raise ConfigError(problems)
     from_aws = catalog.count(Source.AWS_CONFIG)
     where = catalog.aws_config_path or "~/.aws/config"
     print(f"OK: {len(catalog.accounts)} accounts, {len(catalog.roles)} roles ({from_aws} from {where})")
@@ -55,3 +67,27 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def sign_in_problems(catalog: Catalog, catalog_path: Path, aws_path: Path) -> list[Problem]:
+    """An `[[identity_center]]` naming an sso-session the AWS config file lacks (or holds unusable), at its line."""
+    if not any(config.sso_session for config in catalog.identity_center):
+        return []
+    from roleui.aws.sources import read_sso_sessions
+
+    sessions, _ = read_sso_sessions(aws_path)
+    problems: list[Problem] = []
+    for number, config in enumerate(catalog.identity_center, start=1):
+        if config.sso_session and config.sso_session not in sessions:
+            where = config.location
+            problems.append(
+                Problem(
+                    where.file if where else str(catalog.path or catalog_path),
+                    where.line if where else 0,
+                    f"identity_center[{number}].sso_session",
+                    f"there is no usable [sso-session {config.sso_session}] in {aws_path}",
+                    f"add it with sso_start_url and sso_region (or fix the name; sessions there: "
+                    f"{', '.join(sorted(sessions)) or 'none'})",
+                )
+            )
+    return problems
