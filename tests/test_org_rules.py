@@ -6,7 +6,8 @@ import pytest
 
 from roleui.core.models import OrgConfig, OrgRule
 from roleui.core.sources.org_model import DiscoveredAccount
-from roleui.core.sources.org_rules import is_included, ou_matches, plan_for, tag_rules_without_tags, tags_match
+from roleui.core.sources.org_rules import is_included, ou_matches, plan_for, tag_rules_without_tags
+from roleui.core.tags import tags_match
 
 
 def account(ou_path: str = "Workloads/Prod", state: str = "ACTIVE", **tags: str) -> DiscoveredAccount:

@@ -12,12 +12,16 @@ Tags match when every listed key has the listed value ("*" = the key is present 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from roleui.core.models import OrgConfig
-from roleui.core.sources.org_model import DiscoveredAccount
+from roleui.core.tags import any_tag_matches, tags_match
+
+if TYPE_CHECKING:  # annotations only: the tag and OU matching (the UI's confirm_tags) loads no discovery model
+    from roleui.core.models import OrgConfig
+    from roleui.core.sources.org_model import DiscoveredAccount
 
 
 @lru_cache(maxsize=256)
@@ -80,20 +84,6 @@ def ou_matches(pattern: str, ou_path: str) -> bool:
 
 def any_ou_matches(patterns: Iterable[str], ou_path: str) -> bool:
     return any(ou_matches(p, ou_path) for p in patterns)
-
-
-def tags_match(wanted: Mapping[str, str], tags: Mapping[str, str]) -> bool:
-    """Every wanted key is present with the wanted value ("*" = any value). An empty table matches all."""
-    for key, value in wanted.items():
-        have = tags.get(key)
-        if have is None or value not in ("*", have):
-            return False
-    return True
-
-
-def any_tag_matches(wanted: Mapping[str, str], tags: Mapping[str, str]) -> bool:
-    """At least one wanted key/value is on the account (the exclude_tags reading)."""
-    return any(tags_match({key: value}, tags) for key, value in wanted.items())
 
 
 def is_included(config: OrgConfig, account: DiscoveredAccount) -> bool:

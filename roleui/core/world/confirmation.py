@@ -4,7 +4,7 @@ tag listed in `[defaults] confirm_tags` (`{ environment = "prod" }` makes every 
 from __future__ import annotations
 
 from roleui.core.models import Defaults, Role
-from roleui.core.sources.org_rules import any_tag_matches
+from roleui.core.tags import any_tag_matches
 
 
 def needs_confirmation(role: Role, defaults: Defaults) -> bool:
