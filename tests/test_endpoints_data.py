@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError
 from botocore.loaders import JSONFileLoader
 from botocore.regions import EndpointResolver
 
-from roleui.aws.clients import SERVICES, _lean_session
+from roleui.aws.clients import SERVICES, lean_session
 from roleui.aws.endpoints_data import ENDPOINT_PREFIXES, KEPT_COPIES, load_endpoints, trimmed
 
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
@@ -138,12 +138,12 @@ def test_clients_of_a_lean_session_reach_the_endpoints_a_plain_botocore_session_
 ) -> None:
     if fips:
         monkeypatch.setenv("AWS_USE_FIPS_ENDPOINT", "true")
-    plain_session, lean_session = botocore.session.Session(), _lean_session()
+    plain_session, lean = botocore.session.Session(), lean_session()
     for service in SERVICES:
         plain = plain_session.create_client(service, region_name=region)
-        lean = lean_session.create_client(service, region_name=region)
-        assert lean.meta.endpoint_url == plain.meta.endpoint_url, (service, region)
-        assert lean.meta.partition == plain.meta.partition
+        lean_client = lean.create_client(service, region_name=region)
+        assert lean_client.meta.endpoint_url == plain.meta.endpoint_url, (service, region)
+        assert lean_client.meta.partition == plain.meta.partition
 
 
 def test_an_endpoints_file_on_aws_data_path_is_used_and_not_taken_for_botocores_own(
@@ -156,9 +156,9 @@ def test_an_endpoints_file_on_aws_data_path_is_used_and_not_taken_for_botocores_
     aws["services"]["sts"]["endpoints"]["eu-west-1"] = {"hostname": "sts.internal.example"}
     (data / "endpoints.json").write_text(json.dumps(endpoints))
     monkeypatch.setenv("AWS_DATA_PATH", str(data))
-    session = _lean_session()
+    session = lean_session()
     resolver = session._get_internal_component("endpoint_resolver")
     assert resolver.uses_builtin_data is False
     assert resolver.construct_endpoint("sts", "eu-west-1")["hostname"] == "sts.internal.example"
     monkeypatch.delenv("AWS_DATA_PATH")
-    assert _lean_session()._get_internal_component("endpoint_resolver").uses_builtin_data is True
+    assert lean_session()._get_internal_component("endpoint_resolver").uses_builtin_data is True

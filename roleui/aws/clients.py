@@ -151,7 +151,7 @@ def client_config(region: str | None = None) -> Config:
 SERVICES = tuple(ENDPOINT_PREFIXES)
 
 
-def _lean_session(profile: str | None = None) -> Session:
+def lean_session(profile: str | None = None) -> Session:
     """A botocore session whose data loader knows roleui's SERVICES, without listing botocore's data directory
     or parsing the endpoints of every other service.
 
@@ -194,7 +194,7 @@ def base_session(profile: str | None = None) -> Session:
     from botocore.exceptions import ProfileNotFound
 
     try:
-        session = _lean_session(profile)
+        session = lean_session(profile)
         session.get_scoped_config()  # reads the config files: raises ProfileNotFound
     except ProfileNotFound as error:
         raise _missing_profile(profile) from error
@@ -233,7 +233,7 @@ def credentials_session(credentials: Credentials, region: str | None = None) -> 
     from botocore.exceptions import ProfileNotFound
 
     try:
-        session = _lean_session()
+        session = lean_session()
         session.set_credentials(credentials.access_key_id, credentials.secret_access_key, credentials.session_token)
         if region:
             session.set_config_variable("region", region)

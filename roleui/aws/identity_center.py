@@ -67,16 +67,15 @@ def resolve_sign_in(config: IcConfig, sessions: Mapping[str, SsoSession], where:
 
 def discovery_client(region: str) -> Any:
     """An unsigned `sso` client: roleui's timeouts, botocore's retries off (discovery paces and retries itself)."""
-    import botocore.session
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    from roleui.aws.clients import client_config
+    from roleui.aws.clients import client_config, lean_session
 
     config = client_config(region).merge(
         Config(signature_version=UNSIGNED, retries={"mode": "standard", "total_max_attempts": 1})
     )
-    return botocore.session.get_session().create_client("sso", region_name=region, config=config)
+    return lean_session().create_client("sso", region_name=region, config=config)
 
 
 class Pacer:

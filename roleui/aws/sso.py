@@ -14,14 +14,13 @@ from roleui.core.sessions.session import Credentials
 
 def portal_client(region: str) -> Any:
     """botocore's `sso` client for `region` with roleui's timeouts and retries, unsigned."""
-    import botocore.session
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    from roleui.aws.clients import client_config
+    from roleui.aws.clients import client_config, lean_session
 
     config = client_config(region).merge(Config(signature_version=UNSIGNED))
-    return botocore.session.get_session().create_client("sso", region_name=region, config=config)
+    return lean_session().create_client("sso", region_name=region, config=config)
 
 
 def role_credentials(client: Any, *, access_token: str, account_id: str, permission_set: str) -> Credentials:

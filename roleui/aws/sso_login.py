@@ -58,13 +58,12 @@ def open_in_browser(url: str) -> bool:
 
 def oidc_client(region: str) -> Any:
     """botocore's sso-oidc client for `region`: unsigned (the API takes no AWS credentials)."""
-    import botocore.session
     from botocore import UNSIGNED
 
-    from roleui.aws.clients import client_config
+    from roleui.aws.clients import client_config, lean_session
 
     config = client_config(region).merge(_unsigned_config(UNSIGNED))
-    return botocore.session.get_session().create_client("sso-oidc", region_name=region, config=config)
+    return lean_session().create_client("sso-oidc", region_name=region, config=config)
 
 
 def _unsigned_config(unsigned: Any) -> Any:
