@@ -14,10 +14,15 @@ from botocore.loaders import JSONFileLoader
 from botocore.regions import EndpointResolver
 
 from roleui.aws.clients import SERVICES, lean_session
-from roleui.aws.endpoints_data import ENDPOINT_PREFIXES, KEPT_COPIES, load_endpoints, trimmed
+from roleui.aws.endpoints_data import KEPT_COPIES, load_endpoints, trimmed
 
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"
 ENDPOINTS = str(BOTOCORE_DATA / "endpoints")
+PREFIXES = {"sts": "sts", "organizations": "organizations", "sso": "portal.sso", "sso-oidc": "oidc"}
+
+
+def prefixes() -> list[str]:
+    return list(PREFIXES.values())
 
 
 def outcome(resolver: EndpointResolver, prefix: str, region: str, variant: dict[str, bool]) -> object:
@@ -40,26 +45,33 @@ class CountingLoader:
         return found
 
 
+def load(base: str, full: CountingLoader) -> dict[str, Any] | None:
+    """What the lean loader asks for: the endpoints at `base`, cut to roleui's services."""
+    return load_endpoints(base, full, SERVICES, prefixes)
+
+
 def cut_copies() -> list[Path]:
     return sorted((Path(os.environ["ROLEUI_CACHE_DIR"]) / "botocore").glob("endpoints-*.json"))
 
 
-def test_the_endpoint_prefixes_are_those_of_botocores_models_for_every_service_roleui_calls() -> None:
-    loader = botocore.session.get_session().get_component("data_loader")
-    assert set(ENDPOINT_PREFIXES) == set(SERVICES)
-    for service, prefix in ENDPOINT_PREFIXES.items():
-        assert loader.load_service_model(service, "service-2")["metadata"]["endpointPrefix"] == prefix
+def test_the_lean_loader_reads_each_services_endpoint_prefix_from_botocores_models() -> None:
+    loader = lean_session().get_component("data_loader")
+    assert set(PREFIXES) == set(SERVICES)
+    assert loader.endpoint_prefixes() == [PREFIXES[service] for service in SERVICES]
+    cut = loader.load_data("endpoints")
+    aws = next(p for p in cut["partitions"] if p["partition"] == "aws")
+    assert set(aws["services"]) == set(PREFIXES.values())
 
 
 def test_the_cut_data_resolves_every_region_of_every_partition_as_the_full_file_does() -> None:
     full = JSONFileLoader().load_file(ENDPOINTS)
-    cut = trimmed(JSONFileLoader().load_file(ENDPOINTS), ENDPOINT_PREFIXES.values())  # shares nothing with `full`
+    cut = trimmed(JSONFileLoader().load_file(ENDPOINTS), prefixes())  # shares nothing with `full`
     assert len(json.dumps(cut)) < len(json.dumps(full)) / 20
     whole, lean = EndpointResolver(full), EndpointResolver(cut)
     checked = 0
     for partition in full["partitions"]:
         regions = [*partition["regions"], "xx-unknown-1"]
-        for prefix in ENDPOINT_PREFIXES.values():
+        for prefix in prefixes():
             for region in regions:
                 for variant in ({}, {"use_fips_endpoint": True}, {"use_dualstack_endpoint": True}):
                     found = outcome(lean, prefix, region, variant)
@@ -73,9 +85,16 @@ def test_the_cut_data_resolves_every_region_of_every_partition_as_the_full_file_
 
 def test_the_full_file_is_parsed_once_and_then_the_private_cut_copy_is_read() -> None:
     full = CountingLoader()
-    first = load_endpoints(ENDPOINTS, full)
-    second = load_endpoints(ENDPOINTS, full)
+    asked: list[str] = []
+
+    def models() -> list[str]:  # reading the services' models costs ~10 ms: only when a copy is made
+        asked.append("prefixes")
+        return prefixes()
+
+    first = load_endpoints(ENDPOINTS, full, SERVICES, models)
+    second = load_endpoints(ENDPOINTS, full, SERVICES, models)
     assert full.calls == 1
+    assert asked == ["prefixes"]
     assert first == second
     [copy] = cut_copies()
     assert copy.stat().st_mode & 0o777 == 0o600
@@ -94,10 +113,10 @@ def test_the_full_file_is_parsed_once_and_then_the_private_cut_copy_is_read() ->
 )
 def test_a_damaged_or_untrusted_cut_copy_is_made_again_from_the_full_file(damage: Any) -> None:
     full = CountingLoader()
-    expected = load_endpoints(ENDPOINTS, full)
+    expected = load(ENDPOINTS, full)
     [copy] = cut_copies()
     damage(copy)
-    assert load_endpoints(ENDPOINTS, full) == expected
+    assert load(ENDPOINTS, full) == expected
     assert full.calls == 2
     assert json.loads(copy.read_text()) == expected
     assert copy.stat().st_mode & 0o777 == 0o600
@@ -111,13 +130,13 @@ def test_a_changed_endpoints_file_gets_a_new_cut_copy_and_only_the_newest_copies
     full = CountingLoader()
     for generation in range(KEPT_COPIES + 2):
         os.utime(source, ns=(0, 1_000_000_000 * (generation + 1)))  # a new botocore: same path, another file
-        load_endpoints(str(data / "endpoints"), full)
+        load(str(data / "endpoints"), full)
         assert full.calls == generation + 1
     assert len(cut_copies()) == KEPT_COPIES
 
 
 def test_no_endpoints_file_is_none_and_nothing_is_written(tmp_path: Path) -> None:
-    assert load_endpoints(str(tmp_path / "endpoints"), CountingLoader()) is None
+    assert load(str(tmp_path / "endpoints"), CountingLoader()) is None
     assert cut_copies() == []
 
 
@@ -126,7 +145,7 @@ def test_an_unusable_cache_directory_costs_time_and_nothing_else(tmp_path: Path)
     directory.mkdir(parents=True)
     directory.chmod(0o777)  # writable by others: roleui neither reads nor writes there
     full = CountingLoader()
-    assert load_endpoints(ENDPOINTS, full) == load_endpoints(ENDPOINTS, full)
+    assert load(ENDPOINTS, full) == load(ENDPOINTS, full)
     assert full.calls == 2
     assert cut_copies() == []
 

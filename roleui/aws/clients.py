@@ -16,6 +16,7 @@ session is botocore's plus resources and S3 transfers (s3transfer, ~100 ms of im
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from roleui.aws.endpoints_data import ENDPOINT_PREFIXES, load_endpoints
+from roleui.aws.endpoints_data import load_endpoints
 from roleui.core.errors import EXIT_NETWORK, EXIT_USAGE, RoleuiError
 from roleui.core.sessions.session import Credentials
 
@@ -148,7 +149,7 @@ def client_config(region: str | None = None) -> Config:
 
 
 # The services roleui's sessions make clients of: its own calls, and botocore's SSO credential provider's.
-SERVICES = tuple(ENDPOINT_PREFIXES)
+SERVICES = ("sts", "organizations", "sso", "sso-oidc")
 
 
 def lean_session(profile: str | None = None) -> Session:
@@ -176,10 +177,18 @@ def lean_session(profile: str | None = None) -> Session:
             if name != "endpoints":
                 return super().load_data_with_path(name)
             for base in (os.path.join(p, name) for p in self.search_paths if os.path.isdir(p)):  # botocore's order
-                found = load_endpoints(base, self.file_loader.load_file)
+                found = load_endpoints(base, self.file_loader.load_file, SERVICES, self.endpoint_prefixes)
                 if found is not None:
                     return found, base  # the path tells botocore whether this is its own data: kept as it was
             raise DataNotFoundError(data_path=name)
+
+        def endpoint_prefixes(self) -> list[str]:
+            """Each service's key in endpoints.json, from its model (`sso` is `portal.sso`)."""
+            found = []
+            for service in SERVICES:
+                with contextlib.suppress(DataNotFoundError):  # a botocore too old to know it: nothing to keep
+                    found.append(str(self.load_service_model(service, "service-2")["metadata"]["endpointPrefix"]))
+            return found
 
     session = Session(profile=profile)
     data_path = session.get_config_variable("data_path")  # AWS_DATA_PATH: as botocore's create_loader reads it

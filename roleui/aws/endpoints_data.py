@@ -5,8 +5,11 @@ endpoint of ~400 services in every partition, parsed (into OrderedDicts) in abou
 `roleui env`, to look up four services. The resolver reads nothing but the partitions' own fields and the entries
 of the services it is asked about, so the same data with only roleui's services gives the same answers for them.
 
-The cut copy is written once per endpoints file (its path, size and modification time are the key: a botocore
-upgrade or an AWS_DATA_PATH override makes a new one) to `~/.cache/roleui/botocore/`, a private directory, and
+Which entries to keep is read from botocore's own models (each service's `endpointPrefix`: `sso` is
+`portal.sso`, `sso-oidc` is `oidc`), when a cut copy is made, so a future botocore that renames one is followed.
+The cut copy is written once per endpoints file and set of services (the file's path, size and modification time
+are the key: a botocore upgrade or an AWS_DATA_PATH override makes a new one) to `~/.cache/roleui/botocore/`, a
+private directory, and
 read with the private reader: a damaged, foreign or missing copy is treated as absent and made again from the
 original. Nothing here changes which file botocore would have used; only how much of it is parsed.
 """
@@ -15,16 +18,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from roleui.core.paths import cache_dir
 from roleui.core.private_files import UnsafePathError, read_private, write_private
 
-# The services' `endpointPrefix` (their key in endpoints.json), by service name; a test checks them against
-# botocore's models.
-ENDPOINT_PREFIXES = {"sts": "sts", "organizations": "organizations", "sso": "portal.sso", "sso-oidc": "oidc"}
 SUFFIXES = (".json", ".json.gz")  # as botocore's JSONFileLoader tries them
 FORMAT = 1  # bump when the cut copy's shape changes
 KEPT_COPIES = 4
@@ -48,25 +48,28 @@ def data_file(base: str) -> str | None:
     return None
 
 
-def cut_copy_path(source: str, st: os.stat_result, prefixes: Iterable[str]) -> Path:
+def cut_copy_path(source: str, st: os.stat_result, services: Iterable[str]) -> Path:
     import hashlib  # botocore has imported it already; only this path needs it
 
     identity = "\0".join(
-        [str(FORMAT), os.path.realpath(source), str(st.st_size), str(st.st_mtime_ns), *sorted(prefixes)]
+        [str(FORMAT), os.path.realpath(source), str(st.st_size), str(st.st_mtime_ns), *sorted(services)]
     )
     return cache_dir() / "botocore" / f"endpoints-{hashlib.sha256(identity.encode()).hexdigest()[:24]}.json"
 
 
 def load_endpoints(
-    base: str, load_full: Callable[[str], dict[str, Any] | None], prefixes: Iterable[str] = ENDPOINT_PREFIXES.values()
+    base: str,
+    load_full: Callable[[str], dict[str, Any] | None],
+    services: Sequence[str],
+    prefixes: Callable[[], Iterable[str]],
 ) -> dict[str, Any] | None:
-    """The endpoints data at the data path `base`, cut to `prefixes`: from the cached cut copy when there is a good
-    one, else from `load_full(base)` (botocore's own reader), then cached. None when there is no such file."""
+    """The endpoints data at the data path `base`, cut to `services`: from the cached cut copy when there is a good
+    one, else from `load_full(base)` (botocore's own reader) cut to `prefixes()` (the services' endpoint
+    prefixes, asked only then), and cached. None when there is no such file."""
     source = data_file(base)
     if source is None:
         return None
-    prefixes = tuple(prefixes)
-    copy = cut_copy_path(source, os.stat(source), prefixes)
+    copy = cut_copy_path(source, os.stat(source), services)
     try:
         cached = json.loads(read_private(copy))
         if isinstance(cached, dict) and isinstance(cached.get("partitions"), list):
@@ -76,7 +79,7 @@ def load_endpoints(
     full = load_full(base)
     if full is None:
         return None
-    data = trimmed(full, prefixes)
+    data = trimmed(full, prefixes())
     try:
         write_private(copy, json.dumps(data, separators=(",", ":")).encode())
         _remove_others(copy)
