@@ -161,3 +161,24 @@ def test_a_service_roleui_does_not_name_is_refused_by_name() -> None:
 
     with pytest.raises(UnknownServiceError, match="'iam'"):
         make_client(base_session(), "iam", "eu-west-1")
+
+
+def test_a_cold_assume_exits_with_its_heap_frozen_so_the_interpreter_does_not_collect_it(
+    sts: StsProxy, user: tuple[str, str]
+) -> None:
+    # Interpreter shutdown runs full collections over what botocore loaded (~40 ms each); frozen, they walk nothing.
+    # The atexit handler runs after the command and before the interpreter tears down: it sees what shutdown sees.
+    write_catalog()
+    probe = (
+        "import atexit, gc, sys; "
+        "atexit.register(lambda: print('frozen objects:', gc.get_freeze_count(), file=sys.stderr)); "
+        "sys.argv = ['roleui', 'env', 'tooling/JumpRole', '--no-cache']; "
+        "from roleui.launcher import entrypoint; entrypoint()"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", probe], env=dict(os.environ), cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "export AWS_SESSION_TOKEN=" in done.stdout  # everything was written out before the freeze
+    frozen = int(done.stderr.rpartition("frozen objects:")[2])
+    assert frozen > 10_000
