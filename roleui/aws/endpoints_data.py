@@ -9,9 +9,9 @@ Which entries to keep is read from botocore's own models (each service's `endpoi
 `portal.sso`, `sso-oidc` is `oidc`), when a cut copy is made, so a future botocore that renames one is followed.
 The cut copy is written once per endpoints file and set of services (the file's path, size and modification time
 are the key: a botocore upgrade or an AWS_DATA_PATH override makes a new one) to `~/.cache/roleui/botocore/`, a
-private directory, and
-read with the private reader: a damaged, foreign or missing copy is treated as absent and made again from the
-original. Nothing here changes which file botocore would have used; only how much of it is parsed.
+private directory, and read with the private reader: a damaged, foreign or missing copy is treated as absent and
+made again from the original. Nothing here changes which file botocore would have used; only how much of it is
+parsed.
 """
 
 from __future__ import annotations
