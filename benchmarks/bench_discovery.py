@@ -137,7 +137,7 @@ def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
 
 
 def cached_start(runs: int) -> None:
-    from roleui.aws.sources import refresh_world
+    from roleui.aws.refresh import refresh_world
 
     catalog = Path(os.environ["HOME"]) / ".config" / "roleui" / "config.toml"  # where a user's catalog is
     catalog.parent.mkdir(parents=True, exist_ok=True)
@@ -194,8 +194,8 @@ import io, json, sys, time
 t0 = time.perf_counter()
 from roleui.aws.sources import load_world
 from roleui.commands.list_roles import as_record
-from roleui.core.sources import merge as org_merge
-from roleui.core.sources import org_cache
+from roleui.core.sources.organizations import merge as org_merge
+from roleui.core.sources.organizations import cache as org_cache
 from roleui.core.catalog.parse import load_catalog
 t1 = time.perf_counter()
 data = json.loads(org_cache.cache_file().read_bytes())

@@ -36,7 +36,7 @@ ORG_ROLES = ("ReadOnly", "Developer", "Admin")
 
 def discovery(accounts: int, unpaced: bool) -> None:
     from roleui.aws.identity_center import PAGE_SIZE, RATE, discover_sign_in, discovery_client
-    from roleui.core.sources.aws_config import SsoSession
+    from roleui.core.sources.aws_config.profiles import SsoSession
     from roleui.demo.identity_center import Assignment, Directory, IdentityCenterServer
 
     assigned = [
@@ -74,10 +74,10 @@ def discovery(accounts: int, unpaced: bool) -> None:
 
 def build_world(work: Path, ic_accounts: int) -> dict[str, str]:
     """The caches of a 30,000-role world (organization + Identity Center); returns the environment to run in."""
-    from roleui.core.sources.identity_center_cache import save_ic_snapshots
-    from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
-    from roleui.core.sources.org_cache import save_org_snapshot
-    from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+    from roleui.core.sources.identity_center.cache import save_ic_snapshots
+    from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
+    from roleui.core.sources.organizations.cache import save_org_snapshot
+    from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
     home = work / "home"
     home.mkdir()

@@ -131,8 +131,8 @@ def build_world(directory: Path) -> dict[str, str]:
     from roleui.aws.sources import load_world
     from roleui.core.sessions.credcache import CredentialCache
     from roleui.core.sessions.session import Credentials, Session
-    from roleui.core.sources.org_cache import save_org_snapshot
-    from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+    from roleui.core.sources.organizations.cache import save_org_snapshot
+    from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
     now = datetime.now(UTC)
     accounts = tuple(

@@ -15,7 +15,7 @@ from types import ModuleType
 
 from roleui import __version__
 from roleui.core.errors import EXIT_USAGE
-from roleui.launcher import guarded, open_ui, ui_request
+from roleui.doors import guarded, open_ui, ui_request
 
 # Subcommand name -> module in roleui.commands. Each module has `register(subparsers)` and `run(args) -> int`.
 COMMANDS: dict[str, str] = {

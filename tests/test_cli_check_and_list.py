@@ -151,7 +151,7 @@ def test_list_with_no_match_says_so_on_stderr_and_succeeds() -> None:
 
 
 def test_the_ui_door_takes_only_the_ui_options_and_leaves_the_rest_to_argparse() -> None:
-    from roleui.launcher import ui_request
+    from roleui.doors import ui_request
 
     assert ui_request([]) == (None, False)
     assert ui_request(["--print-env"]) == (None, True)

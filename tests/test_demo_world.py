@@ -13,8 +13,8 @@ import pytest
 
 from roleui.core.catalog.parse import parse_catalog
 from roleui.core.clock import utc_now
-from roleui.core.sources.org_cache import organization_is_stale
-from roleui.core.sources.org_model import OrgSnapshot
+from roleui.core.sources.organizations.cache import organization_is_stale
+from roleui.core.sources.organizations.model import OrgSnapshot
 from roleui.demo.catalog import CATALOG
 from roleui.demo.organization import DEFAULT_ACCOUNTS, ORG_ROLES, PRECACHED_FROM, plan_organization, snapshot_of
 from roleui.demo.runtime import running_demo

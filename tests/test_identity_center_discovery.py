@@ -22,9 +22,9 @@ from roleui.aws.sso_tokens import SsoToken, save_token
 from roleui.cli import main
 from roleui.core.clock import utc_now
 from roleui.core.errors import EXIT_CREDENTIALS, RoleuiError
-from roleui.core.sources.aws_config import SsoSession
-from roleui.core.sources.identity_center_cache import load_ic_snapshots, save_ic_snapshots
-from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
+from roleui.core.sources.aws_config.profiles import SsoSession
+from roleui.core.sources.identity_center.cache import load_ic_snapshots, save_ic_snapshots
+from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
 from roleui.demo.identity_center import Assignment, Directory
 from roleui.fast.listing import index_path, lists_directory, read_index
 

@@ -17,17 +17,17 @@ from _catalog_helpers import catalog_of, problems_of
 
 from roleui.aws.sources import load_world
 from roleui.core.models import PERMISSION_SET_PATH, Catalog, Source
-from roleui.core.sources.aws_config import roles_from_profiles
-from roleui.core.sources.identity_center_cache import (
+from roleui.core.sources.aws_config.profiles import roles_from_profiles
+from roleui.core.sources.identity_center.cache import (
     cache_file,
     load_ic_snapshots,
     save_ic_snapshots,
     stale_hint,
     stale_sign_ins,
 )
-from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
+from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
 from roleui.core.sources.merge import merge_sources
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 START = "https://corp.awsapps.com/start"
@@ -118,7 +118,10 @@ def merged(
     catalog = catalog_of(catalog_text)
     roles, problems = roles_from_profiles(profiles or {}, file="config", lines={}, accounts=catalog.accounts)
     assert problems == []
-    return merge_sources(catalog, roles, organization, {"corp": snapshot(*accounts)})
+    found: dict[str, object] = {"identity_center": {"corp": snapshot(*accounts)}}
+    if organization is not None:
+        found["organizations"] = organization
+    return merge_sources(catalog, roles, found)
 
 
 CORP = '[[identity_center]]\nsso_session = "corp"\n'

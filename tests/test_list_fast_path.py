@@ -145,8 +145,8 @@ def test_a_corrupt_index_falls_back_to_the_normal_path(catalog: Path) -> None:
 
 
 def test_a_stale_organization_cache_is_never_answered_from_the_index(tmp_path: Path, catalog: Path) -> None:
-    from roleui.core.sources.org_cache import save_org_snapshot
-    from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+    from roleui.core.sources.organizations.cache import save_org_snapshot
+    from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
     catalog.write_text('[organizations]\nenabled = true\ncache_lifetime = "1h"\n')
     discovered = datetime.now(UTC) - timedelta(minutes=10)

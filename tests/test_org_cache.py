@@ -14,14 +14,14 @@ import pytest
 from roleui.core.clock import FrozenClock
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog, Defaults, OrgConfig
-from roleui.core.sources.org_cache import (
+from roleui.core.sources.organizations.cache import (
     cache_file,
     load_org_snapshot,
     organization_is_stale,
     save_org_snapshot,
     stale_hint,
 )
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 

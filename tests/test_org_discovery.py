@@ -16,11 +16,12 @@ import pytest
 from _org_helpers import MANAGEMENT_ID, Org, add_account, add_ou, build_org, count_calls, org_client, use_catalog
 
 from roleui.aws.organizations import PAGE_SIZE, discover_organization, refresh_organization
-from roleui.aws.sources import load_world, refresh_world
+from roleui.aws.refresh import refresh_world
+from roleui.aws.sources import load_world
 from roleui.cli import main
 from roleui.core.clock import FrozenClock
 from roleui.core.models import Source
-from roleui.core.sources.org_cache import cache_file, load_org_snapshot, organization_is_stale
+from roleui.core.sources.organizations.cache import cache_file, load_org_snapshot, organization_is_stale
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent

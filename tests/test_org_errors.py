@@ -19,7 +19,7 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from roleui.aws.organizations import THROTTLE_ROUNDS, discover_organization, refresh_organization
-from roleui.aws.sources import refresh_world
+from roleui.aws.refresh import refresh_world
 from roleui.core.clock import FrozenClock
 from roleui.core.errors import (
     EXIT_ACCESS_DENIED,
@@ -30,7 +30,7 @@ from roleui.core.errors import (
     EXIT_USAGE,
     RoleuiError,
 )
-from roleui.core.sources.org_cache import cache_file, load_org_snapshot
+from roleui.core.sources.organizations.cache import cache_file, load_org_snapshot
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 ORGANIZATION = {"Organization": {"Id": "o-abcdefghij", "MasterAccountId": MANAGEMENT_ID}}

@@ -15,9 +15,9 @@ from roleui.aws.sources import load_world
 from roleui.core.catalog.parse import parse_catalog
 from roleui.core.catalog.refs import resolve_role
 from roleui.core.models import Catalog, Source
-from roleui.core.sources.merge import merge_organization
-from roleui.core.sources.org_cache import save_org_snapshot
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.cache import save_org_snapshot
+from roleui.core.sources.organizations.merge import merge_organization
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 MANAGEMENT = "123456789012"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from roleui.core.models import OrgConfig, OrgRule
-from roleui.core.sources.org_model import DiscoveredAccount
-from roleui.core.sources.org_rules import is_included, ou_matches, plan_for, tag_rules_without_tags
+from roleui.core.sources.organizations.model import DiscoveredAccount
+from roleui.core.sources.organizations.rules import is_included, ou_matches, plan_for, tag_rules_without_tags
 from roleui.core.tags import tags_match
 
 

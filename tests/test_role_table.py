@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from roleui.core.catalog.parse import parse_catalog
 from roleui.core.models import Account, Location, Role, Source
-from roleui.core.sources.merge import merge_organization
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.merge import merge_organization
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 from roleui.core.world.role_table import CHUNK, RoleTable
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)

@@ -271,10 +271,10 @@ def test_a_directory_or_file_owned_by_another_user_is_refused_with_the_fix() -> 
 def test_both_discovery_caches_are_written_private_and_refused_once_others_can_write_them(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from roleui.core.sources.identity_center_cache import load_ic_snapshots, save_ic_snapshots
-    from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
-    from roleui.core.sources.org_cache import load_org_snapshot, save_org_snapshot
-    from roleui.core.sources.org_model import OrgSnapshot
+    from roleui.core.sources.identity_center.cache import load_ic_snapshots, save_ic_snapshots
+    from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
+    from roleui.core.sources.organizations.cache import load_org_snapshot, save_org_snapshot
+    from roleui.core.sources.organizations.model import OrgSnapshot
 
     monkeypatch.setenv("ROLEUI_CACHE_DIR", str(tmp_path / "fresh" / "cache"))
     now = datetime.now(UTC)

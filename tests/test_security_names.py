@@ -116,8 +116,8 @@ def test_sessions_and_errors_show_control_characters_escaped() -> None:
 
 
 def test_list_shows_a_discovered_accounts_hostile_name_escaped_from_both_paths() -> None:
-    from roleui.core.sources.org_cache import save_org_snapshot
-    from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+    from roleui.core.sources.organizations.cache import save_org_snapshot
+    from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
     write_catalog('[organizations]\nenabled = true\nroles = ["ReadOnly"]\ncache_lifetime = "1h"\n')
     account = DiscoveredAccount(id="123456789012", name=HOSTILE, email="a@example.com", state="ACTIVE", ou_path="")

@@ -18,7 +18,7 @@ from roleui.aws.sso_tokens import SsoToken, save_token
 from roleui.core.catalog.refs import resolve_role
 from roleui.core.clock import FrozenClock
 from roleui.core.models import Catalog, Role, Source
-from roleui.core.sources.aws_config import SsoSession
+from roleui.core.sources.aws_config.profiles import SsoSession
 from tests._engine_helpers import roleui
 from tests._sso_helpers import (
     DEV_ID,

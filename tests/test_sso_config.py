@@ -7,7 +7,7 @@ import pytest
 
 from roleui.core.errors import UsageError
 from roleui.core.models import Account, Source, permission_set_role
-from roleui.core.sources.aws_config import (
+from roleui.core.sources.aws_config.profiles import (
     SsoSession,
     legacy_sso_sessions,
     roles_from_profiles,

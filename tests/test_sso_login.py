@@ -19,7 +19,7 @@ from roleui.aws.sso_login import start_sign_in, valid_token
 from roleui.aws.sso_tokens import SsoToken, load_token, save_token, token_path
 from roleui.core.clock import FrozenClock
 from roleui.core.errors import RoleuiError
-from roleui.core.sources.aws_config import SsoSession
+from roleui.core.sources.aws_config.profiles import SsoSession
 from roleui.demo.identity_center import Lifetimes
 from tests._engine_helpers import roleui
 from tests._sso_helpers import (

@@ -25,8 +25,8 @@ from roleui.aws.sources import load_world
 from roleui.aws.sso_tokens import SsoToken, load_token, save_token
 from roleui.core.clock import utc_now
 from roleui.core.models import Catalog
-from roleui.core.sources.identity_center_cache import save_ic_snapshots
-from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
+from roleui.core.sources.identity_center.cache import save_ic_snapshots
+from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
 from roleui.ui.app import RoleuiApp
 from roleui.ui.screens.sign_in import SignInScreen
 from roleui.ui.state import Active

@@ -10,9 +10,9 @@ import pytest
 
 from roleui.aws.sources import load_world
 from roleui.core.catalog import parse as catalog_module
-from roleui.core.sources import merge as org_merge
-from roleui.core.sources.org_cache import save_org_snapshot
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations import merge as org_merge
+from roleui.core.sources.organizations.cache import save_org_snapshot
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 from roleui.core.world.role_table import RoleTable
 
 T0 = datetime.now(UTC)
@@ -192,7 +192,7 @@ def test_the_ui_started_again_parses_no_toml_and_merges_nothing(world_files: Pat
         "tomllib",
         "roleui.core.catalog.parse",
         "roleui.core.sources.merge",
-        "roleui.core.sources.aws_config",
+        "roleui.core.sources.aws_config.profiles",
         "boto3",
     ):
         assert module not in second["modules"], module

@@ -382,7 +382,7 @@ class Engine:
         from roleui.aws.clients import credentials_session, region_for
         from roleui.aws.errors import Call, aws_error
         from roleui.aws.sso_login import sign_in_required, valid_token
-        from roleui.core.sources.aws_config import SsoSession
+        from roleui.core.sources.aws_config.profiles import SsoSession
 
         role = request.role
         assert role.sso_start_url is not None

@@ -29,9 +29,9 @@ from roleui.aws.sso_login import sign_in_required, valid_token
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import EXIT_THROTTLED, EXIT_USAGE, RoleuiError
 from roleui.core.models import Catalog, IcConfig
-from roleui.core.sources.aws_config import SsoSession
-from roleui.core.sources.identity_center_cache import load_ic_snapshots, save_ic_snapshots
-from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
+from roleui.core.sources.aws_config.profiles import SsoSession
+from roleui.core.sources.identity_center.cache import load_ic_snapshots, save_ic_snapshots
+from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
 
 Progress = Callable[[str], None]
 Warn = Callable[[str], None]

@@ -32,9 +32,9 @@ from roleui.aws.errors import DENIED_CODES, EXPIRED_CODES, INVALID_CODES, THROTT
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_THROTTLED, EXIT_USAGE, RoleuiError
 from roleui.core.models import Catalog
-from roleui.core.sources.org_cache import discovery_profile, load_org_snapshot, save_org_snapshot
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
-from roleui.core.sources.org_rules import tag_rules_without_tags
+from roleui.core.sources.organizations.cache import discovery_profile, load_org_snapshot, save_org_snapshot
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.rules import tag_rules_without_tags
 
 if TYPE_CHECKING:
     from mypy_boto3_organizations import OrganizationsClient
@@ -426,7 +426,7 @@ def organizations_client(catalog: Catalog) -> OrganizationsClient:
     return client
 
 
-def refresh_organization(
+def update_organization(
     explicit_config: str | None,
     *,
     progress: Progress | None = None,
@@ -435,11 +435,9 @@ def refresh_organization(
     client: OrganizationsClient | None = None,
     workers: int = WORKERS,
     sleep: Callable[[float], None] = time.sleep,
-    cached: bool = False,
-) -> tuple[Catalog, DiscoveryReport]:
-    """Discover now, write the cache, and return the merged world with the report (`roleui discover`);
-    `cached` returns it through the world cache (load_world), as the UI holds it."""
-    from roleui.aws.sources import load_world, read_catalog
+) -> DiscoveryReport:
+    """Discover now and write the cache (the organization's refresher in roleui/aws/refresh.py)."""
+    from roleui.aws.sources import read_catalog
 
     world = read_catalog(explicit_config)  # for [organizations] and the base credentials: nothing to merge yet
     config = world.organizations
@@ -477,4 +475,25 @@ def refresh_organization(
             f"the organization cache was written incomplete ({len(report.snapshot.incomplete)} OU listings "
             "failed; the rest is current) — `roleui discover` retries"
         )
+    return report
+
+
+def refresh_organization(
+    explicit_config: str | None,
+    *,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+    clock: Clock = utc_now,
+    client: OrganizationsClient | None = None,
+    workers: int = WORKERS,
+    sleep: Callable[[float], None] = time.sleep,
+    cached: bool = False,
+) -> tuple[Catalog, DiscoveryReport]:
+    """Discover now, write the cache, and return the merged world with the report (`roleui discover`);
+    `cached` returns it through the world cache (load_world), as the UI holds it."""
+    from roleui.aws.sources import load_world
+
+    report = update_organization(
+        explicit_config, progress=progress, warn=warn, clock=clock, client=client, workers=workers, sleep=sleep
+    )
     return load_world(explicit_config, warn=warn, cached=cached), report

@@ -1,8 +1,8 @@
-"""Where the world of roles comes from: the TOML catalog, the AWS config file's profiles, the cached
-organization and the cached Identity Center assignments — merged into the one Catalog every command and the UI use.
+"""Where the world of roles comes from: the TOML catalog, the AWS config file's profiles and every discovered
+source's cache (roleui/core/sources/registry.py) — merged into the one Catalog every command and the UI use.
 
 No API call happens here and boto3 is not imported: the AWS config file is read with botocore's own
-config parser (a light import), and discovered accounts come from the cache (refreshing is explicit).
+config parser (a light import), and discovered accounts come from the cache (refreshing is explicit: roleui/aws/refresh.py).
 """
 
 from __future__ import annotations
@@ -12,18 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from roleui.core.errors import ConfigError, Problem, RoleuiError
+from roleui.core.errors import ConfigError, Problem
 from roleui.core.models import Catalog
-from roleui.core.paths import (
-    aws_config_path,
-    cache_dir,
-    config_path,
-    identity_center_cache_file,
-    organization_cache_file,
-)
+from roleui.core.paths import aws_config_path, cache_dir, config_path
 
 if TYPE_CHECKING:
-    from roleui.core.sources.aws_config import SsoSession
+    from roleui.core.sources.aws_config.profiles import SsoSession
 
 Warn = Callable[[str], None]
 
@@ -44,7 +38,7 @@ def read_aws_config(
     from botocore.configloader import load_config
     from botocore.exceptions import BotoCoreError
 
-    from roleui.core.sources.aws_config import profile_lines
+    from roleui.core.sources.aws_config.profiles import profile_lines
 
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -57,7 +51,7 @@ def read_aws_config(
 
 def read_sso_sessions(path: Path | None = None) -> tuple[dict[str, SsoSession], list[Problem]]:
     """The usable `[sso-session]` sections of the AWS config file (default: AWS_CONFIG_FILE or ~/.aws/config)."""
-    from roleui.core.sources.aws_config import sso_sessions_from_config
+    from roleui.core.sources.aws_config.profiles import sso_sessions_from_config
 
     path = path or aws_config_path()
     _, sections, lines, problems = read_aws_config(path)
@@ -78,9 +72,11 @@ def load_world(
     aws_path = aws_config_path()
     if not cached:
         return _merge(_catalog_file(path, named), aws_path, warn, strict)
+    from roleui.core.sources.registry import DISCOVERED
     from roleui.core.world.world_cache import CachedWorld, entry_for, load_world_entry, save_world
 
-    sources = [str(p.absolute()) for p in (path, aws_path, organization_cache_file(), identity_center_cache_file())]
+    watched = (path, aws_path, *(source.cache_file() for source in DISCOVERED))
+    sources = [str(p.absolute()) for p in watched]
     entry = entry_for(str(cache_dir()), sources, named)
     stored = load_world_entry(entry)
     if stored is None:
@@ -114,8 +110,8 @@ def _catalog_file(path: Path, named: bool) -> Catalog:
 
 def _merge(catalog: Catalog, aws_path: Path, warn: Warn | None, strict: bool) -> Catalog:
     """Every source's roles from its own cache or file, joined in one place (roleui/core/sources/merge.py)."""
-    from roleui.core.sources.aws_config import roles_from_profiles, sso_sessions_from_config
-    from roleui.core.sources.merge import merge_sources
+    from roleui.core.sources.aws_config.profiles import roles_from_profiles, sso_sessions_from_config
+    from roleui.core.sources.merge import load_sources, merge_sources
 
     profiles, sections, lines, problems = read_aws_config(aws_path)
     sessions, session_problems = sso_sessions_from_config(sections, file=str(aws_path), lines=lines)
@@ -128,45 +124,5 @@ def _merge(catalog: Catalog, aws_path: Path, warn: Warn | None, strict: bool) ->
     if warn is not None:
         for problem in problems:
             warn(f"skipped: {problem}")
-    organization = None
-    if catalog.organizations.enabled:
-        from roleui.core.sources.org_cache import load_org_snapshot
-
-        organization = load_org_snapshot(warn=warn)
-    identity_center = {}
-    if catalog.identity_center:
-        from roleui.core.sources.identity_center_cache import load_ic_snapshots
-
-        identity_center = load_ic_snapshots(warn=warn)
-    world = merge_sources(catalog, roles, organization, identity_center)
+    world = merge_sources(catalog, roles, load_sources(catalog, warn=warn))
     return replace(world, aws_config_path=str(aws_path) if profiles else None)
-
-
-def refresh_world(
-    explicit_config: str | None,
-    *,
-    progress: Callable[[str], None] | None = None,
-    warn: Warn | None = None,
-    cached: bool = False,
-) -> Catalog:
-    """Discover every source that discovers (Identity Center, then the organization) now, write their caches,
-    and return the merged world (what load_world would now return; `cached`: through the world cache).
-
-    With both configured, a source that fails is a warning and the other is still read; alone, its error is raised."""
-    catalog = read_catalog(explicit_config)
-    if catalog.identity_center:
-        from roleui.aws.identity_center import refresh_identity_center
-
-        try:
-            refresh_identity_center(explicit_config, progress=progress, warn=warn)
-        except RoleuiError as error:
-            if not catalog.organizations.enabled:
-                raise
-            if warn is not None:
-                warn(f"Identity Center not refreshed: {error}")
-        if not catalog.organizations.enabled:
-            return load_world(explicit_config, warn=warn, cached=cached)
-    from roleui.aws.organizations import refresh_organization
-
-    world, _ = refresh_organization(explicit_config, progress=progress, warn=warn, cached=cached)
-    return world

@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from roleui.aws.sso_tokens import SsoToken, load_token, save_token
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import EXIT_CREDENTIALS, RoleuiError
-from roleui.core.sources.aws_config import SsoSession
+from roleui.core.sources.aws_config.profiles import SsoSession
 
 CLIENT_NAME = "roleui"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"

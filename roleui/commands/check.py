@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"OK: {len(catalog.accounts)} accounts, {len(catalog.roles)} roles ({from_aws} from {where})")
     if catalog.organizations.enabled:
         from roleui.core.clock import utc_now
-        from roleui.core.sources.org_cache import stale_hint
+        from roleui.core.sources.organizations.cache import stale_hint
 
         hint = stale_hint(catalog, utc_now())
         if hint:

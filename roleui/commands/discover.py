@@ -182,7 +182,7 @@ def _identity_center(
 def _organization(config: str | None, progress: ProgressLine, workers: int, lines: list[str]) -> int:
     from roleui.aws.organizations import refresh_organization
     from roleui.core.models import Source
-    from roleui.core.sources.org_rules import is_included
+    from roleui.core.sources.organizations.rules import is_included
 
     world, report = refresh_organization(config, progress=progress, warn=progress.warn, workers=workers)
     snapshot = report.snapshot

@@ -72,7 +72,7 @@ def _starter() -> tuple[str, str]:
     from roleui.aws.sources import read_aws_profiles
     from roleui.core.catalog.starter import starter_catalog
     from roleui.core.paths import aws_config_path
-    from roleui.core.sources.aws_config import roles_from_profiles
+    from roleui.core.sources.aws_config.profiles import roles_from_profiles
 
     aws_path = aws_config_path()
     profiles, lines, _ = read_aws_profiles(aws_path)

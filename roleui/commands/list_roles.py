@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"roleui: {terminal_safe(message)}", file=sys.stderr)
 
     if args.refresh:
-        from roleui.aws.sources import refresh_world
+        from roleui.aws.refresh import refresh_world
         from roleui.commands.discover import ProgressLine
 
         progress = ProgressLine(sys.stderr)
@@ -115,12 +115,15 @@ def run(args: argparse.Namespace) -> int:
             progress.close()
     else:
         catalog = load_world(args.config, warn=warn)
-        if catalog.organizations.enabled or catalog.identity_center:
+        from roleui.core.sources.registry import configured_sources
+
+        sources = configured_sources(catalog)
+        if sources:
             from roleui.core.clock import utc_now
-            from roleui.core.sources import identity_center_cache, org_cache
 
             now = utc_now()
-            for hint in (org_cache.stale_hint(catalog, now), identity_center_cache.stale_hint(catalog, now)):
+            for source in sources:
+                hint = source.stale_hint(catalog, now)
                 if hint:
                     warn(hint)
     rows = [index_row(role) for role in catalog.roles]
@@ -135,8 +138,8 @@ def run(args: argparse.Namespace) -> int:
 def _leave_index(config: str | None, catalog: Catalog, rows: list[Row]) -> None:
     """Let the next `roleui list` print straight from `rows` while nothing it came from changes (quick_list.py)."""
     from roleui.core.paths import aws_config_path, config_path, identity_center_cache_file
-    from roleui.core.sources.identity_center_cache import load_ic_snapshots
-    from roleui.core.sources.org_cache import cache_file, load_org_snapshot
+    from roleui.core.sources.identity_center.cache import load_ic_snapshots
+    from roleui.core.sources.organizations.cache import cache_file, load_org_snapshot
 
     # The index answers only while every discovered source it holds is younger than its cache_lifetime.
     windows: list[tuple[float, float]] = []

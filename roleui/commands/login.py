@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from roleui.aws.sources import read_aws_config
     from roleui.aws.sso_login import open_in_browser, start_sign_in, valid_token
     from roleui.core.paths import aws_config_path
-    from roleui.core.sources.aws_config import legacy_sso_sessions, sign_in_target, sso_sessions_from_config
+    from roleui.core.sources.aws_config.profiles import legacy_sso_sessions, sign_in_target, sso_sessions_from_config
 
     path = aws_config_path()
     profiles, sections, lines, _ = read_aws_config(path)

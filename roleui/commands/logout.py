@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     from roleui.aws.sources import read_aws_config
     from roleui.core.paths import aws_config_path
-    from roleui.core.sources.aws_config import legacy_sso_sessions, sign_in_target, sso_sessions_from_config
+    from roleui.core.sources.aws_config.profiles import legacy_sso_sessions, sign_in_target, sso_sessions_from_config
 
     path = aws_config_path()
     profiles, sections, lines, _ = read_aws_config(path)

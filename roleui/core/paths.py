@@ -36,12 +36,12 @@ def cache_dir() -> Path:
 
 
 def organization_cache_file() -> Path:
-    """Where the discovered organization is cached (roleui/core/sources/org_cache.py)."""
+    """Where the discovered organization is cached (roleui/core/sources/organizations/cache.py)."""
     return cache_dir() / ORGANIZATION_CACHE
 
 
 def identity_center_cache_file() -> Path:
-    """Where the discovered Identity Center assignments are cached (roleui/core/sources/identity_center_cache.py)."""
+    """Where the discovered Identity Center assignments are cached (roleui/core/sources/identity_center/cache.py)."""
     return cache_dir() / IDENTITY_CENTER_CACHE
 
 

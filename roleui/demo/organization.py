@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from unittest import mock
 
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 from roleui.demo import policies
 from roleui.demo.story import (
     PRODUCTION_ID,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from roleui.aws.identity_center import refresh_identity_center
 from roleui.core.clock import utc_now
-from roleui.core.sources.identity_center_cache import save_ic_snapshots
-from roleui.core.sources.org_cache import save_org_snapshot
+from roleui.core.sources.identity_center.cache import save_ic_snapshots
+from roleui.core.sources.organizations.cache import save_org_snapshot
 from roleui.demo import sso_story
 from roleui.demo.catalog import CATALOG
 from roleui.demo.environment import demo_environ, replaced_environ

@@ -11,7 +11,7 @@ from __future__ import annotations
 import urllib.request
 from datetime import datetime
 
-from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
+from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
 from roleui.demo.identity_center import Assignment
 from roleui.demo.organization import AccountPlan
 from roleui.demo.story import REGION
@@ -71,7 +71,7 @@ def signed_in_browser(url: str) -> bool:
 def sign_in(identity_center_url: str) -> None:
     """deepak.dev signs in to the sso-session `demo` (the token lands in the demo's ~/.aws/sso/cache)."""
     from roleui.aws.sso_login import start_sign_in
-    from roleui.core.sources.aws_config import SsoSession
+    from roleui.core.sources.aws_config.profiles import SsoSession
 
     target = SsoSession(SSO_SESSION, start_url(identity_center_url), REGION)
     start_sign_in(target, open_url=signed_in_browser).wait()

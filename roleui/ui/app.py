@@ -38,7 +38,7 @@ from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
-from roleui.ui.safe import visible
+from roleui.ui.safe import one_line, visible
 from roleui.ui.sign_in import SignInFlow, SignInNeeded, discoverable
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
@@ -107,13 +107,6 @@ class Warned(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
-
-
-def _one_line(error: BaseException) -> str:
-    """The message of an error as one line (RoleuiError messages already are; anything else is a bug)."""
-    if isinstance(error, RoleuiError):
-        return error.message.splitlines()[0] if error.message else type(error).__name__
-    return f"unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no details'}"
 
 
 class RoleuiApp(SignInFlow):
@@ -282,7 +275,7 @@ class RoleuiApp(SignInFlow):
         try:
             sessions = self.engine.sessions()
         except RoleuiError as error:
-            self.warn(f"cached sessions not read: {_one_line(error)}")
+            self.warn(f"cached sessions not read: {one_line(error)}")
             return
         self.post_message(SessionsLoaded(sessions))
 
@@ -299,7 +292,7 @@ class RoleuiApp(SignInFlow):
         try:
             identity = self.engine.base_identity(in_child=True)
         except Exception as error:  # shown in the header; nothing else depends on it
-            self.post_message(IdentityFetched(None, _one_line(error)))
+            self.post_message(IdentityFetched(None, one_line(error)))
             return
         self.post_message(IdentityFetched(identity.arn))
 
@@ -314,8 +307,8 @@ class RoleuiApp(SignInFlow):
     @work(thread=True, exit_on_error=False, group="organization-age", description="check the organization's age")
     def _refresh_organization_if_stale(self) -> None:
         # In a thread: reading a 10,000-account organization cache takes a few tens of milliseconds.
-        from roleui.core.sources.identity_center_cache import stale_sign_ins
-        from roleui.core.sources.org_cache import organization_is_stale
+        from roleui.core.sources.identity_center.cache import stale_sign_ins
+        from roleui.core.sources.organizations.cache import organization_is_stale
 
         # Stale while revalidate: the cached world stays on screen while every discovering source is read again.
         # A stale sign-in that is signed out waits for `l` (the header says so) instead of failing in the background.
@@ -328,7 +321,7 @@ class RoleuiApp(SignInFlow):
         thread=True, exit_on_error=False, group="organization", exclusive=True, description="refresh the organization"
     )
     def _refresh_organization(self) -> None:
-        from roleui.aws.sources import refresh_world
+        from roleui.aws.refresh import refresh_world
 
         def progress(text: str) -> None:
             self.post_message(OrganizationProgressed(text))
@@ -338,7 +331,7 @@ class RoleuiApp(SignInFlow):
             # Through the world cache: stored for the next start, and held as compact columns.
             catalog = refresh_world(self.explicit_config, progress=progress, warn=self.warn, cached=True)
         except Exception as error:
-            self.post_message(OrganizationRefreshed(None, _one_line(error)))
+            self.post_message(OrganizationRefreshed(None, one_line(error)))
             return
         self.post_message(OrganizationRefreshed(catalog))
 
@@ -589,7 +582,7 @@ class RoleuiApp(SignInFlow):
             if isinstance(error, SignInRequired):  # its own permission set's, or that of the chain's first role
                 self.post_message(SignInNeeded(role.key, error.target))  # then this assume goes on (ui/sign_in.py)
                 return
-            self.post_message(AssumeFailed(role.key, _one_line(error)))
+            self.post_message(AssumeFailed(role.key, one_line(error)))
             return
         self.post_message(RoleAssumed(role.key, session))
 
@@ -676,7 +669,7 @@ class RoleuiApp(SignInFlow):
             command = interactive_shell(session)
             argv, env = command.argv, command.env
         except (RoleuiError, OSError) as error:
-            self.notify(_one_line(error), title="No subshell", severity="error")
+            self.notify(one_line(error), title="No subshell", severity="error")
             return
         from roleui.ui import subshell
 
@@ -691,7 +684,7 @@ class RoleuiApp(SignInFlow):
                 try:
                     endpoint = stack.enter_context(subshell.serve_session(self.engine, role, session))
                 except (RoleuiError, OSError) as error:
-                    self.notify(f"no credential endpoint: {_one_line(error)}", title="No subshell", severity="error")
+                    self.notify(f"no credential endpoint: {one_line(error)}", title="No subshell", severity="error")
                     return
                 env = subshell.served_env(env, endpoint)
             try:
@@ -702,9 +695,9 @@ class RoleuiApp(SignInFlow):
                     except OSError as error:
                         problem = f"{argv[0]}: {error.strerror}"
                     except Exception as error:
-                        problem = _one_line(error)
+                        problem = one_line(error)
             except Exception as error:  # SuspendNotSupported (e.g. a web driver)
-                problem = f"cannot suspend the app here: {_one_line(error)}"
+                problem = f"cannot suspend the app here: {one_line(error)}"
         self.refresh(layout=True)
         self.tick()
         if problem:
@@ -791,7 +784,7 @@ class RoleuiApp(SignInFlow):
         try:
             url = federated_console_url(session, clock=self.clock)
         except Exception as error:
-            self.post_message(Warned(f"console not opened: {_one_line(error)}"))
+            self.post_message(Warned(f"console not opened: {one_line(error)}"))
             return
         from roleui.ui import browser
 
@@ -842,7 +835,7 @@ class RoleuiApp(SignInFlow):
         try:
             count = self.engine.forget(role)
         except RoleuiError as error:
-            self.notify(_one_line(error), severity="error")
+            self.notify(one_line(error), severity="error")
             return
         self.states.pop(role.key, None)
         if self.last_session is not None and self.last_session.role_key == role.key:
@@ -872,7 +865,7 @@ class RoleuiApp(SignInFlow):
         try:
             count = self.engine.forget_all()
         except RoleuiError as error:
-            self.notify(_one_line(error), severity="error")
+            self.notify(one_line(error), severity="error")
             return
         for key in [k for k, v in self.states.items() if not isinstance(v, Assuming)]:
             del self.states[key]

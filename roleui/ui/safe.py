@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from roleui.core.errors import RoleuiError
 from roleui.core.text import control_pictures
 
 
@@ -23,3 +24,10 @@ def visible(text: str) -> str:
 def plain(text: str, style: str = "") -> Text:
     """`text` as a Text that is never parsed as markup."""
     return Text(control_pictures(text), style=style)
+
+
+def one_line(error: BaseException) -> str:
+    """The message of an error as one line (RoleuiError messages already are; anything else is a bug)."""
+    if isinstance(error, RoleuiError):
+        return error.message.splitlines()[0] if error.message else type(error).__name__
+    return f"unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no details'}"

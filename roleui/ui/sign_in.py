@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,23 +19,16 @@ from textual.app import App
 from textual.message import Message
 
 from roleui.core.models import Catalog, Role
+from roleui.ui.safe import one_line
+from roleui.ui.state import SignInState
 
 if TYPE_CHECKING:
     from roleui.aws.sso_login import PendingSignIn
     from roleui.core.clock import Clock
-    from roleui.core.sources.aws_config import SsoSession
+    from roleui.core.sources.aws_config.profiles import SsoSession
     from roleui.ui.state import RowState
     from roleui.ui.widgets.identity_header import IdentityHeader
     from roleui.ui.widgets.role_list import RoleList
-
-
-@dataclass(frozen=True, slots=True)
-class SignInState:
-    """One sign-in as the header shows it: valid until `expires_at`, renewable (a refresh token), or signed out."""
-
-    name: str
-    expires_at: datetime | None  # None: no usable token
-    renewable: bool = False
 
 
 class SignInNeeded(Message):
@@ -80,7 +72,7 @@ def target_of(role: Role) -> SsoSession | None:
     """Where a permission set signs in; None for an IAM role."""
     if role.sso_start_url is None or role.sso_region is None:
         return None
-    from roleui.core.sources.aws_config import SsoSession
+    from roleui.core.sources.aws_config.profiles import SsoSession
 
     return SsoSession(role.sso_session, role.sso_start_url, role.sso_region)
 
@@ -187,9 +179,7 @@ class SignInFlow(App[None]):
             self.post_message(SignInStarted(pending, role_key))
             token = pending.wait(cancelled)
         except Exception as error:
-            from roleui.ui.app import _one_line
-
-            self.post_message(SignInFailed(name, _one_line(error), role_key, cancelled.is_set()))
+            self.post_message(SignInFailed(name, one_line(error), role_key, cancelled.is_set()))
             return
         self.post_message(SignedIn(name, token.expires_at, role_key))
 
@@ -229,7 +219,7 @@ class SignInFlow(App[None]):
             self.states.pop(role.key, None)
             self.start_assume(role)  # the assume the sign-in interrupted; its `then`s are still waiting
         if self.catalog.identity_center:
-            from roleui.core.sources.identity_center_cache import stale_sign_ins
+            from roleui.core.sources.identity_center.cache import stale_sign_ins
 
             if stale_sign_ins(self.catalog, self.clock()):
                 self._refresh_organization()

@@ -6,6 +6,7 @@ clock, so a timer that did not tick (a subshell blocked the app, the machine sle
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -66,3 +67,12 @@ def describe(state: RowState | None, now: datetime) -> tuple[str, str]:
     left = state.session.seconds_left(now)
     text = format_countdown(left)
     return (f"{KEPT_ALIVE_MARK} {text}" if state.kept_alive else text), level(left)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInState:
+    """One sign-in as the header shows it: valid until `expires_at`, renewable (a refresh token), or signed out."""
+
+    name: str
+    expires_at: datetime | None  # None: no usable token
+    renewable: bool = False

@@ -21,7 +21,7 @@ from roleui.core.files import file_identity
 from roleui.core.models import Catalog, IcConfig
 from roleui.core.paths import identity_center_cache_file
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private, write_private
-from roleui.core.sources.identity_center_model import IcAccount, IcSnapshot
+from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot
 
 Warn = Callable[[str], None]
 

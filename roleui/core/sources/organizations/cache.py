@@ -20,7 +20,7 @@ from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog
 from roleui.core.paths import ORGANIZATION_CACHE, organization_cache_file
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private, write_private
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
 Warn = Callable[[str], None]
 

@@ -21,7 +21,7 @@ from roleui.core.tags import any_tag_matches, tags_match
 
 if TYPE_CHECKING:  # annotations only: the tag and OU matching (the UI's confirm_tags) loads no discovery model
     from roleui.core.models import OrgConfig
-    from roleui.core.sources.org_model import DiscoveredAccount
+    from roleui.core.sources.organizations.model import DiscoveredAccount
 
 
 @lru_cache(maxsize=256)
