@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from _engine_helpers import AWS_CLI, BASE_USER, PYTHON, ROOT, StsProxy, roleui, write_catalog
 
-from roleui.aws.credential_server import CredentialEndpoint, refresh_margin, serving
+from roleui.aws.credential_server import CredentialEndpoint, serving
 from roleui.aws.engine import Engine
 from roleui.core.catalog.parse import parse_catalog
 from roleui.core.catalog.refs import resolve_role
@@ -28,6 +28,7 @@ from roleui.core.clock import FrozenClock, utc_now
 from roleui.core.errors import RoleuiError
 from roleui.core.sessions.assume_plan import AssumeOptions
 from roleui.core.sessions.endpoint_status import read_status
+from roleui.core.sessions.renewal import refresh_margin
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.sessions.session_env import endpoint_env, session_env
 

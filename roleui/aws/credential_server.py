@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import RoleuiError
 from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
+from roleui.core.sessions.renewal import due_for_renewal
 from roleui.core.sessions.session import Session
 from roleui.core.timefmt import format_time
 
@@ -42,19 +43,10 @@ if TYPE_CHECKING:
     from roleui.core.sessions.assume_plan import AssumeOptions
 
 HOST = "127.0.0.1"
-SDK_ADVISORY_REFRESH = 15 * 60  # botocore asks again this long before expiry (RefreshableCredentials)
 STOP_WAIT = 10  # seconds a stopping endpoint waits for a renewal in flight
 BACKGROUND_FLOOR = 5 * 60  # above this, a session due for renewal is still handed out while the renewal runs
-DEFAULT_LIFETIME = 3600  # when a session does not say when it was issued
 
 Renew = Callable[[Session], Session]  # the session held now -> a newer one
-
-
-def refresh_margin(session: Session, cache_margin: int) -> int:
-    """How close to expiry the endpoint re-assumes: the SDKs' 15 minutes, at most half the session's lifetime
-    (a 15-minute session would otherwise be re-assumed on every request), never under the catalog's margin."""
-    lifetime = int(session.seconds_left(session.issued_at)) if session.issued_at is not None else DEFAULT_LIFETIME
-    return max(cache_margin, min(SDK_ADVISORY_REFRESH, lifetime // 2))
 
 
 class CredentialEndpoint:
@@ -200,7 +192,7 @@ class CredentialEndpoint:
             thread.join(timeout)
 
     def _fresh(self, session: Session) -> bool:
-        return session.seconds_left(self._clock()) > refresh_margin(session, self._cache_margin)
+        return not due_for_renewal(session, self._clock(), self._cache_margin)
 
     def _failed(self, message: str) -> None:
         repeated = message == self.last_error
