@@ -118,6 +118,16 @@ def mfa_code_from(value: str | None, environ: Mapping[str, str], stdin: TextIO) 
 
 
 def options_from_args(args: argparse.Namespace) -> AssumeOptions:
+    """The command line's AssumeOptions, worked out once per command: `--mfa-code -` reads stdin, and a second
+    read (exec and shell need the options to assume and again to serve) would find it empty."""
+    known: AssumeOptions | None = getattr(args, "_assume_options", None)
+    if known is None:
+        known = _options(args)
+        args._assume_options = known
+    return known
+
+
+def _options(args: argparse.Namespace) -> AssumeOptions:
     from roleui.core.sessions.assume_plan import AssumeOptions
 
     duration = None
