@@ -183,3 +183,43 @@ def test_a_failed_renewal_is_one_line_on_roleuis_terminal_once_while_the_js_sdk_
         f"roleui could not renew {READER}: the MFA session of {MFA_SERIAL} has expired and an MFA code is needed — "
         "set mfa_process in [defaults], or leave this shell and assume the role again"
     ]
+
+
+async def test_in_the_ui_a_renewal_failing_while_the_subshell_has_the_terminal_is_a_line_there_then_a_notification(
+    aws: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from _engine_helpers import free_closed_port_url
+    from _ui_helpers import frozen_now, make_app, no_suspend, notifications, settle
+
+    from roleui.core.sessions.endpoint_status import read_status
+    from roleui.ui import subshell
+
+    clock = frozen_now()
+    app = make_app(clock=clock)
+
+    def the_shell(argv: list[str], env: dict[str, str], stdout: object = None) -> int:
+        """The subshell's process (run_interactive's own code runs around it): STS goes away, time passes."""
+        monkeypatch.setenv("AWS_ENDPOINT_URL", free_closed_port_url())
+        app.engine._sessions.clear()  # let the engine make clients that see the closed port
+        app.engine._clients.clear()
+        clock.advance(50 * 60)  # due: the endpoint renews on its own, and fails
+
+        def failed() -> bool:
+            status = read_status(Path(env["ROLEUI_STATUS_FILE"]))
+            return status is not None and status.error is not None
+
+        until(failed)
+        return 0
+
+    monkeypatch.setattr(subshell.subprocess, "call", the_shell)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        capfd.readouterr()
+        with no_suspend(app):
+            await pilot.press("s")
+        await settle(pilot)
+        lines = [line for line in capfd.readouterr().err.splitlines() if line]
+        assert len(lines) == 1
+        assert lines[0].startswith(f"roleui could not renew {READER}: ")
+        assert any(n.startswith("Credentials not renewed: ") for n in notifications(app)), notifications(app)
