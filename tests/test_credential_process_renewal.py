@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _engine_helpers import BASE_USER, CATALOG, MFA_SERIAL, ROLEUI, StsProxy, child_python, roleui, write_catalog
+from _engine_helpers import (
+    AWS_CLI,
+    BASE_USER,
+    CATALOG,
+    MFA_SERIAL,
+    ROLEUI,
+    StsProxy,
+    child_python,
+    roleui,
+    write_catalog,
+)
 
 from roleui.core.private_files import write_private
 
@@ -80,6 +91,17 @@ def test_a_session_in_botocores_window_is_renewed_so_botocore_stops_asking_on_ev
     assert answer["AccessKeyId"] != held
     left = datetime.fromisoformat(answer["Expiration"].replace("Z", "+00:00")) - datetime.now(UTC)
     assert left > timedelta(minutes=50)
+
+
+def test_the_aws_cli_runs_roleui_once_per_call_for_a_session_in_botocores_window(sts: StsProxy, counted: Path) -> None:
+    cli = [AWS_CLI, "sts", "get-caller-identity", "--profile", "data", "--query", "Arn", "--output", "text"]
+    assert subprocess.run(cli, capture_output=True, text=True, timeout=90, check=False).returncode == 0
+    age_cached_session(minutes_left=12)
+    counted.unlink()
+    done = subprocess.run(cli, capture_output=True, text=True, timeout=90, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == READER_ARN
+    assert runs_of(counted) == 1  # with the 12-minute session it ran roleui twice: to load, then to refresh
 
 
 def test_the_fast_path_leaves_a_session_in_the_window_to_the_normal_path(sts: StsProxy, counted: Path) -> None:
