@@ -261,7 +261,9 @@ def test_without_the_demo_extra_the_demo_says_how_to_install_it() -> None:
 
 
 def test_a_command_run_in_the_demo_sees_the_whole_organization_at_once() -> None:
-    script = "roleui list --json && roleui env payments-prod/ReadOnly --format json"
+    script = (
+        "roleui list --json && roleui env payments-prod/ReadOnly --yes --format json"  # an org rule: prod asks first
+    )
     result = subprocess.run(
         [ROLEUI, "demo", "--", "sh", "-c", script], capture_output=True, text=True, timeout=120, check=False
     )
