@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from _engine_helpers import AWS_CLI, BASE_USER, PYTHON, ROOT, StsProxy, roleui, write_catalog
 
-from roleui.aws.credential_server import CredentialEndpoint, refresh_margin, serving
+from roleui.aws.credential_server import CredentialEndpoint, serving
 from roleui.aws.engine import Engine
 from roleui.core.catalog.parse import parse_catalog
 from roleui.core.catalog.refs import resolve_role
@@ -28,6 +28,7 @@ from roleui.core.clock import FrozenClock, utc_now
 from roleui.core.errors import RoleuiError
 from roleui.core.sessions.assume_plan import AssumeOptions
 from roleui.core.sessions.endpoint_status import read_status
+from roleui.core.sessions.renewal import refresh_margin
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.sessions.session_env import endpoint_env, session_env
 
@@ -114,24 +115,32 @@ def test_the_aws_cli_renews_across_an_expiry_without_sleeping_and_gets_new_keys(
         assert status.expiration == endpoint.session.expiration.replace(microsecond=0)
 
 
-def test_a_session_close_to_its_end_is_renewed_before_the_answer(sts: StsProxy, user: tuple[str, str]) -> None:
+def test_a_session_close_to_its_end_is_renewed_and_the_request_waits_briefly_for_it(
+    sts: StsProxy, user: tuple[str, str]
+) -> None:
     clock = FrozenClock(utc_now())
     with served(engine_with(clock), READER) as (endpoint, env):
         first = endpoint.session.credentials.access_key_id
-        clock.advance(57 * 60)  # 3 minutes left: too little to hand out while renewing
-        status, document = fetch(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
+        clock.advance(57 * 60)  # 3 minutes left: the request waits up to ANSWER_WAIT for the renewal...
+        status, held_or_new = fetch(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
         assert status == 200
-        assert document["AccessKeyId"] == endpoint.session.credentials.access_key_id != first
+        endpoint.wait_for_renewal()
         assert endpoint.refreshes == 1
+        assert held_or_new["AccessKeyId"] in (first, endpoint.session.credentials.access_key_id)  # ...or gets the held
         clock.now = utc_now()  # back to moto's time, by which the renewed session has its full hour
+        status, document = fetch(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
+        assert document["AccessKeyId"] == endpoint.session.credentials.access_key_id != first
         assert child(env, PYTHON, "-c", WHO).stdout.split() == [document["AccessKeyId"], READER_ARN]
 
 
 def test_a_chained_role_is_renewed_through_its_chain(sts: StsProxy, user: tuple[str, str]) -> None:
     clock = FrozenClock(utc_now())
-    with served(engine_with(clock), "shared-data/DataReader") as (_endpoint, env):
+    with served(engine_with(clock), "shared-data/DataReader") as (endpoint, env):
         jump_keys = [c.access_key for c in sts.actions("AssumeRole")]
         clock.advance(58 * 60)  # the jump role's session is within the cache margin too
+        fetch(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
+        endpoint.wait_for_renewal()
+        clock.now = utc_now()  # back to moto's time, by which the renewed session has its full hour
         status, document = fetch(env["AWS_CONTAINER_CREDENTIALS_FULL_URI"], env["AWS_CONTAINER_AUTHORIZATION_TOKEN"])
         assert status == 200
         calls = sts.actions("AssumeRole")[len(jump_keys) :]
@@ -141,7 +150,6 @@ def test_a_chained_role_is_renewed_through_its_chain(sts: StsProxy, user: tuple[
         ]
         assert calls[0].access_key == user[0]  # the base user assumes the jump role...
         assert calls[1].access_key not in (user[0], *jump_keys)  # ...whose new session assumes the data role
-        clock.now = utc_now()  # back to moto's time, by which the renewed session has its full hour
         done = child(env, PYTHON, "-c", WHO)
         assert done.returncode == 0, done.stderr
         key, arn = done.stdout.split()

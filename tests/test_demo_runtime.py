@@ -213,12 +213,18 @@ def test_roleui_demo_exits_with_the_status_of_its_command() -> None:
     [
         (["demo", "--accounts", "2"], "roleui: --accounts 2: choose between 3 and 50000\n"),
         (["--config", "x.toml", "demo"], "roleui: the demo uses its own catalog: run `roleui demo` without --config\n"),
-        (["demo", "--", "no-such-command-xyz"], "roleui: no-such-command-xyz: command not found\n"),
     ],
 )
 def test_bad_demo_usage_is_one_line_and_exit_status_2(args: list[str], message: str) -> None:
     result = subprocess.run([ROLEUI, *args], capture_output=True, text=True, timeout=120, check=False)
     assert (result.returncode, result.stderr) == (2, message)
+
+
+def test_a_demo_command_that_cannot_start_fails_as_under_exec_with_127_and_the_same_line() -> None:
+    result = subprocess.run(
+        [ROLEUI, "demo", "--", "no-such-command-xyz"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (result.returncode, result.stderr) == (127, "roleui: command not found: no-such-command-xyz\n")
 
 
 def test_the_demo_help_says_what_the_local_aws_does_not_enforce() -> None:
@@ -255,7 +261,9 @@ def test_without_the_demo_extra_the_demo_says_how_to_install_it() -> None:
 
 
 def test_a_command_run_in_the_demo_sees_the_whole_organization_at_once() -> None:
-    script = "roleui list --json && roleui env payments-prod/ReadOnly --format json"
+    script = (
+        "roleui list --json && roleui env payments-prod/ReadOnly --yes --format json"  # an org rule: prod asks first
+    )
     result = subprocess.run(
         [ROLEUI, "demo", "--", "sh", "-c", script], capture_output=True, text=True, timeout=120, check=False
     )

@@ -171,6 +171,7 @@ async def test_a_chained_role_assumes_its_first_hop_and_both_hops_reach_sts(sts:
     async with app.run_test(size=(120, 40)) as pilot:
         go_to(app, SUPPORT)
         await pilot.press("enter")
+        await pilot.press("y")  # the first hop asks first (confirm = true)
         await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen))  # the first hop needs MFA
         await pilot.press(*"111111", "enter")
         await settle(pilot)

@@ -7,10 +7,14 @@ waits for the child and stops with it. One random path and one random token per 
 401/403/404 JSON error. Before handing out a session with less than `refresh_margin` left it re-assumes the role
 through the engine (the whole `via` chain and a cached MFA session are reused, so no code is asked while the MFA
 session lasts). botocore refreshes 15 minutes before expiry and blocks at 10: handing out a session with less
-than 15 minutes left would make every call of the child ask again, hence the 15-minute floor. The SDKs give the
-endpoint 2 s per attempt (3 attempts), less than a chain of STS calls can take: a request inside the margin is
-answered at once with the held session while the renewal runs in the background, and only a session within
-5 minutes of its end (nobody asked for a long while) is renewed while the request waits.
+than 15 minutes left would make every call of the child ask again, hence the 15-minute floor
+(roleui/core/sessions/renewal.py). botocore gives the endpoint 2 s per attempt (3 attempts, 1 s apart), the JS
+SDK v3 1 s (4 attempts, 1 s apart), less than a chain of STS calls can take: the endpoint renews on its own as
+soon as the session is due (its server loop ticks twice a second), a request inside the margin is answered at
+once with the held session while the renewal runs, and a request for a session within 5 minutes of its end waits
+at most ANSWER_WAIT for the renewal, then gets the held session while it is valid, else a 503 saying why.
+A failed renewal is told once per failure episode: `on_error` (by default one line on the terminal roleui was
+started from, since the JS SDK shows only "status 503"), the status file, and the 503's message.
 
 A small 0600 status file (role, expiry, colour, pid) follows every refresh: `roleui status` and the UI read it,
 since the child's environment cannot carry an expiry that changes.
@@ -26,6 +30,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import RoleuiError
 from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
+from roleui.core.sessions.renewal import due_for_renewal
 from roleui.core.sessions.session import Session
 from roleui.core.timefmt import format_time
 
@@ -42,26 +48,20 @@ if TYPE_CHECKING:
     from roleui.core.sessions.assume_plan import AssumeOptions
 
 HOST = "127.0.0.1"
-SDK_ADVISORY_REFRESH = 15 * 60  # botocore asks again this long before expiry (RefreshableCredentials)
 STOP_WAIT = 10  # seconds a stopping endpoint waits for a renewal in flight
 BACKGROUND_FLOOR = 5 * 60  # above this, a session due for renewal is still handed out while the renewal runs
-DEFAULT_LIFETIME = 3600  # when a session does not say when it was issued
+ANSWER_WAIT = 0.5  # seconds a request waits for a renewal it needs: the JS SDK gives up on an attempt after 1 s
+RETRY_AFTER = 60  # seconds (by the clock) between renewals the endpoint starts on its own
 
 Renew = Callable[[Session], Session]  # the session held now -> a newer one
-
-
-def refresh_margin(session: Session, cache_margin: int) -> int:
-    """How close to expiry the endpoint re-assumes: the SDKs' 15 minutes, at most half the session's lifetime
-    (a 15-minute session would otherwise be re-assumed on every request), never under the catalog's margin."""
-    lifetime = int(session.seconds_left(session.issued_at)) if session.issued_at is not None else DEFAULT_LIFETIME
-    return max(cache_margin, min(SDK_ADVISORY_REFRESH, lifetime // 2))
 
 
 class CredentialEndpoint:
     """Serves one role session on 127.0.0.1:<port>/<path> to the holder of `token`; `start()` / `stop()`.
 
-    `renew()` returns a newer session (it may raise RoleuiError); `on_error` hears each failure once per message
-    (the UI turns it into a notification). `clock` decides freshness, so tests cross an expiry without sleeping.
+    `renew()` returns a newer session (it may raise RoleuiError); `on_error` hears the first failure of each
+    episode (until a renewal succeeds). `clock` decides freshness, so tests cross an expiry without sleeping;
+    `answer_wait` is how long a request may wait for a renewal (real seconds).
     """
 
     def __init__(
@@ -74,6 +74,7 @@ class CredentialEndpoint:
         color: str | None = None,
         on_error: Callable[[str], None] | None = None,
         status_file: Path | None = None,
+        answer_wait: float = ANSWER_WAIT,
     ) -> None:
         self._session = session
         self._renew = renew
@@ -81,6 +82,8 @@ class CredentialEndpoint:
         self._clock = clock
         self._color = color
         self._on_error = on_error
+        self._answer_wait = answer_wait
+        self._last_attempt: datetime | None = None
         self._lock = threading.Lock()
         self.path = "/" + secrets.token_urlsafe(18)
         self.token = secrets.token_urlsafe(32)
@@ -146,21 +149,46 @@ class CredentialEndpoint:
 
     def current(self) -> Session:
         """The session to hand out now: the held one while it has more than the margin left; within the margin
-        but with more than `BACKGROUND_FLOOR` left, still the held one while a renewal runs in the background (the
-        SDKs wait only 2 s per attempt, less than a chain of STS calls may take); closer to expiry, a renewed one."""
+        but with more than `BACKGROUND_FLOOR` left, still the held one while a renewal runs in the background;
+        closer to expiry, the renewed one if the renewal ends within `answer_wait` (RoleuiError if it failed)."""
         session = self._session
         if self._fresh(session):
             return session
+        self._renew_in_background()
         if session.seconds_left(self._clock()) > BACKGROUND_FLOOR:
-            self._renew_in_background()
             return session
-        with self._lock:
-            return self._renewed_under_lock()
+        return self._renewed_soon()
+
+    def _renewed_soon(self) -> Session:
+        """Within `answer_wait`: the renewed session; else the held one while it is valid; else RoleuiError."""
+        finished = self._lock.acquire(timeout=self._answer_wait)  # the renewal holds the lock until it ends
+        if finished:
+            self._lock.release()
+        session = self._session
+        if self._fresh(session):
+            return session
+        if finished and self.last_error is not None:
+            raise RoleuiError(self.last_error)
+        if session.seconds_left(self._clock()) > 0:
+            return session  # the SDK takes it and asks again soon; the renewal goes on meanwhile
+        raise RoleuiError("AWS is slow to answer the renewal — try again in a moment")
+
+    def tick(self) -> None:
+        """Start a renewal once the session is due, before any request asks (the server loop calls this twice a
+        second); at most one every RETRY_AFTER seconds (after a failure, or a clock so far off that the renewed
+        session looks due at once, a request still tries at once)."""
+        if self._fresh(self._session):
+            return
+        last = self._last_attempt
+        if last is not None and (self._clock() - last).total_seconds() < RETRY_AFTER:
+            return
+        self._renew_in_background()
 
     def _renewed_under_lock(self) -> Session:
         session = self._session
         if self._fresh(session):
             return session  # another request renewed it while this one waited
+        self._last_attempt = self._clock()
         try:
             renewed = self._renew(session)
         except RoleuiError as error:
@@ -200,10 +228,10 @@ class CredentialEndpoint:
             thread.join(timeout)
 
     def _fresh(self, session: Session) -> bool:
-        return session.seconds_left(self._clock()) > refresh_margin(session, self._cache_margin)
+        return not due_for_renewal(session, self._clock(), self._cache_margin)
 
     def _failed(self, message: str) -> None:
-        repeated = message == self.last_error
+        repeated = self.last_error is not None  # the same failure episode: told once
         self.last_error = message
         self._write_status()
         if self._on_error is not None and not repeated:
@@ -251,6 +279,10 @@ class _Server(ThreadingHTTPServer):
         super().__init__((HOST, 0), _Handler)
         self.endpoint = endpoint
 
+    def service_actions(self) -> None:
+        """Between requests (every poll of serve_forever): renew ahead of them when due."""
+        self.endpoint.tick()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """socketserver prints a traceback to stderr for a broken connection: the child's terminal is no place
         for it."""
@@ -276,7 +308,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             session = endpoint.current()
         except RoleuiError as error:
-            message = f"roleui could not renew {endpoint.session.role_key}: {error.message}"
+            from roleui.aws.endpoint_notice import renewal_failure
+
+            message = renewal_failure(endpoint.session.role_key, error.message)
             self._answer(503, _error("CredentialsUnavailable", message))
             return
         self._answer(200, credentials_document(session))
@@ -331,14 +365,17 @@ def serving(
     options: AssumeOptions,
     on_error: Callable[[str], None] | None = None,
 ) -> Iterator[CredentialEndpoint]:
-    """An endpoint for `session` of `role`, started for the `with` block and stopped (port closed) after it."""
+    """An endpoint for `session` of `role`, started for the `with` block and stopped (port closed) after it; a
+    failed renewal is told by `on_error`, by default on the terminal roleui was started from."""
+    from roleui.aws.endpoint_notice import terminal_notice
+
     endpoint = CredentialEndpoint(
         session,
         engine_renewal(engine, role, options),
         cache_margin=engine.catalog.defaults.cache_margin,
         clock=engine.clock,
         color=role.effective_color(),
-        on_error=on_error,
+        on_error=on_error or terminal_notice(role.key),
     )
     endpoint.start()
     try:

@@ -121,6 +121,27 @@ class Engine:
             return None  # assume() refuses before asking for anything
         return self._needed(request, reuse=options.use_cache)
 
+    def confirmations_due(self, role: Role, options: AssumeOptions | None = None) -> list[Role]:
+        """The roles that ask before a new session (`role`, then the roles of its `via` chain) and that `assume`
+        would give one now: a hop whose session is cached, and everything behind it, is not assumed again. Empty
+        when nothing asks, or when assume() would refuse the request first (no network)."""
+        from roleui.core.world.confirmation import needs_confirmation
+
+        options = options or AssumeOptions()
+        try:
+            request: AssumeRequest | None = plan_assume(self.catalog, role, options)
+        except RoleuiError:
+            return []
+        due: list[Role] = []
+        reuse = options.use_cache
+        while request is not None:
+            if reuse and self._hit(request, request_key(request, self.environ)) is not None:
+                break
+            if needs_confirmation(request.role, self.catalog.defaults):
+                due.append(request.role)
+            request, reuse = request.via, True  # the chain's hops are reused while fresh, even on a refresh
+        return due
+
     def sessions(self) -> list[Session]:
         """Every unexpired cached role session, soonest to expire first."""
         now = self.clock()

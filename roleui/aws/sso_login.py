@@ -8,8 +8,9 @@ It returns a `PendingSignIn` (what to show: the URL and, for the device flow, th
 blocks until the user approved (polling at the interval AWS asks for, slower on `slow_down`), saves the token
 where AWS CLI v2 and botocore look for it (roleui/aws/sso_tokens.py) and returns it.
 
-`valid_token(target)` is the token to use now: the cached one while it is valid, else refreshed with its
-refresh token (saved again), else None: the user must sign in.
+`valid_token(target)` is the token to use now: the cached one while more than botocore's 15-minute refresh window
+is left, else refreshed with its refresh token (saved again) — as botocore's SSOTokenProvider does, so roleui and
+the aws CLI refresh at the same time — else the cached one while it still works, else None: the user must sign in.
 
 The OIDC client is botocore's `sso-oidc` (unsigned; AWS_ENDPOINT_URL_SSO_OIDC points it elsewhere).
 """
@@ -36,7 +37,8 @@ CLIENT_NAME = "roleui"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 CALLBACK_PATH = "/oauth/callback"
 SIGN_IN_TIMEOUT = 600.0  # seconds the loopback waits for the browser (AWS's authorization codes live 5 min)
-REFRESH_MARGIN = 60.0  # a token with less left than this is refreshed before use
+REFRESH_WINDOW = 15 * 60.0  # botocore's SSOTokenProvider refreshes a token with less left than this (JS SDK: 5 min)
+USABLE_MARGIN = 60.0  # a token that cannot be refreshed is still used while it has this much left
 SLOW_DOWN_STEP = 5  # RFC 8628: after slow_down, poll 5 s less often
 
 OpenUrl = Callable[[str], bool]
@@ -95,11 +97,17 @@ def valid_token(target: SsoSession, *, clock: Clock = utc_now, client: Any = Non
     if token is None:
         return None
     now = clock()
-    if token.is_valid(now, REFRESH_MARGIN):
+    if token.is_valid(now, REFRESH_WINDOW):
         return token
+    still_usable = token if token.is_valid(now, USABLE_MARGIN) else None
     if not token.can_refresh(now):
-        return None
-    return refresh_token(token, clock=clock, client=client)
+        return still_usable
+    try:
+        return refresh_token(token, clock=clock, client=client) or still_usable
+    except RoleuiError:
+        if still_usable is None:
+            raise
+        return still_usable  # Identity Center unreachable: the token in hand still works for a while
 
 
 def refresh_token(token: SsoToken, *, clock: Clock = utc_now, client: Any = None) -> SsoToken | None:

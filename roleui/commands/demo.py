@@ -78,12 +78,14 @@ def _open_ui() -> int:
 
 
 def _run_command(command: list[str]) -> int:
+    """COMMAND's exit status; one that cannot start fails as under `roleui exec` (127 not found, 126 not
+    executable, with the same line)."""
+    from roleui.commands.exec_ import cannot_run
+
     try:
         return subprocess.call(command)
-    except FileNotFoundError:
-        raise UsageError(f"{command[0]}: command not found") from None
-    except PermissionError:
-        raise UsageError(f"{command[0]}: not executable") from None
+    except OSError as error:
+        raise cannot_run(command[0], error) from None
 
 
 @contextmanager

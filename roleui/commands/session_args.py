@@ -40,6 +40,9 @@ def add_assume_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="assume anew even if a cached session is fresh (it replaces it)"
     )
+    parser.add_argument(
+        "--yes", action="store_true", help="do not ask before a new session of a role that asks first (confirm)"
+    )
 
 
 def add_credentials_option(parser: argparse.ArgumentParser) -> None:
@@ -118,6 +121,16 @@ def mfa_code_from(value: str | None, environ: Mapping[str, str], stdin: TextIO) 
 
 
 def options_from_args(args: argparse.Namespace) -> AssumeOptions:
+    """The command line's AssumeOptions, worked out once per command: `--mfa-code -` reads stdin, and a second
+    read (exec and shell need the options to assume and again to serve) would find it empty."""
+    known: AssumeOptions | None = getattr(args, "_assume_options", None)
+    if known is None:
+        known = _options(args)
+        args._assume_options = known
+    return known
+
+
+def _options(args: argparse.Namespace) -> AssumeOptions:
     from roleui.core.sessions.assume_plan import AssumeOptions
 
     duration = None
@@ -167,12 +180,17 @@ def make_engine(catalog: Catalog) -> Engine:
 
 
 def assume(args: argparse.Namespace, catalog: Catalog, role: Role, engine: Engine | None = None) -> Session:
-    """Assume `role` as the command line says; MFA codes from --mfa-code, mfa_process, else the terminal."""
+    """Assume `role` as the command line says (asking first for a role that asks, see confirm_first.py); MFA codes
+    from --mfa-code, mfa_process, else the terminal."""
     from roleui.aws.clients import command_deadline
     from roleui.aws.mfa import tty_prompt
+    from roleui.commands.confirm_first import confirm_first
 
+    engine = engine or make_engine(catalog)
+    options = options_from_args(args)
+    confirm_first(engine, role, options, yes=args.yes)
     with command_deadline():
-        return (engine or make_engine(catalog)).assume(role, options_from_args(args), mfa=tty_prompt)
+        return engine.assume(role, options, mfa=tty_prompt)
 
 
 def serves_endpoint(args: argparse.Namespace, catalog: Catalog) -> bool:

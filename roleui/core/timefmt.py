@@ -14,7 +14,10 @@ def format_time(value: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """RFC 3339 / ISO 8601, with or without microseconds (moto adds them), Z or an offset; always aware UTC."""
+    """RFC 3339 / ISO 8601, with or without microseconds (moto adds them), Z or an offset; always aware UTC.
+    A `UTC` suffix (`2026-12-02T10:00:00UTC`, the `expiresAt` of older AWS CLI v2 token caches) is read as Z."""
+    if text.endswith("UTC"):
+        text = text[:-3] + "Z"
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 

@@ -32,7 +32,7 @@ from roleui.core.console import console_link
 from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.timefmt import format_countdown
-from roleui.core.world.confirmation import confirmation_reason, needs_confirmation
+from roleui.core.world.confirmation import chain_confirmation_reason, needs_confirmation
 from roleui.core.world.filtering import RoleFilter
 from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
@@ -560,10 +560,13 @@ class RoleuiApp(SignInFlow):
             self._row_changed(key)
             self._assume(role, refresh)
 
-        if needs_confirmation(role, self.catalog.defaults) and (refresh or self.engine.cached(role) is None):
+        from roleui.core.sessions.assume_plan import AssumeOptions
+
+        asking = self.engine.confirmations_due(role, AssumeOptions(use_cache=not refresh))  # the chain's hops too
+        if asking:
             from roleui.ui.screens.confirm import ConfirmScreen  # the first screen does not wait for dialogs
 
-            reason = confirmation_reason(role, self.catalog.defaults)
+            reason = chain_confirmation_reason(role, asking, self.catalog.defaults)
             self.push_screen(ConfirmScreen(key, role.arn, "Refresh" if refresh else "Assume", reason=reason), go)
         else:
             go()

@@ -6,7 +6,9 @@ SIG_IGN, which the child would inherit, so its own Ctrl+C would stop working). W
 is a pipe read by `$(...)`, so the child gets the terminal itself as its stdout.
 
 The child reads renewing credentials from a credential endpoint served by this process while the app is
-suspended (`serve_session`; its threads keep answering while the main thread waits for the child).
+suspended (`serve_session`; its threads keep answering while the main thread waits for the child). A renewal that
+fails while the child has the terminal is written there as one line (the JS SDK shows only "status 503"); once
+the app is back, it is a notification instead (RoleuiApp._after_served), never text over the app's screen.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from types import FrameType
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
     from roleui.aws.engine import Engine
     from roleui.core.models import Role
     from roleui.core.sessions.session import Session
+
+
+CHILD_ON_TERMINAL = threading.Event()  # set while run_interactive's child owns the terminal
 
 
 def _ignore_interrupt(_number: int, _frame: FrameType | None) -> None:
@@ -46,8 +52,10 @@ def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
     try:
         with ExitStack() as stack:
             stdout = _terminal_stdout(stack)
+            CHILD_ON_TERMINAL.set()
             return subprocess.call(argv, env=dict(env), stdout=stdout)
     finally:
+        CHILD_ON_TERMINAL.clear()
         signal.signal(signal.SIGINT, previous)
 
 
@@ -55,9 +63,16 @@ def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
 def serve_session(engine: Engine, role: Role, session: Session) -> Iterator[CredentialEndpoint]:
     """A credential endpoint for `session`, renewed as the UI assumes (the catalog's options), for the `with` block."""
     from roleui.aws.credential_server import serving
+    from roleui.aws.endpoint_notice import terminal_notice
     from roleui.core.sessions.assume_plan import AssumeOptions
 
-    with serving(engine, role, session, AssumeOptions()) as endpoint:
+    tell = terminal_notice(role.key)
+
+    def on_error(message: str) -> None:
+        if CHILD_ON_TERMINAL.is_set():
+            tell(message)
+
+    with serving(engine, role, session, AssumeOptions(), on_error=on_error) as endpoint:
         yield endpoint
 
 
