@@ -135,9 +135,7 @@ def open_console(
                 f"the console holds at most {MAX_CONSOLE_SESSIONS} sessions and roleui opened "
                 f"{len(others)} others — sign out of one in the console's account menu"
             )
-        if not browser.can_open_browser():
-            return None
-        opened = browser.open_secret_url(url)
+        opened = browser.open_in_browser(url)  # None of a display: the caller copies the URL instead
         where = "the browser (multi-session)" if mode == "multi-session" else "the browser"
     if not opened:
         return None
