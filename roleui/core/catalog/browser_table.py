@@ -70,7 +70,8 @@ def parse_browser(data: Mapping[str, Any], report: Report) -> BrowserConfig:
 
     for key in data:
         if key not in KEYS:
-            problem(key, "unknown key", _did_you_mean(key, KEYS).replace("use one of", "allowed keys:"))
+            close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6)
+            problem(key, "unknown key", f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(KEYS)}")
     values: dict[str, str] = {}
     for key in KEYS:
         value = data.get(key)
