@@ -63,9 +63,14 @@ def open_now(now: datetime, path: Path | None = None) -> list[OpenConsole]:
     return sorted((r for r in latest.values() if r.is_open(now)), key=lambda r: r.opened, reverse=True)
 
 
-def remember(record: OpenConsole, now: datetime, path: Path | None = None) -> None:
-    """Add `record`, dropping what has closed; a file that cannot be written is left alone (the console opened)."""
-    kept = [r for r in read_consoles(path) if r.is_open(now) and r.role_key != record.role_key][-MAX_RECORDS:]
+def remember(record: OpenConsole, now: datetime, path: Path | None = None, *, replaces: bool = False) -> None:
+    """Add `record`, dropping what has closed (and, with `replaces`, the other consoles of its mode: a browser
+    whose console holds one identity); a file that cannot be written is left alone (the console did open)."""
+    kept = [
+        r
+        for r in read_consoles(path)
+        if r.is_open(now) and r.role_key != record.role_key and not (replaces and r.mode == record.mode)
+    ][-MAX_RECORDS:]
     rows = [
         {
             "role_key": r.role_key,

@@ -127,8 +127,9 @@ def open_console(
         )
         where = f"{os.path.basename(config.command[0])}"
     else:
-        others = [c for c in open_now(now) if c.role_key != role.key and c.mode == mode]
-        if mode == "default" and federated and others:
+        consoles = [c for c in open_now(now) if c.mode == mode]  # most recent first
+        others = [c for c in consoles if c.role_key != role.key]
+        if mode == "default" and federated and consoles and consoles[0].role_key != role.key:
             url = sign_out_first(url)  # the console holds one identity: leave the other one first
         if mode == "multi-session" and len(others) >= MAX_CONSOLE_SESSIONS:
             warning = (
@@ -139,5 +140,6 @@ def open_console(
         where = "the browser (multi-session)" if mode == "multi-session" else "the browser"
     if not opened:
         return None
-    remember(OpenConsole(role.key, role.account.id, mode, now, expires), now)
+    # In the default mode the browser's console holds one identity: the new one replaces the others.
+    remember(OpenConsole(role.key, role.account.id, mode, now, expires), now, replaces=mode == "default")
     return Opened(terminal_safe(where), expires, warning)
