@@ -458,6 +458,8 @@ class RoleuiApp(SignInFlow):
         self.call_from_thread(self._consoles_changed, opened)
 
     def _consoles_changed(self, consoles: dict[str, datetime | None]) -> None:
+        if not consoles:
+            return
         self.consoles.update(consoles)
         self.sessions_panel.set_consoles(self.consoles)
         self._show_detail()
@@ -477,7 +479,8 @@ class RoleuiApp(SignInFlow):
         session = state.session
         lasts = console_session_seconds(session.seconds_left(now), chained=session.chained)
         why = "chained role: at most 1h" if session.chained else "SessionDuration: at most 12h"
-        return f"o opens one for {format_duration(lasts)} ({why}) · {label}"
+        where = "" if self.catalog.browser.mode == "default" else f" · {label}"
+        return f"o opens one for {format_duration(lasts)} ({why}){where}"
 
     def check_endpoints(self) -> None:
         """Mark (⟳) the sessions a live credential endpoint renews — a subshell of this app, or `roleui shell` /
