@@ -182,3 +182,53 @@ def test_browser_needs_open_and_an_unknown_mode_is_refused(sts: StsProxy, user: 
     assert done.returncode == 2
     assert "firefox-container" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def redirect_target(file_uri: str) -> str:
+    page = Path(file_uri.removeprefix("file://")).read_text(encoding="utf-8")
+    return html.unescape(page.split('content="0;url=', 1)[1].split('"', 1)[0])
+
+
+def test_the_firefox_container_mode_hands_firefox_a_redirect_to_the_extension_url(
+    sts: StsProxy, user: tuple[str, str], federation: FederationEndpoint, tmp_path: Path
+) -> None:
+    recorded = tmp_path / "firefox-argv.json"
+    firefox = tmp_path / "firefox"
+    firefox.write_text(
+        f"#!{sys.executable}\nimport json, sys\nopen({str(recorded)!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+    )
+    firefox.chmod(0o755)
+    write_catalog(
+        CATALOG
+        + f'\n[browser]\nmode = "firefox-container"\nexecutable = "{firefox}"\nextension = "open-url-in-container"\n'
+    )
+    done = roleui("console-url", ROLES[0], "--federated", "--open")
+    assert done.returncode == 0, done.stderr
+    assert f"in the Firefox container '{ROLES[0]}'" in done.stderr
+    args = json.loads(wait_for_file(recorded))
+    assert args[0] == "--new-tab"
+    assert args[1].startswith("file://")
+    target = redirect_target(args[1])
+    assert target.startswith("ext+container:name=shared-data%2FCrossAccountS3ReadOnly&url=")
+    assert target.endswith("&color=blue&icon=fingerprint")
+    login = parse_qs(target.removeprefix("ext+container:"))["url"][0]
+    assert federation.signed_in_as(parse_qs(urlsplit(login).query)["SigninToken"][0])
+
+
+def test_the_multi_session_mode_warns_before_a_sixth_console(
+    sts: StsProxy, user: tuple[str, str], federation: FederationEndpoint, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from roleui.core.open_consoles import OpenConsole, remember
+
+    now = datetime.now(UTC)
+    for n in range(5):  # five identities already signed in, as far as roleui knows
+        remember(OpenConsole(f"acct-{n}/Role", f"99999999999{n}", "multi-session", now, now + timedelta(hours=1)), now)
+    browser = tmp_path / "browser"
+    browser.write_text("#!/bin/sh\nexit 0\n")
+    browser.chmod(0o755)
+    write_catalog(CATALOG + '\n[browser]\nmode = "multi-session"\n')
+    done = roleui("console-url", ROLES[0], "--federated", "--open", env={"BROWSER": str(browser)})
+    assert done.returncode == 0, done.stderr
+    assert "the console holds at most 5 sessions and roleui opened 5 others" in done.stderr
