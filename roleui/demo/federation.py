@@ -110,13 +110,14 @@ class FederationEndpoint(LoopbackServer):
         until = sign_in.expires.strftime("%H:%M UTC")
         body = (
             f"<div id='account-bar' data-color='{html.escape(color)}' style='background: {html.escape(color)}; "
-            f"padding: .6em 1em; font-weight: bold'>{html.escape(look.name)} ({html.escape(account_id)})</div>"
+            f"padding: .7em 1.2em; font-weight: bold'>{html.escape(look.name)} ({html.escape(account_id)}) · "
+            "roleui demo console</div><div style='padding: 0 1.2em'>"
             f"<h1 id='role'>{html.escape(key)}</h1>"
-            f"<p>Signed in as <code id='arn'>{html.escape(sign_in.arn)}</code>.</p>"
+            f"<p>Signed in as <code>{html.escape(sign_in.arn)}</code>.</p>"
             f"<p id='remaining' data-expires='{sign_in.expires.isoformat()}'>Console session: "
             f"<span id='left'>{html.escape(format_countdown(left))}</span> left (until {until})</p>"
             f"<p>With real AWS this sign-in opens the console at <code>{html.escape(destination)}</code>. "
-            "The demo's local AWS has no console: this page stands in for it.</p>"
+            "The demo's local AWS has no console: this page stands in for it.</p></div>"
             "<script>(function () {"
             "var end = Date.parse(document.getElementById('remaining').dataset.expires);"
             "function tick() { var s = Math.max(0, Math.round((end - Date.now()) / 1000));"
@@ -124,7 +125,11 @@ class FederationEndpoint(LoopbackServer):
             "document.getElementById('left').textContent = (h ? h + 'h ' : '') + m + 'm ' + (r < 10 ? '0' : '') + r + 's'; }"
             "setInterval(tick, 1000); })();</script>"
         )
-        return _page(f"{key} — roleui demo console", body)
+        title = html.escape(f"{key} — roleui demo console")
+        return (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+            f"<body style='font-family: sans-serif; margin: 0'>{body}</body></html>"
+        )
 
 
 def _handler_for(endpoint: FederationEndpoint) -> type[BaseHTTPRequestHandler]:
