@@ -232,3 +232,16 @@ def test_the_multi_session_mode_warns_before_a_sixth_console(
     done = roleui("console-url", ROLES[0], "--federated", "--open", env={"BROWSER": str(browser)})
     assert done.returncode == 0, done.stderr
     assert "the console holds at most 5 sessions and roleui opened 5 others" in done.stderr
+
+
+def test_check_rejects_a_bad_browser_table_with_its_file_and_line(tmp_path: Path) -> None:
+    path = write_catalog(CATALOG + '\n[browser]\nmode = "firefox-containers"\ncommand = "my-browser"\n')
+    done = roleui("check")
+    assert done.returncode == 2
+    line = CATALOG.count("\n") + 3
+    assert (
+        f"{path}:{line}: browser.mode: 'firefox-containers' is not a browser mode — did you mean 'firefox-container'?"
+        in done.stderr
+    )
+    assert f"{path}:{line + 1}: browser.command: has no {{url}}" in done.stderr
+    assert "Traceback" not in done.stderr
