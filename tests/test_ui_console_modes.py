@@ -55,8 +55,8 @@ async def test_o_opens_the_role_in_its_chromium_profile_and_the_panel_marks_the_
         key = app.role_list.highlighted_role.key  # type: ignore[union-attr]
         detail = visible_text(app.detail_pane)
         assert "Console" in detail
-        assert "o opens one for 59m" in detail or "o opens one for 1h" in detail
-        assert "SessionDuration: at most 12h" in detail
+        assert "o: a console for 59m" in detail or "o: a console for 1h" in detail
+        assert "(max 12h) · chromium profile" in detail
         await pilot.press("o")
         await wait_for(pilot, lambda: any(n.startswith("Console:") for n in notifications(app)))
         await settle(pilot)

@@ -478,9 +478,9 @@ class RoleuiApp(SignInFlow):
                 return f"open ({label})" + (f" until {end:%H:%M} UTC" if end else "")
         session = state.session
         lasts = console_session_seconds(session.seconds_left(now), chained=session.chained)
-        why = "chained role: at most 1h" if session.chained else "SessionDuration: at most 12h"
+        why = "chained: max 1h" if session.chained else "max 12h"
         where = "" if self.catalog.browser.mode == "default" else f" · {label}"
-        return f"o opens one for {format_duration(lasts)} ({why}){where}"
+        return f"o: a console for {format_duration(lasts)} ({why}){where}"
 
     def check_endpoints(self) -> None:
         """Mark (⟳) the sessions a live credential endpoint renews — a subshell of this app, or `roleui shell` /
