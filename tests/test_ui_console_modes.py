@@ -3,6 +3,7 @@ real limit before opening, and the sessions panel marks the role whose console i
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 import time
@@ -14,6 +15,8 @@ import pytest
 from _ui_helpers import CROSS, catalog, go_to, make_app, notifications, settle, visible_text, wait_for
 
 from roleui.core.browser_config import BrowserConfig
+from roleui.core.console import identity_center_url
+from roleui.core.models import Source, permission_set_role
 from roleui.demo.federation import FederationEndpoint
 from roleui.ui.screens.help import HelpScreen
 
@@ -88,3 +91,37 @@ async def test_the_default_mode_keeps_the_plain_console_label(federation: Federa
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert ("o", "console", "open_console") in app.key_bar.list_items(200)
+
+
+async def test_in_multi_session_mode_a_permission_set_opens_through_the_portal_shortcut_without_assuming(
+    federation: FederationEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded = tmp_path / "opened.txt"
+    program = tmp_path / "browser"
+    program.write_text(f'#!/bin/sh\necho "$1" > {recorded}\n')
+    program.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(program))
+    cat = catalog()
+    permission_set = permission_set_role(
+        cat.accounts[0],
+        "ReadOnlyAccess",
+        start_url="https://corp.awsapps.com/start",
+        sso_region="eu-west-1",
+        sso_session="corp",
+        source=Source.IDENTITY_CENTER,
+    )
+    app = make_app(replace(cat, roles=(*cat.roles, permission_set), browser=BrowserConfig(mode="multi-session")))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert ("o", "console·multi", "open_console") in app.key_bar.list_items(200)
+        go_to(app, len(cat.roles))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: any(n.startswith("Console:") for n in notifications(app)))
+        assert permission_set.key not in app.states  # nothing assumed: the portal signs in
+    deadline = time.monotonic() + 15
+    while not recorded.exists() and time.monotonic() < deadline:  # the browser starts detached
+        time.sleep(0.05)
+    page = Path(recorded.read_text().strip().removeprefix("file://")).read_text(encoding="utf-8")
+    target = html.unescape(page.split('content="0;url=', 1)[1].split('"', 1)[0])
+    assert target == identity_center_url(permission_set)
+    assert target.startswith("https://corp.awsapps.com/start/#/console?account_id=")
