@@ -83,7 +83,7 @@ def _name_new_profile(user_data_dir: Path, directory: str, name: str) -> None:
     try:
         private_dir(profile)
         (profile / "Preferences").write_text(json.dumps({"profile": {"name": name}}), encoding="utf-8")
-    except OSError:
+    except (OSError, RoleuiError):
         return  # the browser makes the profile itself, named "Person N"
 
 
