@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from roleui.core.browser_config import BrowserConfig
+
 DEFAULT_DURATION = 3600
 CHAINED_MAX_DURATION = 3600
 MIN_DURATION = 900
@@ -247,6 +249,7 @@ class Catalog:
     organizations: OrgConfig = field(default_factory=OrgConfig)
     identity_center: tuple[IcConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
+    browser: BrowserConfig = field(default_factory=BrowserConfig)  # how `o` and `console-url --open` open consoles
     path: str | None = None  # the catalog file, None when there is none
     aws_config_path: str | None = None
 

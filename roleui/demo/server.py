@@ -11,11 +11,19 @@ import logging
 from types import TracebackType
 from typing import Any
 
-from roleui.demo.federation import FederationEndpoint
+from roleui.demo.federation import AccountLook, FederationEndpoint
 from roleui.demo.identity_center import Directory, IdentityCenterServer
 from roleui.demo.story import USER_NAME
 
 HOST = "127.0.0.1"
+
+
+def demo_account_looks() -> dict[str, AccountLook]:
+    """The demo catalog's accounts as the stand-in console shows them (name and colour)."""
+    from roleui.core.catalog.parse import parse_catalog
+    from roleui.demo.catalog import CATALOG
+
+    return {a.id: AccountLook(a.name, a.color) for a in parse_catalog(CATALOG).accounts}
 
 
 class LocalAws:
@@ -52,7 +60,7 @@ class LocalAws:
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
-        self._federation = FederationEndpoint(self.endpoint_url)
+        self._federation = FederationEndpoint(self.endpoint_url, accounts=demo_account_looks())
         self._federation.start()
         from roleui.demo.identity_center.minting import MotoMinter
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from roleui.core.browser_config import BrowserConfig
+from roleui.core.browser_modes import mode_label
+
 
 class Action(NamedTuple):
     name: str
@@ -39,3 +42,30 @@ PALETTE_ONLY: tuple[Action, ...] = (
 )
 
 BY_NAME: dict[str, Action] = {a.name: a for a in (*ACTIONS, *PALETTE_ONLY)}
+
+
+# The key bar's few letters for each browser mode (the help screen says it in full).
+MODE_FOOTER = {
+    "default": "console",
+    "firefox-container": "console·ff",
+    "chromium-profile": "console·profile",
+    "multi-session": "console·multi",
+    "command": "console·cmd",
+}
+
+
+def actions_for(browser: BrowserConfig) -> tuple[Action, ...]:
+    """ACTIONS, with `open_console` saying how the catalog's `[browser]` opens consoles (unchanged by default)."""
+    if browser.mode == "default":
+        return ACTIONS
+    label = mode_label(browser)
+    how = {
+        "firefox-container": f"one Firefox container per role ({browser.extension} extension)",
+        "chromium-profile": f"one {browser.browser} profile per {browser.profile_per}",
+        "multi-session": "the console's multi-session mode (up to 5 sessions in one browser)",
+        "command": "through the [browser] command",
+    }[browser.mode]
+    console = Action(
+        "open_console", MODE_FOOTER[browser.mode], f"Open the console ({label})", f"federated sign-in, in {how}"
+    )
+    return tuple(console if a.name == "open_console" else a for a in ACTIONS)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
@@ -26,16 +27,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
+from roleui.core.browser_modes import console_session_seconds, mode_label
 from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.clock import Clock, utc_now
 from roleui.core.console import console_link
+from roleui.core.durations import format_duration
 from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.timefmt import format_countdown
 from roleui.core.world.confirmation import chain_confirmation_reason, needs_confirmation
 from roleui.core.world.filtering import RoleFilter
 from roleui.core.world.frecency import Usage
-from roleui.ui.actions import ACTIONS
+from roleui.ui.actions import ACTIONS, actions_for
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
 from roleui.ui.safe import one_line, visible
@@ -195,7 +198,8 @@ class RoleuiApp(SignInFlow):
         )
         self.detail_pane = DetailPane(id="detail")
         self.sessions_panel = SessionsPanel(clock=clock, id="sessions")
-        self.key_bar = KeyBar(self.action_keys, id="keys")
+        self.key_bar = KeyBar(self.action_keys, id="keys", actions=actions_for(catalog.browser))
+        self.consoles: dict[str, datetime | None] = {}  # role key -> its open console's end, as far as roleui knows
         for action in ACTIONS:
             self.bind(self.action_keys[action.name], action.name, description=action.footer, show=bool(action.footer))
 
@@ -240,6 +244,7 @@ class RoleuiApp(SignInFlow):
             self._on_first_screen()
         self._countdowns = self.set_interval(TICK_SECONDS, self.tick, name="countdowns")
         self._load_sessions()
+        self._load_consoles()
         self._fetch_identity()
         self._refresh_organization_if_stale()
         self.read_sign_ins()
@@ -414,6 +419,7 @@ class RoleuiApp(SignInFlow):
             uses=use.times if use else 0,
             favorite=bool(role and self.usage.is_favorite(role.key)),
             asks=bool(role and needs_confirmation(role, self.catalog.defaults)),
+            console=self._console_note(role.key) if role else None,
         )
 
     def indexes_of(self, key: str) -> list[int]:
@@ -435,6 +441,39 @@ class RoleuiApp(SignInFlow):
         self.sessions_panel.set_sessions(
             (s.session for s in active), (s.session.role_key for s in active if s.kept_alive)
         )
+        self.sessions_panel.set_consoles(self.consoles)
+
+    @work(thread=True, exit_on_error=False, group="consoles", description="read the open consoles")
+    def _load_consoles(self) -> None:
+        from roleui.core.open_consoles import open_now
+
+        opened = {c.role_key: c.expires for c in open_now(self.clock())}
+        self.call_from_thread(self._consoles_changed, opened)
+
+    def _consoles_changed(self, consoles: dict[str, datetime | None]) -> None:
+        if not consoles:
+            return
+        self.consoles.update(consoles)
+        self.sessions_panel.set_consoles(self.consoles)
+        self._show_detail()
+
+    def _console_note(self, key: str) -> str | None:
+        """The detail pane's Console line for a role with a session: the open console's end, or how long the
+        console session `o` would open lasts (SessionDuration: at most 12 h; a chained role's: at most 1 h)."""
+        state = self.states.get(key)
+        if not isinstance(state, Active):
+            return None
+        label = mode_label(self.catalog.browser)
+        now = self.clock()
+        if key in self.consoles:
+            end = self.consoles[key]
+            if end is None or end > now:
+                return f"open ({label})" + (f" until {end:%H:%M} UTC" if end else "")
+        session = state.session
+        lasts = console_session_seconds(session.seconds_left(now), chained=session.chained)
+        why = "chained: max 1h" if session.chained else "max 12h"
+        where = "" if self.catalog.browser.mode == "default" else f" · {label}"
+        return f"o: a console for {format_duration(lasts)} ({why}){where}"
 
     def check_endpoints(self) -> None:
         """Mark (⟳) the sessions a live credential endpoint renews — a subshell of this app, or `roleui shell` /
@@ -774,7 +813,12 @@ class RoleuiApp(SignInFlow):
 
     def action_open_console(self) -> None:
         role = self._role()
-        if role is not None:
+        if role is None:
+            return
+        if self.catalog.browser.mode == "multi-session" and role.is_permission_set:
+            # The portal's shortcut link signs in as the permission set and adds a console session: no assume.
+            self._open_link(role)
+        else:
             self.with_session(role, self._open_console)
 
     def _open_console(self, session: Session) -> None:
@@ -789,15 +833,38 @@ class RoleuiApp(SignInFlow):
         except Exception as error:
             self.post_message(Warned(f"console not opened: {one_line(error)}"))
             return
-        from roleui.ui import browser
-
+        lasts = console_session_seconds(session.seconds_left(self.clock()), chained=session.chained)
         # The URL holds a sign-in token: it is opened (or copied when there is no browser), never shown.
-        if browser.open_in_browser(url):
-            self.call_from_thread(
-                self.notify, f"console sign-in for {session.role_key} opened in the browser", title="Console"
-            )
-        else:
+        if not self._open_in_browser(session.role_key, url, lasts, federated=True):
             self.call_from_thread(self._copy_sign_in, session.role_key, url)
+
+    @work(thread=True, exit_on_error=False, group="console", description="console shortcut link")
+    def _open_link(self, role: Role) -> None:
+        if not self._open_in_browser(role.key, console_link(role), None, federated=False):
+            self.post_message(Warned(f"console not opened: no browser here (roleui console-url {role.key})"))
+
+    def _open_in_browser(self, key: str, url: str, lasts: int | None, *, federated: bool) -> bool:
+        """Open `url` in the [browser] mode (from a worker thread); False when no browser could be asked."""
+        from roleui.ui.console_browser import open_console
+
+        role = self.find_role(key)
+        if role is None:
+            return False
+        try:
+            opened = open_console(role, url, self.catalog.browser, now=self.clock(), lasts=lasts, federated=federated)
+        except Exception as error:
+            self.post_message(Warned(f"console not opened: {_one_line(error)}"))
+            return True  # said why: nothing to copy
+        if opened is None:
+            return False
+        until = f" — console session until {opened.expires:%H:%M} UTC" if opened.expires else ""
+        self.call_from_thread(
+            self.notify, f"console sign-in for {key} opened in {opened.where}{until}", title="Console"
+        )
+        if opened.warning:
+            self.post_message(Warned(opened.warning))
+        self.call_from_thread(self._consoles_changed, {key: opened.expires})
+        return True
 
     def _copy_sign_in(self, key: str, url: str) -> None:
         self.to_clipboard(
@@ -890,7 +957,13 @@ class RoleuiApp(SignInFlow):
     def action_help(self) -> None:
         from roleui.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.action_keys, demo_note=self.demo.note if self.demo else None))
+        self.push_screen(
+            HelpScreen(
+                self.action_keys,
+                demo_note=self.demo.note if self.demo else None,
+                actions=actions_for(self.catalog.browser),
+            )
+        )
 
     async def action_quit(self) -> None:
         self.exit()

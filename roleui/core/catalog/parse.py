@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from roleui.core import limits
+from roleui.core.browser_config import BrowserConfig
+from roleui.core.catalog.browser_table import parse_browser
 from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.catalog.toml_locate import Locator
 from roleui.core.catalog.toml_locate import Path as KeyPath
@@ -48,7 +50,7 @@ else:  # pragma: no cover - the package requires 3.11, but tomli keeps the door 
 MAX_CATALOG_BYTES = 32 * 1024 * 1024  # read no more: a catalog of 50,000 accounts is a few MB
 MAX_TEXT = 1024  # the longest text a name, tag or description may hold (AWS's longest name is 256)
 
-TOP_KEYS = ("defaults", "accounts", "templates", "organizations", "identity_center", "keys")
+TOP_KEYS = ("defaults", "accounts", "templates", "organizations", "identity_center", "keys", "browser")
 DEFAULTS_KEYS = (
     "region",
     "duration",
@@ -357,6 +359,7 @@ def _build(document: dict[str, Any], c: _Checker, file: str) -> Catalog:
         organizations=_organizations(c, document.get("organizations", {})),
         identity_center=_identity_centers(root),
         keys=_keys(c, document.get("keys", {})),
+        browser=_browser(c, document.get("browser", {})),
         path=file,
     )
 
@@ -912,3 +915,10 @@ def _keys(c: _Checker, value: object) -> dict[str, str]:
             )
         bound[key] = action
     return keys
+
+
+def _browser(c: _Checker, value: object) -> BrowserConfig:
+    data = _as_table(c, value, ("browser",), "browser")
+    if data is None:
+        return BrowserConfig()
+    return parse_browser(data, lambda key, message, hint: c.add(("browser", key), f"browser.{key}", message, hint))

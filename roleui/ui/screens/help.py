@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
-from roleui.ui.actions import ACTIONS
+from roleui.ui.actions import ACTIONS, Action
 from roleui.ui.screens.dialog import Dialog
 
 KEY_WIDTH = 21
@@ -46,9 +46,12 @@ class HelpScreen(Dialog[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]
 
-    def __init__(self, keys: dict[str, str], *, demo_note: str | None = None) -> None:
+    def __init__(
+        self, keys: dict[str, str], *, demo_note: str | None = None, actions: tuple[Action, ...] = ACTIONS
+    ) -> None:
         super().__init__()
         self.keys = keys
+        self.actions = actions
         self.demo_note = demo_note
 
     def compose(self) -> ComposeResult:
@@ -58,7 +61,7 @@ class HelpScreen(Dialog[None]):
         table.add_column(ratio=1)
         rows = [
             (self.app.get_key_display(Binding(key, a.name)) if (key := self.keys.get(a.name)) else "—", a.title, a.help)
-            for a in ACTIONS
+            for a in self.actions
         ]
         rows += [(key, what, "") for key, what in MOVES]
         for key, title, help_text in rows:

@@ -43,6 +43,7 @@ def describe_role(
     uses: int,
     favorite: bool,
     asks: bool | None = None,
+    console: str | None = None,
 ) -> Text:
     """The pane's text for one role: about ten lines, the session's state first; `asks` says whether assuming it
     asks first (default: the role's own `confirm`)."""
@@ -62,6 +63,8 @@ def describe_role(
     if isinstance(state, Active):
         session = state.session
         line("Active", f"until {session.expiration:%H:%M:%S} UTC · {session.assumed_role_arn}", "green")
+        if console:
+            line("Console", console)
     elif isinstance(state, Assuming):
         line("Active", "assuming…", "italic")
     elif isinstance(state, Failed):
@@ -122,6 +125,7 @@ class DetailPane(Static):
         uses: int = 0,
         favorite: bool = False,
         asks: bool | None = None,
+        console: str | None = None,
     ) -> None:
         if role is None:
             self.update(Text("no role highlighted", style="dim"), layout=False)
@@ -137,6 +141,7 @@ class DetailPane(Static):
                 uses=uses,
                 favorite=favorite,
                 asks=asks,
+                console=console,
             ),
             layout=False,
         )

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from roleui.ui.actions import ACTIONS
+from roleui.ui.actions import ACTIONS, Action
 
 # While the filter has focus, letter keys type; these are the keys that still act.
 FILTER_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -45,9 +45,12 @@ ORDER = (*(a.name for a in ACTIONS if a.name not in ("help", "quit")), "command_
 class KeyBar(Static):
     """Shows `action_keys` (action -> key) for the list, or FILTER_KEYS while the filter has focus."""
 
-    def __init__(self, action_keys: dict[str, str], *, id: str | None = None) -> None:
+    def __init__(
+        self, action_keys: dict[str, str], *, id: str | None = None, actions: tuple[Action, ...] = ACTIONS
+    ) -> None:
         super().__init__(id=id)
         self.action_keys = action_keys
+        self.actions = actions  # ACTIONS as the catalog's [browser] mode words them
         self.filtering = False
         self._spans: list[tuple[int, int, str]] = []  # start, end, action: what a click runs
 
@@ -60,7 +63,7 @@ class KeyBar(Static):
         """(key, label, action) of the list's keys that fit in `width` cells, most needed first, help last."""
         items: dict[str, tuple[str, str, str]] = {
             a.name: (self.app.get_key_display(Binding(self.action_keys[a.name], a.name)), a.footer, a.name)
-            for a in ACTIONS
+            for a in self.actions
             if a.footer and self.action_keys.get(a.name)
         }
         items["command_palette"] = ("^p", "palette", "command_palette")

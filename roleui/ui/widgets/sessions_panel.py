@@ -3,12 +3,14 @@
 Also on the line API: the 1 Hz tick redraws only the visible lines, and each line computes its time left from the
 absolute expiry when drawn. Expired sessions stay listed (saying so) until forgotten or refreshed. As wide as its
 longest line (at most half the screen); where the layout gives it a single line (narrow screens) it draws every
-session on that line, soonest expiry first. Hidden (class `-empty`) while there is no session.
+session on that line, soonest expiry first. Hidden (class `-empty`) while there is no session. A role whose
+console roleui opened (and which should still be open) is marked ⧉ with the console session's own end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 
 COUNTDOWN_WIDTH = 9
 UNTIL_WIDTH = 5  # HH:MM
+CONSOLE_MARK = "⧉"
+CONSOLE_WIDTH = 7  # ⧉HH:MM and a space
 
 
 class SessionsPanel(ScrollView, can_focus=False):
@@ -63,6 +67,7 @@ class SessionsPanel(ScrollView, can_focus=False):
         self._clock = clock
         self.sessions: list[Session] = []
         self.kept_alive: frozenset[str] = frozenset()
+        self.consoles: dict[str, datetime | None] = {}  # role key -> its open console's end (None: not known)
         self._spans: list[tuple[int, int, str]] = []  # the summary line's sessions: start, end, role key
 
     def set_sessions(self, sessions: Iterable[Session], kept_alive: Iterable[str] = ()) -> None:
@@ -76,10 +81,20 @@ class SessionsPanel(ScrollView, can_focus=False):
         # The width follows the longest key: a layout pass only when the set of sessions changed.
         self.refresh(layout=[s.role_key for s in self.sessions] != before)
 
+    def set_consoles(self, consoles: Mapping[str, datetime | None]) -> None:
+        """Mark the roles whose console is open (role key -> when its console session ends, None if unknown)."""
+        before = bool(self._console_keys())
+        self.consoles = dict(consoles)
+        self.refresh(layout=bool(self._console_keys()) != before)
+
+    def _console_keys(self) -> set[str]:
+        return {s.role_key for s in self.sessions} & set(self.consoles)
+
     def get_content_width(self, container: Size, viewport: Size) -> int:
         widest = max((len(s.role_key) for s in self.sessions), default=0)
-        # mark, key, countdown, until, and a scrollbar's column when the sessions do not fit
-        return min(2 + widest + 1 + COUNTDOWN_WIDTH + 1 + UNTIL_WIDTH + 1, max(container.width // 2, 30))
+        console = CONSOLE_WIDTH if self._console_keys() else 0
+        # mark, key, countdown, until, console, and a scrollbar's column when the sessions do not fit
+        return min(2 + widest + 1 + COUNTDOWN_WIDTH + 1 + UNTIL_WIDTH + console + 1, max(container.width // 2, 30))
 
     def refresh_countdowns(self) -> int:
         """Redraw the visible lines (the 1 Hz tick); returns how many."""
@@ -124,12 +139,23 @@ class SessionsPanel(ScrollView, can_focus=False):
         style = base + self.get_component_rich_style(f"sessions-panel--{state}", partial=True, default=Style())
         dim = self.get_component_rich_style("sessions-panel--dim")
         until = session.expiration.strftime("%H:%M")
-        key_width = max(width - COUNTDOWN_WIDTH - len(until) - 4, 4)
+        console = self._console_column(session.role_key)
+        key_width = max(width - COUNTDOWN_WIDTH - len(until) - len(console) - 4, 4)
         segments = fit_cells(KEPT_ALIVE_MARK if session.role_key in self.kept_alive else "●", 2, style, None)
         segments += fit_cells(session.role_key, key_width, base, None)
         segments += fit_cells(format_countdown(left).rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH + 1, style, None)
         segments += fit_cells(until, len(until) + 1, dim, None)
+        if console:
+            segments += fit_cells(console, len(console), base, None)
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _console_column(self, role_key: str) -> str:
+        """`⧉HH:MM` (the console session's end) for a role with an open console, `⧉` when its end is unknown, and
+        blanks of that width on the other lines while any console is open."""
+        if role_key in self.consoles:
+            end = self.consoles[role_key]
+            return f"{CONSOLE_MARK}{end:%H:%M} " if end else f"{CONSOLE_MARK}      "
+        return " " * CONSOLE_WIDTH if self._console_keys() else ""
 
     def _summary(self, width: int, base: Style) -> Strip:
         """Every session on one line: `Sessions 3  ● key 12m 05s  ● key 3m 41s …` (narrow screens)."""
