@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
@@ -36,6 +37,7 @@ from roleui.core.world.confirmation import confirmation_reason, needs_confirmati
 from roleui.core.world.filtering import RoleFilter
 from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS
+from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
 from roleui.ui.safe import visible
@@ -101,6 +103,15 @@ class OrganizationProgressed(Message):
         self.text = text
 
 
+class CacheReread(Message):
+    """The session cache as read again (ui/cache_follow.py); `shown` is what the rows showed when the read began."""
+
+    def __init__(self, sessions: list[Session], shown: dict[str, Session]) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.shown = shown
+
+
 class Warned(Message):
     """A notice from the engine or a refresh (a chained session was clamped...), shown as a notification."""
 
@@ -146,6 +157,10 @@ class RoleuiApp(SignInFlow):
             timeout=timeout,
             markup=markup,
         )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say which key quits (Textual's own message is markup, which `notify` here shows as text)."""
+        self.notify(f"Press {self._key_of('quit')} to quit roleui", title="Do you want to quit?")
 
     def __init__(
         self,
@@ -193,6 +208,7 @@ class RoleuiApp(SignInFlow):
         self._countdowns: Timer | None = None
         self._last_tick = 0.0
         self._endpoints_checked = 0.0
+        self._caches_read: datetime | None = None  # when the token and session caches were last read
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
         # Held, not queried: while a modal screen is up, queries on the app only see the modal.
         self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header", clock=clock)
@@ -203,6 +219,8 @@ class RoleuiApp(SignInFlow):
         self.detail_pane = DetailPane(id="detail")
         self.sessions_panel = SessionsPanel(clock=clock, id="sessions")
         self.key_bar = KeyBar(self.action_keys, id="keys")
+        self.bottom = Horizontal(id="bottom")
+        self._details_grown = 0  # lines the details took from the list's empty rows
         for action in ACTIONS:
             self.bind(self.action_keys[action.name], action.name, description=action.footer, show=bool(action.footer))
 
@@ -227,7 +245,7 @@ class RoleuiApp(SignInFlow):
         yield self.header_bar
         yield self.filter_input
         yield self.role_list
-        with Horizontal(id="bottom"):
+        with self.bottom:
             yield self.detail_pane
             yield self.sessions_panel
         yield self.key_bar
@@ -246,6 +264,7 @@ class RoleuiApp(SignInFlow):
         if self._on_first_screen is not None:
             self._on_first_screen()
         self._countdowns = self.set_interval(TICK_SECONDS, self.tick, name="countdowns")
+        self._caches_read = self.clock()
         self._load_sessions()
         self._fetch_identity()
         self._refresh_organization_if_stale()
@@ -293,6 +312,34 @@ class RoleuiApp(SignInFlow):
                 self.states[session.role_key] = Active(session)
         self._sessions_changed()
         self.role_list.refresh()
+
+    def follow_caches(self) -> None:
+        """Read the token cache and the session cache again: a `roleui logout`, `login` or `forget` elsewhere."""
+        from roleui.ui.cache_follow import shown_sessions
+
+        self._caches_read = self.clock()
+        self.read_sign_ins()
+        self._reread_sessions(shown_sessions(self.states))
+
+    @work(thread=True, exit_on_error=False, group="sessions", description="read the session cache again")
+    def _reread_sessions(self, shown: dict[str, Session]) -> None:
+        try:
+            sessions = self.engine.sessions()
+        except RoleuiError:
+            return  # the first read said what was wrong; the rows stay as they are
+        self.post_message(CacheReread(sessions, shown))
+
+    @on(CacheReread)
+    def _cache_reread(self, message: CacheReread) -> None:
+        from roleui.ui.cache_follow import follow_cache
+
+        changed = follow_cache(self.states, message.sessions, message.shown, self.clock())
+        if self.last_session is not None and not isinstance(self.states.get(self.last_session.role_key), Active):
+            self.last_session = None
+        for key in changed:
+            self._row_changed(key)
+        if changed:
+            self._sessions_changed()
 
     @work(thread=True, exit_on_error=False, group="identity", description="fetch the base identity")
     def _fetch_identity(self) -> None:
@@ -356,12 +403,20 @@ class RoleuiApp(SignInFlow):
             header.show()
             self.notify(f"organization not refreshed: {message.error}", severity="warning", timeout=8)
             return
+        before = len(self.catalog.roles)
         self.set_catalog(message.catalog)
-        self.notify(f"organization refreshed: {len(message.catalog.roles):,} roles", title="Organization")
+        after = len(message.catalog.roles)
+        grown = f" ({after - before:,} new, listed after the {before:,} shown)" if after > before else ""
+        self.notify(f"organization refreshed: {after:,} roles{grown}", title="Organization")
 
     def set_catalog(self, catalog: Catalog) -> None:
-        """Show a new world (an organization refresh landed); the cursor stays on its role if it still exists."""
+        """Show a new world (an organization refresh landed): the rows shown keep their order and the new ones
+        come after them (core/world/kept_order.py), so the cursor's role stays on its line."""
+        from roleui.core.world.kept_order import kept_order
+
         current = self.role_list.highlighted_role
+        old = self._filter.roles
+        shown = [old.key(index) for index in self.role_list.rows]
         self.catalog = catalog
         self.engine.catalog = catalog
         self._filter = self._make_filter(catalog)
@@ -369,7 +424,9 @@ class RoleuiApp(SignInFlow):
         self.role_list.set_filter(self._filter)
         found = self.indexes_of(current.key) if current else []
         keep = found[0] if found else None
-        self.role_list.set_rows(self._filter.filter(self.filter_input.value), self.filter_input.value, keep=keep)
+        query = self.filter_input.value
+        rows = kept_order(shown, self._filter.filter(query), self._filter.roles.key)
+        self.role_list.set_rows(rows, query, keep=keep)
         self.header_bar.set_catalog(catalog)
 
     # -- the countdown tick -------------------------------------------------------------------------------------
@@ -384,6 +441,8 @@ class RoleuiApp(SignInFlow):
         if self._last_tick - self._endpoints_checked >= ENDPOINT_CHECK_SECONDS:
             self._endpoints_checked = self._last_tick
             self.check_endpoints()
+        if self._caches_read is not None and (now - self._caches_read).total_seconds() >= CACHE_CHECK_SECONDS:
+            self.follow_caches()
         for key, state in states.items():
             if not isinstance(state, Active):
                 continue
@@ -422,6 +481,35 @@ class RoleuiApp(SignInFlow):
             favorite=bool(role and self.usage.is_favorite(role.key)),
             asks=bool(role and needs_confirmation(role, self.catalog.defaults)),
         )
+        self._fit_details()
+
+    def _fit_details(self) -> None:
+        """The details grow into the list's empty rows when their text needs more lines (never cut while the list
+        has room to spare); a layout pass only when their height changes."""
+        roles = self.role_list
+        spare = max(roles.size.height - 1 - len(roles.rows), 0)
+        growth = self.detail_pane.wanted_growth(self._details_grown, spare)
+        if growth == self._details_grown:
+            return
+        usual = self.bottom.size.height - self._details_grown
+        self._details_grown = growth
+        self.bottom.styles.height = usual + growth if growth else None  # None: back to app.tcss's height
+        self._toasts_above_details(usual + growth + 1)
+
+    def _toasts_above_details(self, above: int) -> None:
+        """Notifications stay over the list (app.tcss places them for the usual height of the details)."""
+        for rack in self.screen_stack[0].query("#textual-toastrack"):
+            if self._details_grown:
+                rack.styles.margin = (0, 0, above, 0)
+            else:
+                rack.styles.margin = None
+
+    def on_resize(self) -> None:
+        if self._details_grown:  # app.tcss's height for the new size first, then grow again if needed
+            self._details_grown = 0
+            self.bottom.styles.height = None
+            self._toasts_above_details(0)
+            self.call_after_refresh(self._fit_details)
 
     def indexes_of(self, key: str) -> list[int]:
         """Indexes of the roles with this key (a dict built on first use: not before the first screen)."""
@@ -707,6 +795,7 @@ class RoleuiApp(SignInFlow):
                 problem = f"cannot suspend the app here: {_one_line(error)}"
         self.refresh(layout=True)
         self.tick()
+        self.follow_caches()  # what the subshell did: `roleui logout`, `login`, `forget`
         if problem:
             self.notify(problem, title="Subshell", severity="error")
         else:

@@ -4,7 +4,7 @@ Names come from other people: `[@click=app.quit]` in an account name must show a
 clickable action, and an unbalanced `[` must not raise MarkupError. Every widget, notification and dialog that
 shows a name goes through here: `plain` gives a rich Text (no markup parsing at all; styles go in as Text parts,
 never as markup around a name: Textual's markup cannot escape a name that ends in a backslash before a closing
-tag), and `visible` the same as a str. Control characters become visible pictures (ESC -> ␛) of the
+tag), `plain_lines` the same for a message of several lines, and `visible` the same as a str. Control characters become visible pictures (ESC -> ␛) of the
 same length, so the terminal never receives them.
 """
 
@@ -23,3 +23,9 @@ def visible(text: str) -> str:
 def plain(text: str, style: str = "") -> Text:
     """`text` as a Text that is never parsed as markup."""
     return Text(control_pictures(text), style=style)
+
+
+def plain_lines(text: str, style: str = "") -> Text:
+    """Like `plain`, for a message of several lines: the line breaks stay breaks (not `␊`), everything else in
+    each line is made visible as `plain` does."""
+    return Text("\n".join(control_pictures(line) for line in text.split("\n")), style=style)

@@ -25,14 +25,16 @@ def _home(path: str) -> str:
     return "~" + path[len(home) :] if home and home != "/" and path.startswith(home + os.sep) else path
 
 
-def catalog_source(catalog: Catalog) -> str:
-    """`~/.config/roleui/config.toml + 3 from ~/.aws/config + 40 discovered`, or what is missing."""
+def catalog_source(catalog: Catalog, *, short: bool = False) -> str:
+    """`~/.config/roleui/config.toml + 3 from ~/.aws/config + 40 discovered`, or what is missing; `short` names
+    the files without their directories (`config.toml + 3 from config + ...`)."""
+    name = os.path.basename if short else _home
     parts: list[str] = []
     if catalog.path:
-        parts.append(_home(catalog.path))
+        parts.append(name(catalog.path))
     from_aws = catalog.count(Source.AWS_CONFIG)
     if from_aws:
-        parts.append(f"{from_aws} from {_home(catalog.aws_config_path or '~/.aws/config')}")
+        parts.append(f"{from_aws} from {name(catalog.aws_config_path or '~/.aws/config')}")
     discovered = catalog.count(Source.ORGANIZATIONS)
     if discovered:
         parts.append(f"{discovered} discovered")
@@ -69,6 +71,12 @@ class IdentityHeader(Static):
         self.refresh()
 
     def render(self) -> Text:
+        text = self._line(short=False)
+        if text.cell_len > self.content_region.width:  # the catalog's paths give way first
+            text = self._line(short=True)
+        return text
+
+    def _line(self, *, short: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         if self.demo:
             text.append(" DEMO ", style="bold black on yellow")
@@ -82,14 +90,14 @@ class IdentityHeader(Static):
         else:
             text.append("fetching…", style="dim italic")
         self._render_sign_ins(text)  # before the region and catalog: what the user may have to act on
+        if self.status:  # discovery's progress: what is changing now
+            text.append(visible(f"  {self.status}"), style="italic")
         text.append("  region ", style="dim")
         text.append(self.catalog.defaults.region or "default")
         text.append("  catalog ", style="dim")
-        text.append(visible(catalog_source(self.catalog)))
+        text.append(visible(catalog_source(self.catalog, short=short)))
         if self.print_env:
             text.append("  --print-env: q prints the last session", style="dim")
-        if self.status:
-            text.append(visible(f"  {self.status}"), style="italic")
         return text
 
     def _render_sign_ins(self, text: Text) -> None:
