@@ -25,7 +25,6 @@ from _ui_helpers import (
     row_text,
     settle,
     synthetic_catalog,
-    visible_text,
     wait_for,
 )
 from textual.geometry import Region
@@ -166,8 +165,9 @@ def test_keys_share_the_room_keeping_their_ends_and_countdowns_get_short() -> No
     keys = ["shared-data/CrossAccountS3ReadOnly", "web-staging/Developer", "main/AdminAccessRole"]
     cut = shared_keys(keys, 48)
     assert sum(len(k) for k in cut) <= 48
-    assert cut[0].startswith("…") and cut[0].endswith("CrossAccountS3ReadOnly"[-10:])
-    assert cut[1:] == keys[1:] or all(k.endswith(o[-6:]) for k, o in zip(cut, keys, strict=True))
+    assert cut[0].startswith("…")
+    assert cut[0].endswith("CrossAccountS3ReadOnly"[-10:])
+    assert all(k.endswith(o[-6:]) for k, o in zip(cut, keys, strict=True))
     assert short_countdown(3540) == "59m"
     assert short_countdown(4 * 3600 + 5 * 60) == "4h05"
     assert short_countdown(0) == "expired"
@@ -292,4 +292,5 @@ async def test_a_session_forgotten_elsewhere_stops_counting_down_at_the_next_che
         await settle(pilot)
         assert key not in app.states
         assert app.sessions_panel.sessions == []
-        assert "40m" not in row_text(app, 0) and "39m" not in row_text(app, 0)
+        assert "40m" not in row_text(app, 0)
+        assert "39m" not in row_text(app, 0)
