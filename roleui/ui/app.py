@@ -45,7 +45,7 @@ from roleui.ui.sign_in import SignInFlow, SignInNeeded, discoverable
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
-from roleui.ui.widgets.identity_header import IdentityHeader
+from roleui.ui.widgets.identity_header import IdentityHeader, own_bases, without_detail
 from roleui.ui.widgets.key_bar import KeyBar
 from roleui.ui.widgets.role_list import RoleList
 from roleui.ui.widgets.sessions_panel import SessionsPanel
@@ -355,8 +355,8 @@ class RoleuiApp(SignInFlow):
         header = self.header_bar
         header.identity, header.identity_error = message.identity, message.error
         header.show()
-        if message.error:
-            self.notify(message.error, title="Base identity unknown", severity="error", timeout=15, markup=False)
+        if message.error and not own_bases(self.catalog):
+            self.notify(without_detail(message.error), title="Base identity unknown", severity="error", timeout=15)
 
     @work(thread=True, exit_on_error=False, group="organization-age", description="check the organization's age")
     def _refresh_organization_if_stale(self) -> None:

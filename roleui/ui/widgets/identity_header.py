@@ -50,6 +50,23 @@ def short_reason(message: str) -> str:
     return message.split(" (", 1)[0].split(" — ", 1)[0].split(": ", 1)[0].strip() or message
 
 
+def without_detail(message: str) -> str:
+    """An error message without its parenthesised detail: `no base credentials found (the default chain, …) — set
+    …` gives `no base credentials found — set …` (the notification: short, and still saying what to do)."""
+    head, paren, rest = message.partition(" (")
+    if not paren or ")" not in rest:
+        return message
+    return head + rest.split(")", 1)[1]
+
+
+def own_bases(catalog: Catalog) -> bool:
+    """Whether every role brings its own base credentials (an AWS config profile's source_profile or
+    credential_source, or an Identity Center sign-in): then no base identity is needed, and none missing is news."""
+    return bool(catalog.roles) and all(
+        role.source_profile or role.credential_source or role.sso_start_url for role in catalog.roles
+    )
+
+
 class IdentityHeader(Static):
     """One line; the app sets `identity`, `identity_error` or `status` and calls `show`."""
 
@@ -84,6 +101,8 @@ class IdentityHeader(Static):
         text.append("base ", style="dim")
         if self.identity:
             text.append(visible(self.identity), style="bold")
+        elif self.identity_error and own_bases(self.catalog):
+            text.append("each profile's own", style="dim")
         elif self.identity_error:
             # The gist only (the whole message is a notification): the region and catalog still fit on 80 columns.
             text.append(visible(short_reason(self.identity_error)), style="red")

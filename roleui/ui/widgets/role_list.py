@@ -381,7 +381,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
     def _empty_line(self, width: int) -> Strip:
         style = self.get_component_rich_style("role-list--empty")
         if len(self._filter) == 0:
-            text = "  no roles: create a catalog (see config.example.toml) or add role profiles to ~/.aws/config"
+            text = "  no roles: `roleui init` writes a catalog (`roleui init --example`: the format), or add role profiles to ~/.aws/config"
         else:
             text = f"  no role matches {self.query_text.strip()!r} — edit the filter; Esc in the list clears it"
         return Strip(fit_cells(text, width, style, None))
