@@ -166,7 +166,7 @@ def _shared_prefix(profiles: Sequence[str]) -> str:
     if len(profiles) < 2:
         return ""
     first, last = min(profiles), max(profiles)  # the shared prefix of all is that of these two
-    size = next((i for i, (a, b) in enumerate(zip(first, last)) if a != b), min(len(first), len(last)))
+    size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
     prefix = first[:size]
     cut = max(prefix.rfind(sep) for sep in "-_.")
     if len(prefix) < max(len(p) for p in profiles) and cut >= 2:
