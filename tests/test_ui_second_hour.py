@@ -156,7 +156,7 @@ async def test_the_sessions_line_shows_every_session_at_80_and_60_columns(width:
         line = "".join(segment.text for segment in app.sessions_panel.render_line(0))
         assert len(line) <= width - 2
         assert line.count("●") == 3
-        for name in ("ReadOnly", "Developer", "ccessRole"):
+        for name in ("shared-da", "web-stagi", "main/Admi"):
             assert name in line
         assert "+" not in line
 
@@ -165,9 +165,8 @@ def test_keys_share_the_room_keeping_their_ends_and_countdowns_get_short() -> No
     keys = ["shared-data/CrossAccountS3ReadOnly", "web-staging/Developer", "main/AdminAccessRole"]
     cut = shared_keys(keys, 48)
     assert sum(len(k) for k in cut) <= 48
-    assert cut[0].startswith("…")
-    assert cut[0].endswith("CrossAccountS3ReadOnly"[-10:])
-    assert all(k.endswith(o[-6:]) for k, o in zip(cut, keys, strict=True))
+    assert cut[0].endswith("…")
+    assert all(k.rstrip("…") == o[: len(k.rstrip("…"))] for k, o in zip(cut, keys, strict=True))
     assert short_countdown(3540) == "59m"
     assert short_countdown(4 * 3600 + 5 * 60) == "4h05"
     assert short_countdown(0) == "expired"

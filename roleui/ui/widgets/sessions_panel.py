@@ -186,7 +186,8 @@ def short_countdown(seconds: float) -> str:
 
 def shared_keys(keys: list[str], room: int) -> list[str]:
     """`keys` cut so that together they take at most `room` cells (never under MIN_KEY each): a key longer than
-    its share keeps its end (`…ta/CrossAccountS3ReadOnly`), since the role name tells sessions of one account apart."""
+    its share keeps its start (`shared-data/Cross…`): the account is what most often tells sessions apart (every
+    account has a `ReadOnlyAccess`)."""
     if sum(len(k) for k in keys) <= room:
         return keys
     share = max(room // max(len(keys), 1), MIN_KEY)
@@ -195,4 +196,4 @@ def shared_keys(keys: list[str], room: int) -> list[str]:
     long_count = len(keys) - len(short)
     if long_count:
         share = max((room - sum(len(k) for k in short)) // long_count, MIN_KEY)
-    return [k if len(k) <= share else "…" + k[len(k) - share + 1 :] for k in keys]
+    return [k if len(k) <= share else k[: share - 1] + "…" for k in keys]
