@@ -428,6 +428,7 @@ class RoleuiApp(SignInFlow):
         rows = kept_order(shown, self._filter.filter(query), self._filter.roles.key)
         self.role_list.set_rows(rows, query, keep=keep)
         self.header_bar.set_catalog(catalog)
+        self._fit_details()
 
     # -- the countdown tick -------------------------------------------------------------------------------------
 
@@ -487,7 +488,7 @@ class RoleuiApp(SignInFlow):
         """The details grow into the list's empty rows when their text needs more lines (never cut while the list
         has room to spare); a layout pass only when their height changes."""
         roles = self.role_list
-        spare = max(roles.size.height - 1 - len(roles.rows), 0)
+        spare = roles.size.height - 1 - len(roles.rows)  # below 0: rows the details took now have a role to show
         growth = self.detail_pane.wanted_growth(self._details_grown, spare)
         if growth == self._details_grown:
             return
@@ -624,6 +625,7 @@ class RoleuiApp(SignInFlow):
             keep = self.role_list.highlighted
             self.filter_input.set_quietly("")
             self.role_list.set_rows(self._filter.filter(""), "", keep=keep)
+            self._fit_details()  # every role again: the list takes back the rows the details had
         self.role_list.focus()
 
     # -- assuming -----------------------------------------------------------------------------------------------

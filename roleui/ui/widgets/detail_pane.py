@@ -147,6 +147,7 @@ class DetailPane(Static):
 
     def wanted_growth(self, grown: int, spare_rows: int) -> int:
         """How many lines the pane should be taller than its usual height: enough for every line of its text, as
-        far as the list's empty rows (`spare_rows`) allow; `grown` is how much taller it is now."""
+        far as the list's empty rows (`spare_rows`, negative when it has more rows than lines) allow; `grown` is
+        how much taller it is now."""
         usual = self.content_region.height - grown
         return max(min(self.lines - usual, grown + spare_rows), 0)
