@@ -27,8 +27,10 @@ def guarded(run: Callable[[], int]) -> int:
     except RoleuiError as error:
         # Catalog problems read like compiler errors (FILE:LINE: ...); everything else is prefixed with the program.
         # Messages quote names from other people: control characters are shown escaped, never sent to the terminal.
-        if isinstance(error, ConfigError):
+        if isinstance(error, ConfigError) and any(problem.line for problem in error.problems):
             print(terminal_safe_lines(error.message), file=sys.stderr)
+        elif isinstance(error, ConfigError):  # about the whole file (missing, unreadable): a line like any other
+            print("\n".join(f"roleui: {terminal_safe(str(p))}" for p in error.problems), file=sys.stderr)
         else:
             print(f"roleui: {terminal_safe(error.message)}", file=sys.stderr)
         return error.exit_code

@@ -70,7 +70,7 @@ def test_no_input_ever_produces_a_traceback(tmp_path: Path, content: bytes) -> N
 def test_a_catalog_path_that_is_a_directory_is_one_clear_line(tmp_path: Path) -> None:
     result = roleui("--config", str(tmp_path), "check")
     assert result.returncode == 2
-    assert result.stderr == f"{tmp_path}: cannot read: Is a directory — check the path and its permissions\n"
+    assert result.stderr == f"roleui: {tmp_path}: cannot read: Is a directory — check the path and its permissions\n"
 
 
 def test_an_unknown_command_is_one_line_and_exit_2() -> None:

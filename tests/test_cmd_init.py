@@ -130,7 +130,7 @@ def test_a_missing_named_catalog_points_at_roleui_init_which_writes_it_there(tmp
     wanted = tmp_path / "team catalog.toml"
     check = roleui("check", "--config", str(wanted))
     assert check.stderr == (
-        f"{wanted}: no such catalog file — fix the path, or write a starter one: roleui init --config '{wanted}'\n"
+        f"roleui: {wanted}: no such catalog file — fix the path, or write a starter one: roleui init --config '{wanted}'\n"
     )
     init = roleui("init", "--config", str(wanted))
     assert init.returncode == 0, init.stderr

@@ -256,7 +256,7 @@ def test_without_the_demo_extra_the_demo_says_how_to_install_it() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert (result.returncode, result.stderr) == (
         2,
-        "roleui: the demo needs its local AWS: pip install 'roleui[demo]' (moto with its server)\n",
+        "roleui: the demo needs its local AWS (moto with its server): pip install '.[demo]' in roleui's checkout\n",
     )
 
 

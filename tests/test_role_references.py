@@ -75,13 +75,21 @@ def test_an_unknown_reference_suggests_the_closest_keys() -> None:
     )
 
 
-def test_a_reference_into_an_empty_catalog_says_how_to_make_one() -> None:
+def test_a_reference_with_no_catalog_says_how_to_make_one() -> None:
+    from roleui.core.models import Catalog
+
     with pytest.raises(UsageError) as raised:
-        resolve_role(catalog_of(""), "x/y")
+        resolve_role(Catalog(), "x/y")
     assert str(raised.value) == (
         "no role 'x/y': there are no roles yet — `roleui init` writes a starter catalog, `roleui check` says where "
         "roleui looked"
     )
+
+
+def test_a_reference_into_an_empty_catalog_says_what_to_add_to_it() -> None:
+    with pytest.raises(UsageError) as raised:
+        resolve_role(catalog_of(""), "x/y")
+    assert str(raised.value).startswith("no role 'x/y': there are no roles yet — cat.toml lists none: add [[accounts]]")
 
 
 def test_a_bare_name_that_is_part_of_a_role_name_suggests_that_role() -> None:

@@ -205,18 +205,6 @@ def test_login_to_an_unknown_session_is_a_usage_error(center: LocalIdentityCente
     )
 
 
-def test_only_web_urls_are_handed_to_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    import webbrowser
-
-    from roleui.aws.sso_login import open_in_browser
-
-    opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
-    assert not open_in_browser("--new-window=file:///etc/passwd")
-    assert open_in_browser("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH")
-    assert opened == ["https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH"]
-
-
 def test_login_with_the_device_code_prints_the_url_and_the_code(center: LocalIdentityCenter) -> None:
     done = roleui("login", "acme", "--device-code", env={"BROWSER": BROWSER})
     assert done.returncode == 0, done.stderr

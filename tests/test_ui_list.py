@@ -167,7 +167,7 @@ async def test_only_visible_rows_are_drawn_and_a_tick_redraws_only_visible_rows_
 async def test_an_empty_catalog_says_how_to_get_roles() -> None:
     app = make_app(Catalog())
     async with app.run_test(size=(120, 40)):
-        assert "no roles: create a catalog" in row_text(app, 0)
+        assert "no roles: `roleui init` writes a catalog (`roleui init --example`: the format)" in row_text(app, 0)
 
 
 def test_columns_fit_narrow_screens_by_dropping_the_id_first() -> None:

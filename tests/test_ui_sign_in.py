@@ -145,3 +145,57 @@ async def test_a_stale_cache_of_a_signed_out_sign_in_waits_for_the_sign_in(
         await wait_for(pilot, lambda: "sso acme signed out (l)" in header(app))
         assert center.directory.calls == {}
         assert not [n for n in notifications(app) if "not refreshed" in n]
+
+
+# -- issue 20: `l` in the key bar, a second sign-in said so, the header following the token cache ----------------
+
+
+async def test_the_key_bar_shows_l_sign_in_once_a_sign_in_is_known(center: LocalIdentityCenter) -> None:
+    app = make_app(world())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "sso acme" in header(app))
+        await pilot.pause()
+        keys = str(app.key_bar.render())
+        assert "l sign in" in keys
+        assert keys.rstrip().endswith("? help")
+        assert len(keys) <= 80
+
+
+async def test_l_while_signed_in_says_it_signs_in_again_and_promises_no_assume(center: LocalIdentityCenter) -> None:
+    token = center.directory.issue_access_token()
+    expires = utc_now() + timedelta(hours=1)
+    save_token(SsoToken(START_URL, SSO_REGION, token, expires, "acme"))
+    app = make_app(world())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "sso acme until" in header(app))
+        app.role_list.move_cursor(0)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        shown = " ".join(str(w.render()) for w in screen.query("Static"))
+        assert f"signed in until {expires:%H:%M} UTC: this signs in again" in shown
+        assert "the assume that needed it goes on" not in shown
+        await pilot.press("escape")
+
+
+async def test_the_header_follows_a_logout_and_a_login_done_elsewhere(center: LocalIdentityCenter) -> None:
+    from roleui.aws.sso_tokens import delete_token
+
+    token = center.directory.issue_access_token()
+    save_token(SsoToken(START_URL, SSO_REGION, token, utc_now() + timedelta(hours=1), "acme"))
+    app = make_app(world())
+    clock = app.clock
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "sso acme until" in header(app))
+        delete_token("acme", START_URL)  # `roleui logout` in a subshell, or another terminal
+        clock.advance(31)  # type: ignore[attr-defined]
+        app.tick()
+        await wait_for(pilot, lambda: "sso acme signed out (l)" in header(app))
+        later = utc_now() + timedelta(hours=2)
+        save_token(SsoToken(START_URL, SSO_REGION, center.directory.issue_access_token(), later, "acme"))
+        app.follow_caches()  # as when the app resumes from a subshell
+        await wait_for(pilot, lambda: f"sso acme until {later:%H:%M}" in header(app))

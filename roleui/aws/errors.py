@@ -149,7 +149,7 @@ def _client_error(code: str, message: str, call: Call) -> RoleuiError:
         )
     if code in EXPIRED_CODES:
         return RoleuiError(
-            f"the credentials of {call.base} have expired ({call.doing}) — refresh them (e.g. `aws sso login`, "
+            f"the credentials of {call.base} have expired ({call.doing}) — refresh them (e.g. `roleui login`, "
             "new keys, `roleui forget --all`) and try again",
             exit_code=EXIT_CREDENTIALS,
         )
@@ -194,7 +194,7 @@ def aws_error(error: Exception, call: Call) -> RoleuiError:
     if isinstance(error, bx.NoCredentialsError):
         return RoleuiError(
             f"no base credentials found ({call.base}, {call.doing}) — set source_profile in the catalog or "
-            "AWS_PROFILE, or run `aws configure` / `aws sso login`",
+            "AWS_PROFILE, or run `aws configure` / `roleui login`",
             exit_code=EXIT_CREDENTIALS,
         )
     if isinstance(error, bx.SSOTokenLoadError | bx.UnauthorizedSSOTokenError | bx.TokenRetrievalError):

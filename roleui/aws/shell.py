@@ -35,13 +35,22 @@ MAX_PROMPT = 64
 _FORGET_RC = 'command rm -rf -- "$ROLEUI_RC_DIR" 2>/dev/null; unset ROLEUI_RC_DIR\n'
 _PATH_BACK = 'if [ -n "${ROLEUI_SHELL_PATH:-}" ]; then PATH="$ROLEUI_SHELL_PATH:$PATH"; export PATH; fi\n'
 
+# The marker, unless the user's own prompt already shows the session (the README's `roleui status` snippets): a
+# prompt saying `(roleui X) (X 59m)` says it twice. Without a session (`roleui demo -- bash`) the marker stays.
+_UNLESS_SHOWN = (
+    'case "${{ROLEUI_ROLE:+session}}:${var}" in\n'
+    '  session:*"roleui status"*|session:*__roleui_ps1*) ;;\n'
+    "  *) {set} ;;\n"
+    "esac\n"
+)
+
 BASHRC = (
     "# Written by roleui for `roleui shell`: your ~/.bashrc, then the session marker in the prompt.\n"
     + _FORGET_RC  # bash has read this whole file already
     + 'if [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n'
     + _PATH_BACK
     # Single quotes: bash expands ${ROLEUI_PROMPT} at each prompt, as text (never expanded a second time).
-    + "PS1='(roleui ${ROLEUI_PROMPT}) '\"$PS1\"\n"
+    + _UNLESS_SHOWN.format(var="PS1", set="PS1='(roleui ${ROLEUI_PROMPT}) '\"$PS1\"")
 )
 
 ZSHENV = """\
@@ -56,7 +65,7 @@ ZSHRC = (
     + 'if [ -f "$ZDOTDIR/.zshrc" ]; then . "$ZDOTDIR/.zshrc"; fi\n'
     + _PATH_BACK
     # ROLEUI_PROMPT holds no % $ ` \\ or quote, so neither prompt escapes nor prompt_subst can make code of it.
-    + 'PROMPT="(roleui ${ROLEUI_PROMPT}) ${PROMPT}"\n'
+    + _UNLESS_SHOWN.format(var="PROMPT", set='PROMPT="(roleui ${ROLEUI_PROMPT}) ${PROMPT}"')
 )
 
 FISH_INIT = (
@@ -96,11 +105,15 @@ def _write(directory: Path, name: str, text: str) -> Path:
 
 def interactive_shell(session: Session) -> ShellCommand:
     """The user's `$SHELL` (else /bin/sh) running interactively in `session`."""
-    shell = os.environ.get("SHELL") or "/bin/sh"
-    name = Path(shell).name
     env = session_env(session, os.environ)
-    marker = prompt_marker(session.role_key)
-    env[PROMPT_VARIABLE] = marker
+    return marked_shell(os.environ.get("SHELL") or "/bin/sh", env, prompt_marker(session.role_key))
+
+
+def marked_shell(shell: str, env: dict[str, str], marker: str) -> ShellCommand:
+    """`shell` running interactively with `env`, `(roleui MARKER)` in front of its prompt; `marker` must be a
+    `prompt_marker` (or as inert: it goes into the prompt as text)."""
+    name = Path(shell).name
+    env = {**env, PROMPT_VARIABLE: marker}
     if name in ("bash", "zsh"):
         rc_dir = Path(tempfile.mkdtemp(prefix="roleui-shell-"))  # 0700, a name nobody can guess
         env[RC_DIR_VARIABLE] = str(rc_dir)

@@ -45,17 +45,15 @@ OpenUrl = Callable[[str], bool]
 
 
 def open_in_browser(url: str) -> bool:
-    """webbrowser (which honours $BROWSER). The URL carries no secret: a device URL or a PKCE challenge. Only an
-    http(s) URL is opened: one from the network must not reach a browser command line as an option or a path."""
-    import webbrowser
+    """A graphical browser (webbrowser's, which honours $BROWSER), never a console one: lynx or w3m would take over
+    the terminal that shows the URL and the code (roleui/core/browsers.py). The URL carries no secret: a device URL
+    or a PKCE challenge. Only an http(s) URL is opened: one from the network must not reach a browser command line
+    as an option or a path."""
+    from roleui.core.browsers import open_graphical
 
     if not url.startswith(("https://", "http://")):
         return False
-
-    try:
-        return webbrowser.open(url)
-    except webbrowser.Error:
-        return False
+    return open_graphical(url)
 
 
 def oidc_client(region: str) -> Any:

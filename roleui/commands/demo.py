@@ -8,8 +8,10 @@ SIGTERM or SIGHUP, stops the local AWS and removes the temporary directory.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -58,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         import moto.server  # noqa: F401 - only to say clearly when the demo extra is missing
     except ImportError:
-        raise UsageError("the demo needs its local AWS: pip install 'roleui[demo]' (moto with its server)") from None
+        raise UsageError(
+            "the demo needs its local AWS (moto with its server): pip install '.[demo]' in roleui's checkout"
+        ) from None
     from roleui.demo.runtime import running_demo
 
     with _signals_end_the_demo() as received, running_demo(accounts=accounts, cache_organization=bool(command)):
@@ -77,15 +81,30 @@ def _open_ui() -> int:
     return launch(None, demo=DemoInfo(note=NOTE, mfa_note=MFA_NOTE))
 
 
+SHELLS = ("bash", "zsh", "fish", "sh", "dash", "ksh")
+
+
 def _run_command(command: list[str]) -> int:
     """COMMAND's exit status; one that cannot start fails as under `roleui exec` (127 not found, 126 not
     executable, with the same line)."""
     from roleui.commands.exec_ import cannot_run
 
+    env: dict[str, str] | None = None
+    cleanup = None
+    if len(command) == 1 and os.path.basename(command[0]) in SHELLS and sys.stdin.isatty():
+        # An interactive shell in the demo's environment: its prompt says so, or it looks like any other shell
+        # (and an `aws` typed there would reach the local AWS without the user knowing why).
+        from roleui.aws.shell import marked_shell
+
+        shell = marked_shell(command[0], dict(os.environ), "demo")
+        command, env, cleanup = shell.argv, shell.env, shell.cleanup
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, env=env)
     except OSError as error:
         raise cannot_run(command[0], error) from None
+    finally:
+        if cleanup is not None:
+            cleanup()
 
 
 @contextmanager

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING
 from roleui.core.errors import EXIT_OK, RoleuiError, UsageError
 
 if TYPE_CHECKING:
-    from roleui.core.catalog.starter import OrgProbe
+    from collections.abc import Mapping
+
+    from roleui.core.catalog.starter import OrgProbe, SignInFound
+    from roleui.core.sources.aws_config import SsoSession
 
 EXAMPLE_NAME = "config.example.toml"
 
@@ -69,14 +72,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _starter() -> tuple[str, str]:
     """The starter catalog's text and a one-line summary of what went into it."""
-    from roleui.aws.sources import read_aws_profiles
+    from roleui.aws.sources import read_aws_profiles, read_sso_sessions
     from roleui.core.catalog.starter import starter_catalog
     from roleui.core.paths import aws_config_path
     from roleui.core.sources.aws_config.profiles import roles_from_profiles
 
     aws_path = aws_config_path()
     profiles, lines, _ = read_aws_profiles(aws_path)
-    roles, _ = roles_from_profiles(profiles, file=str(aws_path), lines=lines)
+    sessions, _ = read_sso_sessions(aws_path)
+    # With the sso-sessions, as `roleui check` reads them: SSO profiles are role profiles too.
+    roles, _ = roles_from_profiles(profiles, file=str(aws_path), lines=lines, sso_sessions=sessions)
     region = profiles.get("default", {}).get("region")
     organization = _probe_organization()
     text = starter_catalog(
@@ -84,6 +89,8 @@ def _starter() -> tuple[str, str]:
         region=region if isinstance(region, str) and region.strip() else None,
         aws_config=str(aws_path),
         organization=organization,
+        names=_account_names(profiles),
+        sign_ins=_sign_ins(sessions),
     )
     accounts = len({role.account.id for role in roles})
     found = (
@@ -93,6 +100,41 @@ def _starter() -> tuple[str, str]:
     )
     org = "organization discovery enabled" if organization.readable else "organization discovery left commented out"
     return text, f"{found}; {org} ({organization.why})"
+
+
+def _account_names(profiles: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
+    """Account id -> its own name where one is known: a profile's `sso_account_name` (aws-sso-util and others
+    write it), else the Identity Center and Organizations caches of earlier runs."""
+    from roleui.core.sources.identity_center_cache import load_ic_snapshots
+    from roleui.core.sources.org_cache import load_org_snapshot
+
+    names: dict[str, str] = {}
+    for profile in profiles.values():
+        account_id, name = profile.get("sso_account_id"), profile.get("sso_account_name")
+        if isinstance(account_id, str) and isinstance(name, str) and name.strip():
+            names.setdefault(account_id.strip(), name.strip())
+    for snapshot in load_ic_snapshots(remember=False).values():
+        for account in snapshot.accounts:
+            if account.name:
+                names.setdefault(account.id, account.name)
+    organization = load_org_snapshot(remember=False)
+    for discovered in organization.accounts if organization is not None else ():
+        if discovered.name:
+            names.setdefault(discovered.id, discovered.name)
+    return names
+
+
+def _sign_ins(sessions: Mapping[str, SsoSession]) -> list[SignInFound]:
+    from roleui.aws.sso_tokens import load_token
+    from roleui.core.catalog.starter import SignInFound
+    from roleui.core.clock import utc_now
+
+    now = utc_now()
+    found = []
+    for name, session in sessions.items():
+        token = load_token(name, session.start_url)
+        found.append(SignInFound(name, token is not None and (token.is_valid(now) or token.can_refresh(now))))
+    return found
 
 
 def _probe_organization() -> OrgProbe:

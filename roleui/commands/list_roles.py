@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     rows = [index_row(role) for role in catalog.roles]
     if not said and not args.refresh:
         _leave_index(args.config, catalog, rows)
-    out, err = render(rows, " ".join(args.filter), args.json)
+    out, err = render(rows, " ".join(args.filter), args.json, catalog.path)
     sys.stderr.write(err)
     sys.stdout.write(out)
     return EXIT_OK

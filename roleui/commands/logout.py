@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     path = aws_config_path()
     profiles, sections, lines, _ = read_aws_config(path)
     sessions, _ = sso_sessions_from_config(sections, file=str(path), lines=lines)
-    target = sign_in_target(args.target, sessions, legacy_sso_sessions(profiles), region=args.region)
+    target = sign_in_target(
+        args.target, sessions, legacy_sso_sessions(profiles), region=args.region, doing="sign out of"
+    )
     label = f"sso-session {target.name}" if target.name else target.start_url
     token = load_token(target.name, target.start_url)
     if token is None:

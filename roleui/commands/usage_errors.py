@@ -24,6 +24,9 @@ def explain(message: str, parser: argparse.ArgumentParser, words: Sequence[str])
     commands = _commands(parser)
     choice = re.match(r"argument COMMAND: invalid choice: '(.*?)'", message)
     if choice and commands:
+        mistyped = _mistyped_option(parser, words[: list(words).index(choice[1])] if choice[1] in words else words)
+        if mistyped is not None:  # `roleui --confg x list`: the option, not `x`, is what went wrong
+            return mistyped
         close = difflib.get_close_matches(choice[1], list(commands), n=1, cutoff=0.6)
         hint = f"did you mean `{parser.prog} {close[0]}`?" if close else f"one of: {', '.join(commands)}"
         return f"no command {choice[1]!r} — {hint} (see `{parser.prog} --help`)"
@@ -37,3 +40,16 @@ def explain(message: str, parser: argparse.ArgumentParser, words: Sequence[str])
         see = f"see `{owner.prog} --help`"
         return f"`{owner.prog}` has no option {option!r} — " + (f"did you mean {close[0]}? ({see})" if close else see)
     return f"{message} (see `{parser.prog} --help`)"
+
+
+def _mistyped_option(parser: argparse.ArgumentParser, words: Sequence[str]) -> str | None:
+    """The line for the first `--option` in `words` that `parser` does not have but has one close to, if any."""
+    options = [o for action in parser._actions for o in action.option_strings if o.startswith("--")]
+    for word in words:
+        option = word.partition("=")[0]
+        if not option.startswith("--") or option in options:
+            continue
+        close = difflib.get_close_matches(option, options, n=1, cutoff=0.6)
+        if close:
+            return f"`{parser.prog}` has no option {option!r} — did you mean {close[0]}? (see `{parser.prog} --help`)"
+    return None

@@ -90,6 +90,21 @@ class FederationEndpoint(LoopbackServer):
             raise ValueError("only temporary credentials (a role or federation session) can sign in")
         return arn
 
+    def console_url(self, credentials: dict[str, Any], destination: str | None = None) -> str:
+        """Where a portal shortcut link lands: this endpoint's `login` with a SigninToken for the role credentials
+        (the sso portal's `roleCredentials` shape)."""
+        from urllib.parse import urlencode
+
+        token = self.issue_token(
+            {
+                "sessionId": credentials.get("accessKeyId"),
+                "sessionKey": credentials.get("secretAccessKey"),
+                "sessionToken": credentials.get("sessionToken"),
+            }
+        )
+        query = {"Action": "login", "SigninToken": token, "Destination": destination or "the console home"}
+        return f"{self.url}?{urlencode(query)}"
+
     def signed_in_as(self, token: str) -> str | None:
         sign_in = self.sign_in(token)
         return sign_in.arn if sign_in else None

@@ -65,6 +65,7 @@ class LocalAws:
         from roleui.demo.identity_center.minting import MotoMinter
 
         self._identity_center = IdentityCenterServer(Directory(user=USER_NAME, minter=MotoMinter(self.endpoint_url)))
+        self._identity_center.console_sign_in = self._federation.console_url  # the portal's shortcut links
         self._identity_center.start()
 
     def stop(self) -> None:

@@ -22,6 +22,7 @@ import sys
 import time
 
 from roleui import __version__
+from roleui.core.catalog.empty import no_roles_in
 from roleui.core.files import file_identity, write_atomic
 from roleui.core.user_dirs import cache_dir_name
 from roleui.fast.index import LOCATION_NAMES, command_words, fingerprint, read_own
@@ -100,8 +101,9 @@ def matches(hay: str, text: str) -> bool:
     return True
 
 
-def render(rows: Sequence[Row], text: str, as_json: bool) -> tuple[str, str]:
-    """(stdout, stderr) of `roleui list [--json] TEXT` over `rows`."""
+def render(rows: Sequence[Row], text: str, as_json: bool, catalog_path: str | None = None) -> tuple[str, str]:
+    """(stdout, stderr) of `roleui list [--json] TEXT` over `rows`; `catalog_path`: the catalog file read, if any
+    (an empty one is not helped by `roleui init`, which never overwrites it)."""
     chosen = [row for row in rows if matches(row[0], text)] if text else rows
     if as_json:
         return json_document([row[1] for row in chosen]), ""
@@ -109,6 +111,8 @@ def render(rows: Sequence[Row], text: str, as_json: bool) -> tuple[str, str]:
         return table([row[2] for row in chosen]), ""
     if text:
         return "", f"roleui: no role matches {text!r}\n"
+    if catalog_path is not None:
+        return "", f"roleui: no roles yet — {no_roles_in(catalog_path)}\n"
     return (
         "",
         "roleui: no roles yet — `roleui init` writes a starter catalog, `roleui check` says where roleui looked\n",
@@ -210,6 +214,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             sys.stdout.buffer.write(index.document)  # ASCII (json.dumps escapes the rest): no decoding at all
         else:
             rows = index.rows()
+            if not rows and not text:
+                return False  # nothing to list: the full command says why, and what to do
             if rows is None:
                 return False
             out, err = render(rows, text, as_json)

@@ -28,7 +28,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("toggle_favorite", "fav", "Toggle favorite", "favorites come first from the next filter"),
     Action("refresh_session", "refresh", "Refresh the session", "assume again, ignoring the cache"),
     Action("forget_session", "forget", "Forget the session", "delete the role's cached session"),
-    Action("sign_in", "", "Sign in to Identity Center", "the highlighted permission set's sign-in, or the first one"),
+    Action(
+        "sign_in", "sign in", "Sign in to Identity Center", "the highlighted permission set's sign-in, or the first one"
+    ),
     Action("focus_filter", "filter", "Filter roles", "type to filter"),
     Action("help", "help", "Help", "this screen"),
     Action("quit", "quit", "Quit", "with --print-env, prints the last session's exports"),

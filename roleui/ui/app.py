@@ -39,6 +39,7 @@ from roleui.core.world.confirmation import chain_confirmation_reason, needs_conf
 from roleui.core.world.filtering import RoleFilter
 from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS, actions_for
+from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.palette import ActionsProvider
 from roleui.ui.safe import one_line, visible
@@ -46,7 +47,7 @@ from roleui.ui.sign_in import SignInFlow, SignInNeeded, discoverable
 from roleui.ui.state import CRITICAL_SECONDS, Active, Assuming, Failed, RowState
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
-from roleui.ui.widgets.identity_header import IdentityHeader
+from roleui.ui.widgets.identity_header import IdentityHeader, own_bases, without_detail
 from roleui.ui.widgets.key_bar import KeyBar
 from roleui.ui.widgets.role_list import RoleList
 from roleui.ui.widgets.sessions_panel import SessionsPanel
@@ -104,6 +105,15 @@ class OrganizationProgressed(Message):
         self.text = text
 
 
+class CacheReread(Message):
+    """The session cache as read again (ui/cache_follow.py); `shown` is what the rows showed when the read began."""
+
+    def __init__(self, sessions: list[Session], shown: dict[str, Session]) -> None:
+        super().__init__()
+        self.sessions = sessions
+        self.shown = shown
+
+
 class Warned(Message):
     """A notice from the engine or a refresh (a chained session was clamped...), shown as a notification."""
 
@@ -142,6 +152,10 @@ class RoleuiApp(SignInFlow):
             timeout=timeout,
             markup=markup,
         )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say which key quits (Textual's own message is markup, which `notify` here shows as text)."""
+        self.notify(f"Press {self._key_of('quit')} to quit roleui", title="Do you want to quit?")
 
     def __init__(
         self,
@@ -189,6 +203,7 @@ class RoleuiApp(SignInFlow):
         self._countdowns: Timer | None = None
         self._last_tick = 0.0
         self._endpoints_checked = 0.0
+        self._caches_read: datetime | None = None  # when the token and session caches were last read
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
         # Held, not queried: while a modal screen is up, queries on the app only see the modal.
         self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header", clock=clock)
@@ -200,6 +215,8 @@ class RoleuiApp(SignInFlow):
         self.sessions_panel = SessionsPanel(clock=clock, id="sessions")
         self.key_bar = KeyBar(self.action_keys, id="keys", actions=actions_for(catalog.browser))
         self.consoles: dict[str, datetime | None] = {}  # role key -> its open console's end, as far as roleui knows
+        self.bottom = Horizontal(id="bottom")
+        self._details_grown = 0  # lines the details took from the list's empty rows
         for action in ACTIONS:
             self.bind(self.action_keys[action.name], action.name, description=action.footer, show=bool(action.footer))
 
@@ -224,7 +241,7 @@ class RoleuiApp(SignInFlow):
         yield self.header_bar
         yield self.filter_input
         yield self.role_list
-        with Horizontal(id="bottom"):
+        with self.bottom:
             yield self.detail_pane
             yield self.sessions_panel
         yield self.key_bar
@@ -243,6 +260,7 @@ class RoleuiApp(SignInFlow):
         if self._on_first_screen is not None:
             self._on_first_screen()
         self._countdowns = self.set_interval(TICK_SECONDS, self.tick, name="countdowns")
+        self._caches_read = self.clock()
         self._load_sessions()
         self._load_consoles()
         self._fetch_identity()
@@ -292,6 +310,34 @@ class RoleuiApp(SignInFlow):
         self._sessions_changed()
         self.role_list.refresh()
 
+    def follow_caches(self) -> None:
+        """Read the token cache and the session cache again: a `roleui logout`, `login` or `forget` elsewhere."""
+        from roleui.ui.cache_follow import shown_sessions
+
+        self._caches_read = self.clock()
+        self.read_sign_ins()
+        self._reread_sessions(shown_sessions(self.states))
+
+    @work(thread=True, exit_on_error=False, group="sessions", description="read the session cache again")
+    def _reread_sessions(self, shown: dict[str, Session]) -> None:
+        try:
+            sessions = self.engine.sessions()
+        except RoleuiError:
+            return  # the first read said what was wrong; the rows stay as they are
+        self.post_message(CacheReread(sessions, shown))
+
+    @on(CacheReread)
+    def _cache_reread(self, message: CacheReread) -> None:
+        from roleui.ui.cache_follow import follow_cache
+
+        changed = follow_cache(self.states, message.sessions, message.shown, self.clock())
+        if self.last_session is not None and not isinstance(self.states.get(self.last_session.role_key), Active):
+            self.last_session = None
+        for key in changed:
+            self._row_changed(key)
+        if changed:
+            self._sessions_changed()
+
     @work(thread=True, exit_on_error=False, group="identity", description="fetch the base identity")
     def _fetch_identity(self) -> None:
         try:
@@ -306,8 +352,8 @@ class RoleuiApp(SignInFlow):
         header = self.header_bar
         header.identity, header.identity_error = message.identity, message.error
         header.show()
-        if message.error:
-            self.notify(message.error, title="Base identity unknown", severity="error", timeout=15, markup=False)
+        if message.error and not own_bases(self.catalog):
+            self.notify(without_detail(message.error), title="Base identity unknown", severity="error", timeout=15)
 
     @work(thread=True, exit_on_error=False, group="organization-age", description="check the organization's age")
     def _refresh_organization_if_stale(self) -> None:
@@ -354,12 +400,20 @@ class RoleuiApp(SignInFlow):
             header.show()
             self.notify(f"organization not refreshed: {message.error}", severity="warning", timeout=8)
             return
+        before = len(self.catalog.roles)
         self.set_catalog(message.catalog)
-        self.notify(f"organization refreshed: {len(message.catalog.roles):,} roles", title="Organization")
+        after = len(message.catalog.roles)
+        grown = f" ({after - before:,} new, listed after the {before:,} shown)" if after > before else ""
+        self.notify(f"organization refreshed: {after:,} roles{grown}", title="Organization")
 
     def set_catalog(self, catalog: Catalog) -> None:
-        """Show a new world (an organization refresh landed); the cursor stays on its role if it still exists."""
+        """Show a new world (an organization refresh landed): the rows shown keep their order and the new ones
+        come after them (core/world/kept_order.py), so the cursor's role stays on its line."""
+        from roleui.core.world.kept_order import kept_order
+
         current = self.role_list.highlighted_role
+        old = self._filter.roles
+        shown = [old.key(index) for index in self.role_list.rows]
         self.catalog = catalog
         self.engine.catalog = catalog
         self._filter = self._make_filter(catalog)
@@ -367,8 +421,11 @@ class RoleuiApp(SignInFlow):
         self.role_list.set_filter(self._filter)
         found = self.indexes_of(current.key) if current else []
         keep = found[0] if found else None
-        self.role_list.set_rows(self._filter.filter(self.filter_input.value), self.filter_input.value, keep=keep)
+        query = self.filter_input.value
+        rows = kept_order(shown, self._filter.filter(query), self._filter.roles.key)
+        self.role_list.set_rows(rows, query, keep=keep)
         self.header_bar.set_catalog(catalog)
+        self._fit_details()
 
     # -- the countdown tick -------------------------------------------------------------------------------------
 
@@ -382,6 +439,8 @@ class RoleuiApp(SignInFlow):
         if self._last_tick - self._endpoints_checked >= ENDPOINT_CHECK_SECONDS:
             self._endpoints_checked = self._last_tick
             self.check_endpoints()
+        if self._caches_read is not None and (now - self._caches_read).total_seconds() >= CACHE_CHECK_SECONDS:
+            self.follow_caches()
         for key, state in states.items():
             if not isinstance(state, Active):
                 continue
@@ -421,6 +480,35 @@ class RoleuiApp(SignInFlow):
             asks=bool(role and needs_confirmation(role, self.catalog.defaults)),
             console=self._console_note(role.key) if role else None,
         )
+        self._fit_details()
+
+    def _fit_details(self) -> None:
+        """The details grow into the list's empty rows when their text needs more lines (never cut while the list
+        has room to spare); a layout pass only when their height changes."""
+        roles = self.role_list
+        spare = roles.size.height - 1 - len(roles.rows)  # below 0: rows the details took now have a role to show
+        growth = self.detail_pane.wanted_growth(self._details_grown, spare)
+        if growth == self._details_grown:
+            return
+        usual = self.bottom.size.height - self._details_grown
+        self._details_grown = growth
+        self.bottom.styles.height = usual + growth if growth else None  # None: back to app.tcss's height
+        self._toasts_above_details(usual + growth + 1)
+
+    def _toasts_above_details(self, above: int) -> None:
+        """Notifications stay over the list (app.tcss places them for the usual height of the details)."""
+        for rack in self.screen_stack[0].query("#textual-toastrack"):
+            if self._details_grown:
+                rack.styles.margin = (0, 0, above, 0)
+            else:
+                rack.styles.margin = None
+
+    def on_resize(self) -> None:
+        if self._details_grown:  # app.tcss's height for the new size first, then grow again if needed
+            self._details_grown = 0
+            self.bottom.styles.height = None
+            self._toasts_above_details(0)
+            self.call_after_refresh(self._fit_details)
 
     def indexes_of(self, key: str) -> list[int]:
         """Indexes of the roles with this key (a dict built on first use: not before the first screen)."""
@@ -568,6 +656,7 @@ class RoleuiApp(SignInFlow):
             keep = self.role_list.highlighted
             self.filter_input.set_quietly("")
             self.role_list.set_rows(self._filter.filter(""), "", keep=keep)
+            self._fit_details()  # every role again: the list takes back the rows the details had
         self.role_list.focus()
 
     # -- assuming -----------------------------------------------------------------------------------------------
@@ -742,6 +831,7 @@ class RoleuiApp(SignInFlow):
                 problem = f"cannot suspend the app here: {one_line(error)}"
         self.refresh(layout=True)
         self.tick()
+        self.follow_caches()  # what the subshell did: `roleui logout`, `login`, `forget`
         if problem:
             self.notify(problem, title="Subshell", severity="error")
         else:
@@ -853,7 +943,7 @@ class RoleuiApp(SignInFlow):
         try:
             opened = open_console(role, url, self.catalog.browser, now=self.clock(), lasts=lasts, federated=federated)
         except Exception as error:
-            self.post_message(Warned(f"console not opened: {_one_line(error)}"))
+            self.post_message(Warned(f"console not opened: {one_line(error)}"))
             return True  # said why: nothing to copy
         if opened is None:
             return False

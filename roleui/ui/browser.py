@@ -1,7 +1,8 @@
 """Opening a URL in the user's browser, only where a graphical one can exist, and never with a secret in argv.
 
 Without a display (SSH, a bare console) Python's `webbrowser` falls back to text browsers such as lynx or w3m,
-which would take over the terminal the app is drawing on; there the caller copies the URL instead.
+which would take over the terminal the app is drawing on: only a graphical browser is used
+(roleui/core/browsers.py); elsewhere the caller copies the URL instead.
 
 A federated sign-in URL carries a SigninToken worth 15 minutes of console access, and a browser's command line is
 visible to every local user (`ps`). So a secret URL is written into a private file (0600, random name) holding a
@@ -22,6 +23,8 @@ import webbrowser
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from roleui.core.browsers import display_exists, is_text_browser, open_graphical
+
 REMOVE_AFTER = 60  # seconds: the browser has read the page long before
 
 _PAGE = """<!doctype html>
@@ -35,11 +38,10 @@ _PAGE = """<!doctype html>
 
 def can_open_browser(environ: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
     env = os.environ if environ is None else environ
-    if env.get("BROWSER"):
-        return True  # the user chose one
-    if platform in ("darwin", "win32"):
-        return True
-    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+    chosen = env.get("BROWSER", "")
+    if chosen:  # the user chose one; a console browser would draw over the app
+        return not all(is_text_browser(name) for name in chosen.split(os.pathsep) if name)
+    return display_exists(env, platform)
 
 
 def redirect_page(url: str) -> str:
@@ -80,7 +82,7 @@ def open_secret_url(url: str, opener: Callable[[str], bool] | None = None) -> bo
 
 
 def _open_new_tab(url: str) -> bool:
-    return webbrowser.open(url, new=2)
+    return open_graphical(url)
 
 
 def open_in_browser(url: str) -> bool:

@@ -4,7 +4,7 @@ Names come from other people: `[@click=app.quit]` in an account name must show a
 clickable action, and an unbalanced `[` must not raise MarkupError. Every widget, notification and dialog that
 shows a name goes through here: `plain` gives a rich Text (no markup parsing at all; styles go in as Text parts,
 never as markup around a name: Textual's markup cannot escape a name that ends in a backslash before a closing
-tag), and `visible` the same as a str. Control characters become visible pictures (ESC -> ␛) of the
+tag), `plain_lines` the same for a message of several lines, and `visible` the same as a str. Control characters become visible pictures (ESC -> ␛) of the
 same length, so the terminal never receives them.
 """
 
@@ -31,3 +31,9 @@ def one_line(error: BaseException) -> str:
     if isinstance(error, RoleuiError):
         return error.message.splitlines()[0] if error.message else type(error).__name__
     return f"unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no details'}"
+
+
+def plain_lines(text: str, style: str = "") -> Text:
+    """Like `plain`, for a message of several lines: the line breaks stay breaks (not `␊`), everything else in
+    each line is made visible as `plain` does."""
+    return Text("\n".join(control_pictures(line) for line in text.split("\n")), style=style)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from roleui.core.sources.aws_config.profiles import SsoSession
     from roleui.ui.state import RowState
     from roleui.ui.widgets.identity_header import IdentityHeader
+    from roleui.ui.widgets.key_bar import KeyBar
     from roleui.ui.widgets.role_list import RoleList
 
 
@@ -122,6 +123,7 @@ class SignInFlow(App[None]):
         catalog: Catalog
         clock: Clock
         header_bar: IdentityHeader
+        key_bar: KeyBar
         role_list: RoleList
         states: dict[str, RowState]
         _pending: dict[str, list[Any]]
@@ -191,8 +193,18 @@ class SignInFlow(App[None]):
         pending = message.pending
         copy_text(self, pending.url)
         name = pending.target.name or pending.target.start_url
+        now = self.clock()
+        until = next(
+            (s.expires_at for s in self.header_bar.sign_ins if s.name == name and s.expires_at and s.expires_at > now),
+            None,
+        )
         screen = SignInScreen(
-            name, pending.url, pending.user_code, browser_opened=pending.browser_opened, role_key=message.role_key
+            name,
+            pending.url,
+            pending.user_code,
+            browser_opened=pending.browser_opened,
+            role_key=message.role_key,
+            signed_in_until=until,
         )
         cancel = self._sign_in_cancel
 
@@ -265,3 +277,4 @@ class SignInFlow(App[None]):
     def _sign_ins_read(self, message: SignInsRead) -> None:
         self.header_bar.sign_ins = message.states
         self.header_bar.show()
+        self.key_bar.set_sign_in(bool(message.states))

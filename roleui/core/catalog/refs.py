@@ -57,6 +57,10 @@ def resolve_role(catalog: Catalog, ref: str) -> Role:
     found = candidates(catalog, ref)
     if found:
         return _one(ref, found)
+    if not catalog.roles and catalog.path:
+        from roleui.core.catalog.empty import no_roles_in
+
+        raise UsageError(f"no role {ref!r}: there are no roles yet — {no_roles_in(catalog.path)}")
     if not catalog.roles:
         raise UsageError(
             f"no role {ref!r}: there are no roles yet — `roleui init` writes a starter catalog, `roleui check` says "

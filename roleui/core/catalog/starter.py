@@ -8,7 +8,7 @@ Every value that came from a file or from AWS goes through `toml_string` and nev
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from roleui.core.models import Role
@@ -44,6 +44,15 @@ PROFILES = """
 # The accounts of the role profiles in {aws_config}. Their roles come from the profiles themselves (with their
 # ExternalId, MFA device and source profile); naming, tagging and coloring an account here names, tags and
 # colors them: `roleui exec {example} -- aws sts get-caller-identity`.
+# Tag and color each as it is, e.g. tags = {{ environment = "prod", team = "platform" }} and color = "red"
+# (red, orange, yellow, green, blue): tags filter the list (env:prod), color marks the console and prompt.
+"""
+
+IDENTITY_CENTER = """
+# IAM Identity Center: every account and permission set your sign-in [sso-session {name}] is assigned, listed
+# with the roles above ({why}).
+{c}[[identity_center]]
+{c}sso_session = {name_toml}
 """
 
 ORGANIZATION = """
@@ -74,15 +83,33 @@ def toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def starter_catalog(roles: Sequence[Role], *, region: str | None, aws_config: str, organization: OrgProbe) -> str:
-    """The text of the starter catalog; `roles` are the AWS config profile roles (roleui/core/sources/aws_config)."""
+@dataclass(frozen=True, slots=True)
+class SignInFound:
+    """An `[sso-session]` of the AWS config file, and whether a valid sign-in of it is cached."""
+
+    name: str
+    signed_in: bool
+
+
+def starter_catalog(
+    roles: Sequence[Role],
+    *,
+    region: str | None,
+    aws_config: str,
+    organization: OrgProbe,
+    names: Mapping[str, str] | None = None,
+    sign_ins: Sequence[SignInFound] = (),
+) -> str:
+    """The text of the starter catalog; `roles` are the AWS config profile roles (roleui/core/sources/aws_config),
+    `names` better account names than the profiles' (account id -> name: `sso_account_name`, discovery caches),
+    `sign_ins` the `[sso-session]` sections, each offered as an `[[identity_center]]`."""
     region_line = (
         f"region = {toml_string(region)}            # from your AWS config's default profile"
         if region
         else '# region = "eu-west-1"          # the region of sessions'
     )
     parts = [HEADER, "\n", DEFAULTS.format(region=region_line)]
-    accounts = _profile_accounts(roles)
+    accounts = _profile_accounts(roles, names or {})
     where = _comment(aws_config)
     if accounts:
         first_name, first_role = next(iter(accounts.values()))[0], roles[0].name
@@ -90,12 +117,20 @@ def starter_catalog(roles: Sequence[Role], *, region: str | None, aws_config: st
         for account_id, (name, profiles) in accounts.items():
             parts.append(
                 f"\n[[accounts]]\nid = {toml_string(account_id)}\nname = {toml_string(name)}\n"
-                f"# profiles: {', '.join(toml_string(p) for p in profiles)}\n"
-                '# tags = { environment = "prod", team = "platform" }\n'
-                '# color = "red"\n'
+                f"# profiles: {', '.join(toml_string(p) for p in profiles)}\n" + _guessed_tags(name, profiles)
             )
     else:
         parts.append(NO_PROFILES.format(aws_config=where))
+    for sign_in in sign_ins:
+        why = "signed in" if sign_in.signed_in else "uncomment it once `roleui login` signed you in"
+        parts.append(
+            IDENTITY_CENTER.format(
+                name=_comment(sign_in.name),
+                why=why,
+                name_toml=toml_string(sign_in.name),
+                c="" if sign_in.signed_in else "# ",
+            )
+        )
     parts.append(ORGANIZATION.format(why=_comment(organization.why), c="" if organization.readable else "# "))
     return "".join(line.rstrip() + "\n" for line in "".join(parts).splitlines())
 
@@ -105,18 +140,53 @@ def _comment(text: str) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
-def _profile_accounts(roles: Sequence[Role]) -> dict[str, tuple[str, list[str]]]:
-    """Account id -> (a name for it: its first profile's, made a valid unique account name; its profiles)."""
+def _profile_accounts(roles: Sequence[Role], names: Mapping[str, str]) -> dict[str, tuple[str, list[str]]]:
+    """Account id -> (a name for it, made a valid unique account name; its profiles). The name is the best one
+    known: `names` (the account's own name), else what the account's profiles' names share (`prod-admin` and
+    `prod-readonly` give `prod`), else its first profile's name, else its id."""
+    profiles_of: dict[str, list[str]] = {}
+    for role in roles:
+        listed = profiles_of.setdefault(role.account.id, [])
+        if role.profile:
+            listed.append(role.profile)
     accounts: dict[str, tuple[str, list[str]]] = {}
     taken: set[str] = set()
-    for role in roles:
-        account_id = role.account.id
-        if account_id not in accounts:
-            name = "-".join(_comment(role.profile or account_id).replace("/", " ").split()) or account_id
-            if name.lower() in taken:
-                name = f"{name}-{account_id}"
-            taken.add(name.lower())
-            accounts[account_id] = (name, [])
-        if role.profile:
-            accounts[account_id][1].append(role.profile)
+    for account_id, profiles in profiles_of.items():
+        raw = names.get(account_id) or _shared_prefix(profiles) or (profiles[0] if profiles else account_id)
+        name = "-".join(_comment(raw).replace("/", " ").split()) or account_id
+        if name.lower() in taken:
+            name = f"{name}-{account_id}"
+        taken.add(name.lower())
+        accounts[account_id] = (name, profiles)
     return accounts
+
+
+def _shared_prefix(profiles: Sequence[str]) -> str:
+    """What two or more profile names share up to a separator (`prod-admin`, `prod-readonly` -> `prod`), or ""."""
+    if len(profiles) < 2:
+        return ""
+    first, last = min(profiles), max(profiles)  # the shared prefix of all is that of these two
+    size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
+    prefix = first[:size]
+    cut = max(prefix.rfind(sep) for sep in "-_.")
+    if len(prefix) < max(len(p) for p in profiles) and cut >= 2:
+        return prefix[:cut]
+    return ""
+
+
+_ENVIRONMENTS = (
+    ("prod", "prod", "red"),
+    ("stag", "staging", "yellow"),
+    ("dev", "dev", "green"),
+    ("sandbox", "sandbox", "green"),
+)
+
+
+def _guessed_tags(name: str, profiles: Sequence[str]) -> str:
+    """A commented tag line when the account's names say its environment (`prod`, `staging`, `dev`), else none:
+    a guess repeated on every account would be wrong on most."""
+    words = " ".join([name, *profiles]).lower()
+    for needle, environment, color in _ENVIRONMENTS:
+        if needle in words:
+            return f'# tags = {{ environment = "{environment}" }}\n# color = "{color}"\n'
+    return ""

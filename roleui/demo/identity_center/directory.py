@@ -324,6 +324,12 @@ class Directory:
     def get_role_credentials(self, token: str, account_id: str, role_name: str) -> dict[str, Any]:
         with self._lock:
             self._check_token(token)
+        return self.portal_credentials(account_id, role_name)
+
+    def portal_credentials(self, account_id: str, role_name: str) -> dict[str, Any]:
+        """What the portal's shortcut link signs in with: the browser is the portal's session (one local user, no
+        password), so no bearer token is asked; the assignment still is."""
+        with self._lock:
             assignment = self._assignments.get(account_id)
         if assignment is None or role_name not in assignment.permission_sets:
             raise _portal_error(403, "ForbiddenException", "No access")

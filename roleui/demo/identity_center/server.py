@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -23,6 +24,15 @@ _OIDC = {
     "/device_authorization": "StartDeviceAuthorization",
     "/token": "CreateToken",
 }
+CONSOLE_PATH = "/start/console"
+# The portal page's script: `#/console?account_id=...&role_name=...[&destination=...]` (core/console.py's shortcut
+# link) goes to CONSOLE_PATH with the same query; the fragment never reaches a server.
+SHORTCUT_SCRIPT = (
+    "var h = window.location.hash; if (h.indexOf('#/console?') === 0) "
+    f"window.location.replace('{CONSOLE_PATH}?' + h.slice('#/console?'.length));"
+)
+ConsoleSignIn = Callable[[dict[str, Any], "str | None"], str]
+
 _PORTAL = {
     "/assignment/accounts": "ListAccounts",
     "/assignment/roles": "ListAccountRoles",
@@ -36,7 +46,10 @@ class IdentityCenterServer(LoopbackServer):
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
-        super().__init__(_handler_for(directory), "roleui-demo-sso")
+        # role credentials, destination -> the federated console URL they sign in at (the demo's federation
+        # endpoint); None answers a shortcut link with a page saying so.
+        self.console_sign_in: ConsoleSignIn | None = None
+        super().__init__(_handler_for(directory, self), "roleui-demo-sso")
         directory.base_url = self.url
 
     @property
@@ -44,7 +57,7 @@ class IdentityCenterServer(LoopbackServer):
         return self.origin
 
 
-def _handler_for(directory: Directory) -> type[BaseHTTPRequestHandler]:
+def _handler_for(directory: Directory, server: IdentityCenterServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "roleui-demo-identity-center"
         protocol_version = "HTTP/1.1"  # keep-alive: botocore reuses its connections
@@ -55,8 +68,10 @@ def _handler_for(directory: Directory) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             url = urlsplit(self.path)
             query = {key: values[-1] for key, values in parse_qs(url.query).items()}
-            if url.path == "/start":
+            if url.path in ("/start", "/start/"):
                 self._portal_page()
+            elif url.path == CONSOLE_PATH:
+                self._answer(lambda: self._console(query))
             elif url.path == "/device":
                 self._device_page(query.get("user_code", ""))
             elif url.path == "/authorize":
@@ -135,13 +150,26 @@ def _handler_for(directory: Directory) -> type[BaseHTTPRequestHandler]:
 
         def _portal_page(self) -> None:
             # The start URL: the AWS access portal. Its shortcut links carry their target after `#`, which no
-            # browser sends; the page says what the real portal would do.
+            # browser sends: the page's script reads it and goes on to the console sign-in, as the real portal does.
             body = (
                 f"<p>The local AWS access portal of <b>{html.escape(directory.user)}</b>. With IAM Identity Center, "
                 "this page lists your accounts, and a shortcut link (<code>#/console?account_id=...</code>) opens the "
-                "console as that permission set. The demo's local AWS has no console: this page is where it ends.</p>"
+                "console as that permission set; here it signs in at the demo's federation endpoint.</p>"
+                f"<script>{SHORTCUT_SCRIPT}</script>"
             )
             self._html(HTTPStatus.OK, "roleui demo: AWS access portal", body)
+
+        def _console(self, query: dict[str, str]) -> None:
+            answer = directory.portal_credentials(query.get("account_id", ""), query.get("role_name", ""))
+            if server.console_sign_in is None:
+                self._html(HTTPStatus.OK, "roleui demo: console", "<p>This portal has no console to sign in to.</p>")
+                return
+            try:
+                location = server.console_sign_in(answer["roleCredentials"], query.get("destination"))
+            except ValueError as error:  # the local AWS refused the minted credentials
+                self._html(HTTPStatus.BAD_GATEWAY, "roleui demo: console", f"<p>{html.escape(str(error))}</p>")
+                return
+            self._redirect(location)
 
         def _redirect(self, location: str) -> None:
             self.send_response(HTTPStatus.FOUND)

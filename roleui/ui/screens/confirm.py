@@ -11,14 +11,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
-from roleui.ui.safe import plain
+from roleui.ui.safe import plain, plain_lines
 from roleui.ui.screens.dialog import Dialog
 
 MARKED_CONFIRM = "This role is marked confirm: it asks before each new session."
 
 
 class QuestionScreen(Dialog[bool]):
-    """Returns True to go ahead; No has the focus, Escape and n answer No. Title and body are plain text."""
+    """Returns True to go ahead; No has the focus, Escape and n answer No. Title and body are plain text (the body
+    may hold several lines)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
@@ -33,7 +34,7 @@ class QuestionScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
             yield Label(plain(self.title_text), classes="dialog-title")
-            yield Static(plain(self.body))
+            yield Static(plain_lines(self.body))
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", variant="warning", id="yes")
                 yield Button("No (n)", id="no")

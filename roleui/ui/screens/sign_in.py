@@ -7,6 +7,7 @@ come from AWS and are shown as plain text, never as markup.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -37,7 +38,14 @@ class SignInScreen(Dialog[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
-        self, sign_in: str, url: str, code: str | None, *, browser_opened: bool, role_key: str | None = None
+        self,
+        sign_in: str,
+        url: str,
+        code: str | None,
+        *,
+        browser_opened: bool,
+        role_key: str | None = None,
+        signed_in_until: datetime | None = None,
     ) -> None:
         super().__init__()
         self.sign_in = sign_in
@@ -45,6 +53,7 @@ class SignInScreen(Dialog[bool]):
         self.code = code
         self.browser_opened = browser_opened
         self.role_key = role_key
+        self.signed_in_until = signed_in_until  # `l` on a valid sign-in: this is a new one, said so
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sign-in-dialog", classes="dialog"):
@@ -54,6 +63,8 @@ class SignInScreen(Dialog[bool]):
             if self.role_key:
                 why.append(" for ")
                 why.append(safe_text(self.role_key), style="bold")
+            if self.signed_in_until is not None:
+                why.append(f" (signed in until {self.signed_in_until:%H:%M} UTC: this signs in again)")
             yield Static(why)
             opened = "opened in your browser and copied" if self.browser_opened else "copied to the clipboard"
             yield Static(Text(f"Open this URL ({opened}):\n") + Text(safe_text(self.url), style="underline"))
@@ -61,7 +72,8 @@ class SignInScreen(Dialog[bool]):
                 yield Static("and check that the page shows this code:")
                 yield Static(Text(safe_text(self.code)), id="sign-in-code")
             yield Static("Waiting for the approval…", id="sign-in-status", classes="note")
-            yield Static("Esc: cancel   the assume that needed it goes on once you are signed in", classes="hint")
+            goes_on = "   the assume that needed it goes on once you are signed in" if self.role_key else ""
+            yield Static(f"Esc: cancel{goes_on}", classes="hint")
 
     def action_cancel(self) -> None:
         self.dismiss(False)

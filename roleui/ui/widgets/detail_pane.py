@@ -45,8 +45,8 @@ def describe_role(
     asks: bool | None = None,
     console: str | None = None,
 ) -> Text:
-    """The pane's text for one role: about ten lines, the session's state first; `asks` says whether assuming it
-    asks first (default: the role's own `confirm`)."""
+    """The pane's text for one role: about ten lines, the session's state first, then the duration and the
+    chain; `asks` says whether assuming it asks first (default: the role's own `confirm`)."""
     asks = role.confirm if asks is None else asks
     text = Text(no_wrap=True, overflow="ellipsis")
     # Every value is a name from someone else: shown with control characters as pictures (never sent raw).
@@ -69,6 +69,17 @@ def describe_role(
         line("Active", "assuming…", "italic")
     elif isinstance(state, Failed):
         line("Failed", state.message, "bold red")
+    # Then how it is assumed: the duration (with the chaining cap) and the chain are what a short pane must show.
+    chain = chain_of(role, find)
+    duration = role.effective_duration(defaults)
+    region = role.effective_region(defaults) or "from the base profile"
+    if len(chain) > 1:
+        capped = min(duration, CHAINED_MAX_DURATION)
+        asked = f", {format_duration(duration)} asked" if duration > capped else ""
+        line("Duration", f"{format_duration(capped)} (role chaining: 1h cap{asked}) · region {region}")
+        line("Chain", " → ".join(chain), "bold")
+    else:
+        line("Duration", f"{format_duration(duration)} · region {region}")
     if role.description:
         text.append("\n" + visible(role.description), style="italic")
     line("ARN", role.arn)
@@ -86,16 +97,6 @@ def describe_role(
     line("ExternalId", "set (value hidden)" if role.external_id else "none")
     text.append(" · MFA ", style="dim")
     text.append(visible(role.mfa_serial or "not required"), style="bold" if role.mfa_serial else "")
-    chain = chain_of(role, find)
-    duration = role.effective_duration(defaults)
-    region = role.effective_region(defaults) or "from the base profile"
-    if len(chain) > 1:
-        capped = min(duration, CHAINED_MAX_DURATION)
-        asked = f", {format_duration(duration)} asked" if duration > capped else ""
-        line("Duration", f"{format_duration(capped)} (role chaining: 1h cap{asked}) · region {region}")
-        line("Chain", " → ".join(chain), "bold")
-    else:
-        line("Duration", f"{format_duration(duration)} · region {region}")
     extras = []
     if role.session_tags:
         extras.append("tags " + "  ".join(f"{k}={v}" for k, v in role.session_tags.items()))
@@ -114,6 +115,8 @@ def describe_role(
 class DetailPane(Static):
     """Shows `describe_role` of the highlighted role (the app calls `show_role`)."""
 
+    lines = 1  # lines of the text shown
+
     def show_role(
         self,
         role: Role | None,
@@ -128,20 +131,28 @@ class DetailPane(Static):
         console: str | None = None,
     ) -> None:
         if role is None:
+            self.lines = 1
             self.update(Text("no role highlighted", style="dim"), layout=False)
             return
-        # The pane's size never depends on its text: no layout pass (it would redraw the whole screen).
-        self.update(
-            describe_role(
-                role,
-                defaults=defaults,
-                find=find,
-                state=state,
-                last_used=last_used,
-                uses=uses,
-                favorite=favorite,
-                asks=asks,
-                console=console,
-            ),
-            layout=False,
+        # The text alone never changes the pane's size (a layout pass redraws the whole screen): the app grows
+        # the pane into the list's empty rows when the text needs more lines (`wanted_growth`).
+        text = describe_role(
+            role,
+            defaults=defaults,
+            find=find,
+            state=state,
+            last_used=last_used,
+            uses=uses,
+            favorite=favorite,
+            asks=asks,
+            console=console,
         )
+        self.lines = len(text.plain.split("\n"))
+        self.update(text, layout=False)
+
+    def wanted_growth(self, grown: int, spare_rows: int) -> int:
+        """How many lines the pane should be taller than its usual height: enough for every line of its text, as
+        far as the list's empty rows (`spare_rows`, negative when it has more rows than lines) allow; `grown` is
+        how much taller it is now."""
+        usual = self.content_region.height - grown
+        return max(min(self.lines - usual, grown + spare_rows), 0)

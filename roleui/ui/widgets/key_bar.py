@@ -29,6 +29,7 @@ PRIORITY = (
     "assume",
     "focus_filter",
     "quit",
+    "sign_in",  # only where there is an Identity Center sign-in (`with_sign_in`)
     "shell",
     "copy_exports",
     "copy_console_url",
@@ -52,6 +53,7 @@ class KeyBar(Static):
         self.action_keys = action_keys
         self.actions = actions  # ACTIONS as the catalog's [browser] mode words them
         self.filtering = False
+        self.with_sign_in = False  # `l` shows once the app knows of an Identity Center sign-in
         self._spans: list[tuple[int, int, str]] = []  # start, end, action: what a click runs
 
     def set_filtering(self, filtering: bool) -> None:
@@ -59,12 +61,17 @@ class KeyBar(Static):
             self.filtering = filtering
             self.refresh()
 
+    def set_sign_in(self, shown: bool) -> None:
+        if shown != self.with_sign_in:
+            self.with_sign_in = shown
+            self.refresh()
+
     def list_items(self, width: int) -> list[tuple[str, str, str]]:
         """(key, label, action) of the list's keys that fit in `width` cells, most needed first, help last."""
         items: dict[str, tuple[str, str, str]] = {
             a.name: (self.app.get_key_display(Binding(self.action_keys[a.name], a.name)), a.footer, a.name)
             for a in self.actions
-            if a.footer and self.action_keys.get(a.name)
+            if a.footer and self.action_keys.get(a.name) and (a.name != "sign_in" or self.with_sign_in)
         }
         items["command_palette"] = ("^p", "palette", "command_palette")
         help_item = items.pop("help", None)

@@ -33,6 +33,9 @@ MARK_WIDTH = 2
 MAX_ACCOUNT = 30
 MAX_ROLE = 34
 MIN_TEXT = 6
+RIGHT_MARGIN = 1
+KEEP_ID_ROLE = 20  # narrowest role and account columns that still leave room for the id column
+KEEP_ID_ACCOUNT = 14
 
 
 class Columns(NamedTuple):
@@ -51,10 +54,19 @@ def layout(width: int, account_max: int, role_max: int) -> Columns:
     account = max(min(account_max, MAX_ACCOUNT), 7)
     role = max(min(role_max, MAX_ROLE), 4)
     ident = ID_WIDTH
-    rest = width - MARK_WIDTH - account - role - SESSION_WIDTH - 4 * GAP - ident
+    # RIGHT_MARGIN: the countdowns end one cell before the scrollbar (`59m 04s▄` reads as part of the time).
+    rest = width - MARK_WIDTH - account - role - SESSION_WIDTH - 4 * GAP - ident - RIGHT_MARGIN
     if rest < MIN_TEXT:
-        rest += ident + GAP
-        ident = 0
+        # The id column stays (it is what tells two accounts of one name apart, and what a filter by id shows)
+        # while long role and account names can give way, down to a readable width.
+        short = MIN_TEXT - rest
+        role_cut = min(short, max(role - KEEP_ID_ROLE, 0))
+        account_cut = min(short - role_cut, max(account - KEEP_ID_ACCOUNT, 0))
+        if role_cut + account_cut == short:
+            role, account, rest = role - role_cut, account - account_cut, MIN_TEXT
+        else:
+            rest += ident + GAP
+            ident = 0
     if rest < 0:
         shrink = -rest
         account_cut = min(shrink // 2 + shrink % 2, account - MIN_TEXT)
@@ -360,14 +372,16 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
                 segments += fit_cells("SESSION".rjust(cols.session), cols.session, style, None)
                 break
         else:
+            # Narrower still (30,000 roles at 80 columns): the count gets shorter, SESSION stays whole.
             both = cols.where + GAP + cols.session
-            segments += fit_cells(counted.ljust(both - len(" SESSION")) + " SESSION", both, style, None)
+            shown = next(c for c in (counted, f"({count})", count, "") if len(c) + len(" SESSION") <= both)
+            segments += fit_cells(shown.ljust(both - len(" SESSION")) + " SESSION", both, style, None)
         return Strip(segments).adjust_cell_length(width, style)
 
     def _empty_line(self, width: int) -> Strip:
         style = self.get_component_rich_style("role-list--empty")
         if len(self._filter) == 0:
-            text = "  no roles: create a catalog (see config.example.toml) or add role profiles to ~/.aws/config"
+            text = "  no roles: `roleui init` writes a catalog (`roleui init --example`: the format), or add role profiles to ~/.aws/config"
         else:
             text = f"  no role matches {self.query_text.strip()!r} — edit the filter; Esc in the list clears it"
         return Strip(fit_cells(text, width, style, None))

@@ -158,26 +158,68 @@ class SessionsPanel(ScrollView, can_focus=False):
         return " " * CONSOLE_WIDTH if self._console_keys() else ""
 
     def _summary(self, width: int, base: Style) -> Strip:
-        """Every session on one line: `Sessions 3  ● key 12m 05s  ● key 3m 41s …` (narrow screens)."""
+        """Every session on one line, soonest expiry first: `Sessions 3  ● key 12m 05s  ● key 3m 41s` (narrow
+        screens). When they do not fit, the countdowns drop their seconds and the keys share the room, cut from the
+        left (the role name says the most); when even that cannot fit, the last part says how many are left out."""
         now = self._clock()
         dim = self.get_component_rich_style("sessions-panel--dim")
         title = f"Sessions {len(self.sessions)} "
+        lefts = [session.seconds_left(now) for session in self.sessions]
+        full = [format_countdown(left) for left in lefts]
+        keys = [session.role_key for session in self.sessions]
+        fixed = len(title) + 3 * len(keys)  # " ● " before each
+        if fixed + sum(len(k) + 1 + len(c) for k, c in zip(keys, full, strict=True)) > width:
+            title = f"{len(self.sessions)} "
+            full = [short_countdown(left) for left in lefts]
+            fixed = len(title) + 3 * len(keys)
+            room = width - fixed - sum(1 + len(c) for c in full)
+            keys = shared_keys(keys, room)
         segments = fit_cells(title, len(title), dim, None)
         at = len(title)
         self._spans = []
-        for session in self.sessions:
-            left = session.seconds_left(now)
+        for index, (session, key, countdown) in enumerate(zip(self.sessions, keys, full, strict=True)):
             style = base + self.get_component_rich_style(
-                f"sessions-panel--{level(left)}", partial=True, default=Style()
+                f"sessions-panel--{level(lefts[index])}", partial=True, default=Style()
             )
-            countdown = format_countdown(left)
-            needed = 3 + len(session.role_key) + 1 + len(countdown)
-            if at + needed > width:
-                segments += fit_cells(" …", min(2, max(width - at, 0)), dim, None)
+            needed = 3 + len(key) + 1 + len(countdown)
+            rest = len(self.sessions) - index
+            if at + needed > width or (rest > 1 and at + needed + len(f" +{rest - 1}") > width):
+                more = f" +{rest}"
+                segments += fit_cells(more, min(len(more), max(width - at, 0)), dim, None)
                 break
             segments += fit_cells(" ● ", 3, style, None)
-            segments += fit_cells(session.role_key, len(session.role_key) + 1, base, None)
+            segments += fit_cells(key, len(key) + 1, base, None)
             segments += fit_cells(countdown, len(countdown), style, None)
             self._spans.append((at, at + needed, session.role_key))
             at += needed
         return Strip(segments).adjust_cell_length(width, base)
+
+
+MIN_KEY = 8
+
+
+def short_countdown(seconds: float) -> str:
+    """`59m`, `11h03`, `42s`, `expired`: a countdown in at most 7 cells, for the one-line summary."""
+    if seconds <= 0:
+        return "expired"
+    s = int(seconds)
+    if s >= 3600:
+        return f"{s // 3600}h{(s % 3600) // 60:02d}"
+    if s >= 60:
+        return f"{s // 60}m"
+    return f"{s}s"
+
+
+def shared_keys(keys: list[str], room: int) -> list[str]:
+    """`keys` cut so that together they take at most `room` cells (never under MIN_KEY each): a key longer than
+    its share keeps its start (`shared-data/Cross…`): the account is what most often tells sessions apart (every
+    account has a `ReadOnlyAccess`)."""
+    if sum(len(k) for k in keys) <= room:
+        return keys
+    share = max(room // max(len(keys), 1), MIN_KEY)
+    # Short keys give their unused share to the long ones.
+    short = [k for k in keys if len(k) <= share]
+    long_count = len(keys) - len(short)
+    if long_count:
+        share = max((room - sum(len(k) for k in short)) // long_count, MIN_KEY)
+    return [k if len(k) <= share else k[: share - 1] + "…" for k in keys]

@@ -289,8 +289,10 @@ def sign_in_target(
     legacy: Mapping[str, SsoSession],
     *,
     region: str | None = None,
+    doing: str = "sign in to",
 ) -> SsoSession:
-    """Which Identity Center to sign in to for `roleui login [SESSION | START_URL]`; UsageError when it is unclear.
+    """Which Identity Center to sign in to for `roleui login [SESSION | START_URL]` (`doing` "sign out of" for
+    `logout`); UsageError when it is unclear.
 
     No argument: the only sso-session (or the only legacy start URL). A start URL: the sso-session that has it,
     else its legacy profiles' region, else `region` (--region)."""
@@ -302,7 +304,7 @@ def sign_in_target(
             return next(iter(sessions.values()))
         if not sessions and len(legacy) == 1:
             return next(iter(legacy.values()))
-        raise UsageError(f"name the sso-session to sign in to (in the AWS config file: {names}) or a start URL")
+        raise UsageError(f"name the sso-session to {doing} (in the AWS config file: {names}) or a start URL")
     if wanted in sessions:
         return sessions[wanted]
     if check_start_url(wanted):
