@@ -17,7 +17,7 @@ from roleui.aws.sso_login import start_sign_in, valid_token
 from roleui.aws.sso_tokens import SsoToken, load_token, save_token, token_path
 from roleui.core.clock import FrozenClock
 from roleui.core.paths import sso_cache_dir
-from roleui.core.sources.aws_config import SsoSession
+from roleui.core.sources.aws_config.profiles import SsoSession
 from tests._sso_helpers import SSO_CONFIG, SSO_REGION, START_URL, browse, identity_center
 
 ACME = SsoSession("acme", START_URL, SSO_REGION)

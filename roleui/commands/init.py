@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from roleui.core.catalog.starter import OrgProbe, SignInFound
-    from roleui.core.sources.aws_config import SsoSession
+    from roleui.core.sources.aws_config.profiles import SsoSession
 
 EXAMPLE_NAME = "config.example.toml"
 
@@ -105,8 +105,8 @@ def _starter() -> tuple[str, str]:
 def _account_names(profiles: Mapping[str, Mapping[str, object]]) -> dict[str, str]:
     """Account id -> its own name where one is known: a profile's `sso_account_name` (aws-sso-util and others
     write it), else the Identity Center and Organizations caches of earlier runs."""
-    from roleui.core.sources.identity_center_cache import load_ic_snapshots
-    from roleui.core.sources.org_cache import load_org_snapshot
+    from roleui.core.sources.identity_center.cache import load_ic_snapshots
+    from roleui.core.sources.organizations.cache import load_org_snapshot
 
     names: dict[str, str] = {}
     for profile in profiles.values():
