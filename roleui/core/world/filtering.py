@@ -1,8 +1,9 @@
 """Filter-as-you-type over the roles: fuzzy words, `key:value` tag words, ranking and match highlights.
 
 A query is words separated by spaces; a role is kept when every word matches:
-- a plain word is a subsequence (fuzzy) of one field: account name, id, an alias, role name, OU path or a tag
-  value (the fields of `roleui.core.world.search.haystack`, see `role_fields`; a word never spans two fields);
+- a plain word is a subsequence (fuzzy) of one field: account name, id, an alias, role name, the ~/.aws/config
+  profile the role came from (`sso-dev-admin`, as `roleui list` finds it), OU path or a tag value (the fields of
+  `roleui.core.world.search.haystack`, see `role_fields`; a word never spans two fields);
 - `key:value` matches a tag whose key starts with `key` and whose value contains `value` (`env:prod`).
 
 Ranking: favorites first, then frecency, then match quality (exact field, field prefix, a role name whose words
@@ -20,7 +21,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
-from roleui.core.world.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, RoleTable
+from roleui.core.world.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, S_PROFILE, RoleTable
 
 _T = TypeVar("_T")
 
@@ -30,6 +31,9 @@ EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 10
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 16
 _CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
+
+
+_UNSHOWN = ("alias", "profile")  # fields the list has no column for
 
 
 class Token(NamedTuple):
@@ -62,16 +66,28 @@ class Field(NamedTuple):
 def role_fields(role: Role) -> list[Field]:
     """The fields of `haystack(role)`, in its order, with what each one is (for highlighting)."""
     account = role.account
-    return fields_of(account.name, account.id, account.aliases, role.name, account.ou_path, account.tags)
+    return fields_of(
+        account.name, account.id, account.aliases, role.name, account.ou_path, account.tags, profile=role.profile
+    )
 
 
 def fields_of(
-    name: str, ident: str, aliases: Sequence[str], role_name: str, ou_path: str | None, tags: Mapping[str, str]
+    name: str,
+    ident: str,
+    aliases: Sequence[str],
+    role_name: str,
+    ou_path: str | None,
+    tags: Mapping[str, str],
+    *,
+    profile: str | None = None,
 ) -> list[Field]:
     """role_fields from the values themselves (a RoleTable's columns, without building the Role)."""
     fields = [Field("account", name), Field("id", ident)]
     fields += [Field("alias", alias) for alias in aliases]
-    fields += [Field("role", role_name), Field("ou", ou_path or "")]
+    fields += [Field("role", role_name)]
+    if profile:
+        fields.append(Field("profile", profile))
+    fields += [Field("ou", ou_path or "")]
     fields += [Field(f"tag:{key}", value) for key, value in tags.items()]
     return fields
 
@@ -181,15 +197,17 @@ class RoleFilter:
             self._account_hays.append("\n" + "\n".join(fields).lower() + "\n")
             lowered = tuple((k.lower(), v.lower()) for k, v in tags.items())
             self._account_tags.append(tag_sets.setdefault(lowered, lowered))
-        names: dict[str, int] = {}
+        # A role's own fields: its name and the profile it came from (discovered roles have none, so the
+        # 30,000 roles of an organization still share a handful of these).
+        names: dict[tuple[str, str | None], int] = {}
         name_of_spec: list[int] = []
         for spec in table.specs:
-            name = spec[S_NAME]
-            if name not in names:
-                names[name] = len(self._name_hays)
-                self._name_hays.append("\n" + name.lower() + "\n")
+            name, profile = spec[S_NAME], spec[S_PROFILE]
+            if (name, profile) not in names:
+                names[name, profile] = len(self._name_hays)
+                self._name_hays.append("\n" + "\n".join(filter(None, (name, profile))).lower() + "\n")
                 self._name_words.append(name_words(name))
-            name_of_spec.append(names[name])
+            name_of_spec.append(names[name, profile])
         needed = max(len(self._all), len(table.account_rows), len(self._name_hays))
         slots = self._all if len(self._all) >= needed else list(range(needed))  # shared ints: lists of pointers
         self._account_of = [slots[a] for a in table.account_of]
@@ -344,7 +362,10 @@ class RoleFilter:
         """Matched character positions per field label for one role (the list draws visible rows only)."""
         table = self._roles
         row = table.account_row(table.account_of[index])
-        fields = fields_of(row[A_NAME], row[A_ID], row[A_ALIASES], table.role_name(index), row[A_OU_PATH], row[A_TAGS])
+        spec = table.specs[table.spec_of[index]]
+        fields = fields_of(
+            row[A_NAME], row[A_ID], row[A_ALIASES], spec[S_NAME], row[A_OU_PATH], row[A_TAGS], profile=spec[S_PROFILE]
+        )
         return positions_in(fields, parse_query(query))
 
 
@@ -382,19 +403,20 @@ def positions_in(fields: Sequence[Field], tokens: Sequence[Token]) -> dict[str, 
 
 
 def _best_field(fields: Sequence[Field], word: str) -> tuple[str | None, list[int]]:
-    """The field a word matched best (aliases last on a tie: the list does not show them) and where."""
+    """The field a word matched best (aliases and the profile last on a tie: the list does not show them) and
+    where."""
     best: tuple[tuple[int, bool], str, list[int]] | None = None
     for field in fields:
         lowered = field.text.lower()
         at = lowered.find(word)
         if at == -1:
             continue
-        rank = (EXACT if lowered == word else PREFIX if at == 0 else SUBSTRING, field.label == "alias")
+        rank = (EXACT if lowered == word else PREFIX if at == 0 else SUBSTRING, field.label in _UNSHOWN)
         if best is None or rank < best[0]:
             best = (rank, field.label, list(range(at, at + len(word))))
     if best is not None:
         return best[1], best[2]
-    for field in sorted(fields, key=lambda f: f.label == "alias"):
+    for field in sorted(fields, key=lambda f: f.label in _UNSHOWN):
         positions = _tightest_subsequence(field.text.lower(), word)
         if positions is not None:
             return field.label, positions

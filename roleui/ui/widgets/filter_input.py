@@ -5,9 +5,10 @@ scrolling, validation, a blinking cursor, a layout pass per keystroke that had t
 widgets cost ~10 ms of the first screen; a filter needs a line of text with a cursor, the editing keys of a shell
 prompt, and paste.
 
-Enter assumes the highlighted role (`Submitted`; with no match the box keeps the focus), Escape returns to the list
-(`Leave`), a second Escape (or Escape in the list) clears the filter and keeps the highlighted role; Up/Down/PgUp/PgDn
-move the list's cursor (`Move`).
+Enter assumes the highlighted role (`on_submit`; with no match the box keeps the focus), Escape returns to the list
+(`on_leave`), a second Escape (or Escape in the list) clears the filter and keeps the highlighted role;
+Up/Down/PgUp/PgDn move the list's cursor (`on_move`). These are callbacks, not messages: a message would be handled
+after the keys typed behind Enter or Escape, which must meet the focus those keys moved (see ui/key_routing.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
 
 LABEL = "filter "
@@ -50,22 +50,21 @@ class FilterInput(Widget, can_focus=True):
         Binding("ctrl+k", "delete_right_all", show=False),
     ]
 
-    class Move(Message):
-        """Move the list cursor: `action` is one of the list's cursor actions (cursor_up, page_down, ...)."""
-
-        def __init__(self, action: str) -> None:
-            super().__init__()
-            self.action = action
-
-    class Leave(Message):
-        """Escape: back to the list."""
-
-    class Submitted(Message):
-        """Enter: assume the highlighted role."""
-
-    def __init__(self, *, on_change: Callable[[str], None] | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        on_change: Callable[[str], None] | None = None,
+        on_submit: Callable[[], None] | None = None,
+        on_leave: Callable[[], None] | None = None,
+        on_move: Callable[[str], None] | None = None,
+        id: str | None = None,
+    ) -> None:
+        """`on_move` gets one of the list's cursor actions (cursor_up, page_down, ...)."""
         super().__init__(id=id)
         self._on_change = on_change
+        self._on_submit = on_submit
+        self._on_leave = on_leave
+        self._on_move = on_move
         self._value = ""
         self.cursor_position = 0
 
@@ -138,13 +137,16 @@ class FilterInput(Widget, can_focus=True):
         event.stop()
 
     def action_move(self, action: str) -> None:
-        self.post_message(self.Move(action))
+        if self._on_move is not None:
+            self._on_move(action)
 
     def action_leave(self) -> None:
-        self.post_message(self.Leave())
+        if self._on_leave is not None:
+            self._on_leave()
 
     def action_submit(self) -> None:
-        self.post_message(self.Submitted())
+        if self._on_submit is not None:
+            self._on_submit()
 
     def action_cursor(self, delta: int) -> None:
         self.cursor_position = max(0, min(self.cursor_position + delta, len(self._value)))
