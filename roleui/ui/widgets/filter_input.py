@@ -62,9 +62,9 @@ class FilterInput(Widget, can_focus=True):
         """`on_move` gets one of the list's cursor actions (cursor_up, page_down, ...)."""
         super().__init__(id=id)
         self._on_change = on_change
-        self._on_submit = on_submit
-        self._on_leave = on_leave
-        self._on_move = on_move
+        self._submit_callback = on_submit
+        self._leave_callback = on_leave
+        self._move_callback = on_move
         self._value = ""
         self.cursor_position = 0
 
@@ -137,16 +137,16 @@ class FilterInput(Widget, can_focus=True):
         event.stop()
 
     def action_move(self, action: str) -> None:
-        if self._on_move is not None:
-            self._on_move(action)
+        if self._move_callback is not None:
+            self._move_callback(action)
 
     def action_leave(self) -> None:
-        if self._on_leave is not None:
-            self._on_leave()
+        if self._leave_callback is not None:
+            self._leave_callback()
 
     def action_submit(self) -> None:
-        if self._on_submit is not None:
-            self._on_submit()
+        if self._submit_callback is not None:
+            self._submit_callback()
 
     def action_cursor(self, delta: int) -> None:
         self.cursor_position = max(0, min(self.cursor_position + delta, len(self._value)))
