@@ -6,9 +6,11 @@ A query is words separated by spaces; a role is kept when every word matches:
   `roleui.core.world.search.haystack`, see `role_fields`; a word never spans two fields);
 - `key:value` matches a tag whose key starts with `key` and whose value contains `value` (`env:prod`).
 
-Ranking: favorites first, then frecency, then match quality (exact field, field prefix, a role name whose words
-the query word covers from their starts — `ro` in ReadOnly, `oaa` in OrganizationAccountAccessRole —, a role name
-word's prefix, substring, then the tightest subsequence), then catalog order. Speed is the point (30,000 rows, one
+Ranking: rows where every word is found whole (in a field, or as the starts of a role name's words) before rows
+where a word was found only with letters skipped (`data` in AdministratorAccess); within each, favorites first, then
+frecency, then match quality (exact field, field prefix, a role name whose words the query word covers from their
+starts — `ro` in ReadOnly, `oaa` in OrganizationAccountAccessRole —, a role name word's prefix, substring, then the
+tightest subsequence), then catalog order. Speed is the point (30,000 rows, one
 keystroke per frame): each query's matches are cached, a grown query narrows the matches of the query it grew from,
 a shrunk one (backspace) is a cache hit, and the haystacks are built on first use so the first screen does not wait for them.
 """
@@ -27,7 +29,8 @@ _T = TypeVar("_T")
 
 # Quality tiers of one word (lower is better); subsequence matches add their gaps to the last tier. INITIALS and
 # WORD_START are found in role names only (a handful of distinct names: cheap on every keystroke).
-EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 10
+# SUBSEQUENCE is far above the others, so a summed quality at or over it means "some word skipped letters".
+EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 1000
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 16
 _CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
@@ -352,10 +355,17 @@ class RoleFilter:
                     buckets[quality] = [index]
                 else:
                     bucket.append(index)
-        front.sort()
-        ranked = [i for _, _, i in front]
+        front.sort(key=lambda entry: (entry[1] >= SUBSEQUENCE, entry))
+        # A favorite or a frequent role found only with skipped letters does not go before the rows that hold
+        # every word whole: `data` must show the data accounts first, not ten AdministratorAccess rows.
+        skipped = next((n for n, (_, quality, _) in enumerate(front) if quality >= SUBSEQUENCE), len(front))
+        ranked = [i for _, _, i in front[:skipped]]
         for quality in sorted(buckets):
+            if quality >= SUBSEQUENCE and skipped < len(front):
+                ranked += [i for _, _, i in front[skipped:]]
+                skipped = len(front)
             ranked += buckets[quality]
+        ranked += [i for _, _, i in front[skipped:]]
         return ranked
 
     def highlights(self, index: int, query: str) -> dict[str, list[int]]:
