@@ -192,7 +192,7 @@ class ListIndex:
 
 def read_index(path: str, now: float) -> ListIndex | None:
     """The index if every file it was made of is unchanged and the organization is not stale yet, else None."""
-    data = read_own(path, MAX_INDEX_BYTES)
+    data = read_own(path, MAX_INDEX_BYTES, map_over=1 << 20)
     if data is None:
         return None
     end = data.find(SEPARATOR)
