@@ -1,10 +1,10 @@
 # Sourced by .ci/test and .ci/roleui: make sure .venv exists and holds roleui with the extras its caller needs.
-# `roleui_extras` (a shell variable, set before sourcing) names them: `test` (the default: the tests and the tools, the demo's packages included) or `demo`
-# (what `roleui demo` needs and nothing more; .ci/roleui sets it, so a fresh clone's demo does not wait for mypy,
-# ruff, hypothesis and the type stubs). Installs with uv when it can (on PATH, or fetched from PyPI into the venv
-# first: it installs these packages several times faster than pip), with pip where uv cannot be had or fails.
-# Re-installs only when pyproject.toml changed since the last install of those extras (a stamp file remembers;
-# the tests' install holds the demo's too).
+# `roleui_extras` (a shell variable set before sourcing) names them: `test` (the default: the tests and the tools,
+# the demo's packages included) or `demo` (what `roleui demo` needs and nothing more; .ci/roleui sets it, so a fresh
+# clone's demo does not wait for mypy, ruff, hypothesis and the type stubs). Installs with uv when it can (on PATH,
+# or fetched from PyPI into the venv first: it installs these packages several times faster than pip), with pip
+# where uv cannot be had or fails. Re-installs only when pyproject.toml changed since the last install of those
+# extras (a stamp file remembers; the tests' install holds the demo's too).
 set -eu
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$root/.venv"
