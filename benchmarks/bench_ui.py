@@ -76,7 +76,9 @@ from textual.widgets import Input
 
 class Echo(App):
     def compose(self):
-        yield Input(placeholder="bare textual input")
+        field = Input(placeholder="bare textual input")
+        field.cursor_blink = False  # roleui's filter does not blink either: a blink frame is not an echo
+        yield field
 
 Echo().run()
 """
@@ -230,6 +232,11 @@ class Screen:
     def key_timings(self, key: str, timeout: float = 10.0) -> tuple[float, float]:
         """Send `key`; (seconds to the first byte of output, seconds to the last byte before SETTLED_QUIET of
         silence): what the user sees start to change, and when the screen stopped changing."""
+        while True:  # what was written before the key is not its answer
+            _, data = self._drain(0)
+            if not data:
+                break
+            self.stream.feed(data)
         sent = self.send(key)
         at, data = self._drain(timeout)
         if not data:

@@ -36,6 +36,7 @@ _CACHED_QUERIES = 16
 _CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
 
 
+NONE = 1 << 40  # the quality of "no match": above any sum of real ones
 _UNSHOWN = ("alias", "profile")  # fields the list has no column for
 
 
@@ -281,31 +282,25 @@ class RoleFilter:
             for hay, words in zip(self._name_hays, self._name_words, strict=True)
         ]
         account_hays, account_of, name_of = self._account_hays, self._account_of, self._name_of
-        kept: list[int] = []
-        kept_q: list[int] = []
-        last_account = -1
-        account_quality: int | None = None
-        # The loop is the hot path of every keystroke: the account's quality is computed inline, once per account.
-        for index, before in zip(indexes, qualities, strict=True):
-            account = account_of[index]
-            if account != last_account:
-                last_account = account
-                hay = account_hays[account]
-                if word in hay:
-                    account_quality = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
-                elif pattern is not None and (found := pattern.search(hay)) is not None:
-                    account_quality = SUBSEQUENCE + found.end() - found.start() - len(word)
-                else:
-                    account_quality = None
-            named = name_quality[name_of[index]]
-            if account_quality is None:
-                if named is None:
-                    continue
-                quality = named
-            else:
-                quality = account_quality if named is None or account_quality <= named else named
-            kept.append(index)
-            kept_q.append(before + quality)
+        # Once per account among the candidates (10,000 for 30,000 roles), then once per role in comprehensions
+        # (no Python-level loop body per role: the hot path of every keystroke). NONE marks "no match".
+        account_quality = [NONE] * len(account_hays)
+        for account in dict.fromkeys(map(account_of.__getitem__, indexes)):
+            hay = account_hays[account]
+            if word in hay:
+                account_quality[account] = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
+            elif pattern is not None and (found := pattern.search(hay)) is not None:
+                account_quality[account] = SUBSEQUENCE + found.end() - found.start() - len(word)
+        named = [NONE if q is None else q for q in name_quality]
+        best = [
+            a if a <= n else n
+            for a, n in zip(
+                map(account_quality.__getitem__, map(account_of.__getitem__, indexes)),
+                map(named.__getitem__, map(name_of.__getitem__, indexes)),
+            )
+        ]
+        kept = [index for index, quality in zip(indexes, best) if quality < NONE]
+        kept_q = [before + quality for before, quality in zip(qualities, best) if quality < NONE]
         return kept, kept_q
 
     def _match_tag(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
@@ -345,11 +340,19 @@ class RoleFilter:
             front = [(priority[i], 0, i) for i in priority]
             front.sort()
             return [i for _, _, i in front] + rest
-        buckets: dict[int, list[int]] = {}
-        for index, quality in zip(indexes, qualities, strict=True):
-            if index in priority:
-                front.append((priority[index], quality, index))
-            else:
+        if priority:
+            front = [(priority[i], q, i) for i, q in zip(indexes, qualities, strict=True) if i in priority]
+            if front:
+                pairs = [(i, q) for i, q in zip(indexes, qualities, strict=True) if i not in priority]
+                indexes, qualities = [i for i, _ in pairs], [q for _, q in pairs]
+        # A typed word gives a few distinct qualities: one comprehension per quality (catalog order within it)
+        # costs less than sorting, or appending to buckets in a loop.
+        distinct = sorted(set(qualities))
+        if len(distinct) <= 8:
+            buckets = {v: [i for i, q in zip(indexes, qualities) if q == v] for v in distinct}
+        else:
+            buckets = {}
+            for index, quality in zip(indexes, qualities, strict=True):
                 bucket = buckets.get(quality)
                 if bucket is None:
                     buckets[quality] = [index]
@@ -360,7 +363,7 @@ class RoleFilter:
         # every word whole: `data` must show the data accounts first, not ten AdministratorAccess rows.
         skipped = next((n for n, (_, quality, _) in enumerate(front) if quality >= SUBSEQUENCE), len(front))
         ranked = [i for _, _, i in front[:skipped]]
-        for quality in sorted(buckets):
+        for quality in distinct:
             if quality >= SUBSEQUENCE and skipped < len(front):
                 ranked += [i for _, _, i in front[skipped:]]
                 skipped = len(front)
