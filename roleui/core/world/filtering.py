@@ -29,8 +29,10 @@ _T = TypeVar("_T")
 
 # Quality tiers of one word (lower is better); subsequence matches add their gaps to the last tier. INITIALS and
 # WORD_START are found in role names only (a handful of distinct names: cheap on every keystroke).
-# SUBSEQUENCE is far above the others, so a summed quality at or over it means "some word skipped letters".
-EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 1000
+# SUBSEQUENCE is above the sum of any 24 whole-word qualities, so a summed quality at or over it means "some word
+# skipped letters"; and low enough that sums stay under 257, the ints Python keeps one object each of (a quality
+# per matched row of every cached query would otherwise be an object of its own).
+EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 100
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 16
 _CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
