@@ -9,6 +9,9 @@ Enter assumes the highlighted role (`on_submit`; with no match the box keeps the
 (`on_leave`), a second Escape (or Escape in the list) clears the filter and keeps the highlighted role;
 Up/Down/PgUp/PgDn move the list's cursor (`on_move`). These are callbacks, not messages: a message would be handled
 after the keys typed behind Enter or Escape, which must meet the focus those keys moved (see ui/key_routing.py).
+
+A typed change reaches `on_change` right after the frame that draws it: the echo of a key never waits for the
+list, and the keys of a burst or a paste refill it once. Enter, Escape and the moves hear of it first (`flush`).
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class FilterInput(Widget, can_focus=True):
         self._submit_callback = on_submit
         self._leave_callback = on_leave
         self._move_callback = on_move
+        self._pending = False  # a typed change on_change has not heard of yet
         self._value = ""
         self.cursor_position = 0
 
@@ -74,23 +78,37 @@ class FilterInput(Widget, can_focus=True):
 
     @value.setter
     def value(self, text: str) -> None:
-        self._edit(text, len(text))
+        self._edit(text, len(text), typed=False)
 
     def set_quietly(self, text: str) -> None:
         """Set the query without telling `on_change` (the caller refills the list itself, e.g. keeping its cursor)."""
         self._value = text
+        self._pending = False
         self.cursor_position = len(text)
         self.refresh()
 
-    def _edit(self, text: str, cursor: int) -> None:
+    def _edit(self, text: str, cursor: int, *, typed: bool = True) -> None:
         changed = text != self._value
         self._value = text
         self.cursor_position = max(0, min(cursor, len(text)))
         self.refresh()
-        if changed and self._on_change is not None:
-            # In the keystroke's own call stack: the list is refilled before the next frame, so the typed
-            # character and the new rows are drawn together.
+        if not changed or self._on_change is None:
+            return
+        if not typed:
+            self._pending = False
             self._on_change(text)
+        elif not self._pending:
+            # Typed: the line (the echo of the key) is drawn in the next frame and the list follows right after
+            # it, as in fzf; keys that arrive before that frame (a burst, a paste) join the same refill.
+            self._pending = True
+            self.call_after_refresh(self.flush)
+
+    def flush(self) -> None:
+        """Tell `on_change` now about a typed change it has not heard of yet (before acting on the list)."""
+        if self._pending:
+            self._pending = False
+            if self._on_change is not None:
+                self._on_change(self._value)
 
     def insert(self, text: str) -> None:
         # A pasted tab or escape sequence would draw as garbage on the line: the filter only needs words.
@@ -137,14 +155,17 @@ class FilterInput(Widget, can_focus=True):
         event.stop()
 
     def action_move(self, action: str) -> None:
+        self.flush()
         if self._move_callback is not None:
             self._move_callback(action)
 
     def action_leave(self) -> None:
+        self.flush()
         if self._leave_callback is not None:
             self._leave_callback()
 
     def action_submit(self) -> None:
+        self.flush()
         if self._submit_callback is not None:
             self._submit_callback()
 
