@@ -299,10 +299,11 @@ class RoleFilter:
             for a, n in zip(
                 map(account_quality.__getitem__, map(account_of.__getitem__, indexes)),
                 map(named.__getitem__, map(name_of.__getitem__, indexes)),
+                strict=True,
             )
         ]
-        kept = [index for index, quality in zip(indexes, best) if quality < NONE]
-        kept_q = [before + quality for before, quality in zip(qualities, best) if quality < NONE]
+        kept = [index for index, quality in zip(indexes, best, strict=True) if quality < NONE]
+        kept_q = [before + quality for before, quality in zip(qualities, best, strict=True) if quality < NONE]
         return kept, kept_q
 
     def _match_tag(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
@@ -351,7 +352,7 @@ class RoleFilter:
         # costs less than sorting, or appending to buckets in a loop.
         distinct = sorted(set(qualities))
         if len(distinct) <= 8:
-            buckets = {v: [i for i, q in zip(indexes, qualities) if q == v] for v in distinct}
+            buckets = {v: [i for i, q in zip(indexes, qualities, strict=True) if q == v] for v in distinct}
         else:
             buckets = {}
             for index, quality in zip(indexes, qualities, strict=True):
