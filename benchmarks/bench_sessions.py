@@ -13,13 +13,13 @@ first run): awsume and the aws CLI (v1). Figures, each measured interleaved with
 moment of the shared machine hits both alike; each is the median of the per-round ratios, with the middle half of
 the rounds (p25-p75) as its spread:
 
-1. `roleui credential-process ROLE`, a cache hit, against `python -c pass` in the same venv (target <= 2.5x);
+1. `roleui credential-process ROLE`, a cache hit, against `python -c pass` in the same venv (target <= 1.3x);
 2. `roleui list --json` over 30,000 roles (10,000 organization accounts x 3, from a fresh organization cache; the
    index the first call leaves answers) against `python -c pass` (target <= 2.5x), and over 300,000 roles (100,000
    accounts x 3) against the 30,000 (target <= 10x: cost grows no faster than the roles, without a cliff);
 3. a cold `roleui env ROLE --no-cache` (AssumeRole anew; the base identity known from an earlier run, as it is
-   after a user's first assume) against `awsume data -s` (target <= 0.8x) and `aws sts assume-role` for the same
-   role (target <= 0.6x); also shown: the very first assume with new base credentials (GetCallerIdentity too).
+   after a user's first assume) against `awsume data -s` (target <= 0.5x) and `aws sts assume-role` for the same
+   role (target <= 0.4x); also shown: the very first assume with new base credentials (GetCallerIdentity too).
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def main() -> int:
         f"{os.cpu_count()} CPUs; medians of the per-round ratios (interleaved), middle half of the rounds in brackets"
     )
     print(f"credential-process cache hit ({args.runs} rounds):")
-    print(line(hits, "roleui credential-process (hit)", "python -c pass", 2.5))
+    print(line(hits, "roleui credential-process (hit)", "python -c pass", 1.3))
     print(f"roleui list --json from its index ({max(5, args.runs // 3)} rounds):")
     print(line(lists, "roleui list --json (30,000 roles)", "python -c pass", 2.5))
     print(line(lists, "roleui list --json (300,000 roles)", "roleui list --json (30,000 roles)", 10))
@@ -290,8 +290,8 @@ def main() -> int:
         )
     )
     print(f"cold assume ({max(7, args.runs // 2)} rounds; local moto on 127.0.0.1):")
-    print(line(colds, "roleui env --no-cache (cold)", "awsume data -s", 0.8))
-    print(line(colds, "roleui env --no-cache (cold)", "aws sts assume-role", 0.6))
+    print(line(colds, "roleui env --no-cache (cold)", "awsume data -s", 0.5))
+    print(line(colds, "roleui env --no-cache (cold)", "aws sts assume-role", 0.4))
     first = ratio(colds, "roleui env --no-cache (first with new base keys)", "awsume data -s")
     print(
         f"  roleui env --no-cache, first assume with new base keys (GetCallerIdentity + AssumeRole): "
