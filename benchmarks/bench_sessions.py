@@ -13,10 +13,13 @@ first run): awsume and the aws CLI (v1). Figures, each measured interleaved with
 moment of the shared machine hits both alike; each is the median of the per-round ratios, with the middle half of
 the rounds (p25-p75) as its spread:
 
-1. `roleui credential-process ROLE`, a cache hit, against `python -c pass` in the same venv (target <= 2.5x);
-2. a cold `roleui env ROLE --no-cache` (AssumeRole anew; the base identity known from an earlier run, as it is
-   after a user's first assume) against `awsume data -s` (target <= 0.8x) and `aws sts assume-role` for the same
-   role (target <= 0.6x); also shown: the very first assume with new base credentials (GetCallerIdentity too).
+1. `roleui credential-process ROLE`, a cache hit, against `python -c pass` in the same venv (target <= 1.3x);
+2. `roleui list --json` over 30,000 roles (10,000 organization accounts x 3, from a fresh organization cache; the
+   index the first call leaves answers) against `python -c pass` (target <= 2.5x), and over 300,000 roles (100,000
+   accounts x 3) against the 30,000 (target <= 10x: cost grows no faster than the roles, without a cliff);
+3. a cold `roleui env ROLE --no-cache` (AssumeRole anew; the base identity known from an earlier run, as it is
+   after a user's first assume) against `awsume data -s` (target <= 0.5x) and `aws sts assume-role` for the same
+   role (target <= 0.4x); also shown: the very first assume with new base credentials (GetCallerIdentity too).
 """
 
 from __future__ import annotations
@@ -103,6 +106,54 @@ def user_environment(home: Path, endpoint: str) -> dict[str, str]:
     return env
 
 
+# Written in a child process, so the organization cache lands in that HOME's cache dir (roleui reads the
+# environment for its directories).
+ORG_WORLD = """
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from roleui.core.sources.org_cache import save_org_snapshot
+from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+
+accounts, home = int(sys.argv[1]), Path(sys.argv[2])
+teams = ("web", "data", "payments", "search", "ml", "infra", "mobile", "identity")
+envs = ("prod", "staging", "dev", "sandbox")
+catalog = home / ".config" / "roleui" / "config.toml"
+catalog.parent.mkdir(parents=True)
+catalog.write_text(
+    '[defaults]\\nregion = "eu-west-1"\\n\\n[organizations]\\nenabled = true\\n'
+    'roles = ["ReadOnly", "Developer", "Admin"]\\ncache_lifetime = "24h"\\n'
+)
+now = datetime.now(UTC)
+save_org_snapshot(OrgSnapshot(
+    discovered_at=now,
+    accounts=tuple(
+        DiscoveredAccount(
+            id=f"{100000000000 + n:012d}",
+            name=f"{teams[n % 8]}-{envs[(n // 8) % 4]}-{n:06d}",
+            email=f"aws+{n}@example.com",
+            state="ACTIVE",
+            ou_path=f"Workloads/{envs[(n // 8) % 4].title()}/{teams[n % 8]}",
+            tags={"environment": envs[(n // 8) % 4], "team": teams[n % 8]},
+            discovered_at=now,
+        )
+        for n in range(accounts)
+    ),
+    organization_id="o-bench",
+    ou_count=20,
+))
+"""
+
+
+def org_world(work: Path, accounts: int, env: dict[str, str]) -> dict[str, str]:
+    """A HOME whose catalog turns on [organizations] with a fresh cache of `accounts` x 3 roles; its environment."""
+    home = work / f"org-{accounts}"
+    home.mkdir()
+    world_env = dict(env, HOME=str(home))
+    subprocess.run([str(BIN / "python"), "-c", ORG_WORLD, str(accounts), str(home)], env=world_env, check=True)
+    return world_env
+
+
 def run_once(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
@@ -175,6 +226,7 @@ def main() -> int:
         env = user_environment(home, endpoint)
         anchor_env = dict(env, PATH=f"{anchor_bin}{os.pathsep}{env.get('PATH', '')}")  # awsume runs awsumepy
         roleui = str(BIN / "roleui")
+        first_list: dict[str, float] = {}
         sessions = home / ".cache" / "roleui" / "sessions"
 
         def forget_identity() -> None:
@@ -210,6 +262,15 @@ def main() -> int:
         assert list(sessions.glob("quick-*")), "the first credential-process left no index: the hit is not measured"
         hits = interleaved(programs, args.runs)
         colds = interleaved(cold, max(7, args.runs // 2))
+        listings: dict[str, Program] = {"python -c pass": ([str(BIN / "python"), "-c", "pass"], env, None)}
+        for accounts in (10_000, 100_000):
+            world_env = org_world(work, accounts, env)
+            name = f"roleui list --json ({accounts * 3:,} roles)"
+            listings[name] = ([roleui, "list", "--json"], world_env, None)
+            started = time.perf_counter()
+            run_once([roleui, "list", "--json"], world_env)  # merges, renders, leaves the index
+            first_list[name] = time.perf_counter() - started
+        lists = interleaved(listings, max(5, args.runs // 3))
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -218,10 +279,19 @@ def main() -> int:
         f"{os.cpu_count()} CPUs; medians of the per-round ratios (interleaved), middle half of the rounds in brackets"
     )
     print(f"credential-process cache hit ({args.runs} rounds):")
-    print(line(hits, "roleui credential-process (hit)", "python -c pass", 2.5))
+    print(line(hits, "roleui credential-process (hit)", "python -c pass", 1.3))
+    print(f"roleui list --json from its index ({max(5, args.runs // 3)} rounds):")
+    print(line(lists, "roleui list --json (30,000 roles)", "python -c pass", 2.5))
+    print(line(lists, "roleui list --json (300,000 roles)", "roleui list --json (30,000 roles)", 10))
+    print(
+        "  the first call, which merges the world and leaves the index: "
+        + ", ".join(
+            f"{name.removeprefix('roleui list --json ')} {seconds:.1f} s" for name, seconds in first_list.items()
+        )
+    )
     print(f"cold assume ({max(7, args.runs // 2)} rounds; local moto on 127.0.0.1):")
-    print(line(colds, "roleui env --no-cache (cold)", "awsume data -s", 0.8))
-    print(line(colds, "roleui env --no-cache (cold)", "aws sts assume-role", 0.6))
+    print(line(colds, "roleui env --no-cache (cold)", "awsume data -s", 0.5))
+    print(line(colds, "roleui env --no-cache (cold)", "aws sts assume-role", 0.4))
     first = ratio(colds, "roleui env --no-cache (first with new base keys)", "awsume data -s")
     print(
         f"  roleui env --no-cache, first assume with new base keys (GetCallerIdentity + AssumeRole): "

@@ -209,3 +209,29 @@ def test_name_words_split_camel_case_acronyms_digits_and_separators() -> None:
     assert name_words("AWSReservedSSO_Admin-x") == ("aws", "reserved", "sso", "admin", "x")
     assert covers_words("reado", name_words("ReadOnly"))
     assert not covers_words("ro", name_words("Role"))  # one word is a prefix, not a cover
+
+
+def test_a_favorite_found_only_with_skipped_letters_ranks_after_the_rows_holding_the_word() -> None:
+    data = Account(id="222222222222", name="shared-data")
+    dev = Account(id="444444444444", name="payments-dev")
+    roles = RoleFilter(
+        [
+            Role(account=dev, name="AdministratorAccess"),  # d-a-t-a with letters skipped
+            Role(account=data, name="ReadOnly"),
+            Role(account=dev, name="ReadOnly"),
+            Role(account=data, name="Admin"),
+        ]
+    )
+    roles.set_priority({"payments-dev/AdministratorAccess"}, {"payments-dev/AdministratorAccess": 9.0})
+    assert keys(roles, "data") == ["shared-data/ReadOnly", "shared-data/Admin", "payments-dev/AdministratorAccess"]
+    # Found whole, the favorite leads again, before an exact match.
+    assert keys(roles, "admin") == ["payments-dev/AdministratorAccess", "shared-data/Admin"]
+
+
+def test_a_profile_name_finds_the_role_it_names_as_roleui_list_does() -> None:
+    account = Account(id="444444444444", name="payments-dev")
+    named = Role(account=account, name="AdministratorAccess", profile="sso-dev-admin")
+    roles = RoleFilter([Role(account=account, name="ReadOnly"), named])
+    assert keys(roles, "sso-dev-admin") == ["payments-dev/AdministratorAccess"]
+    assert "sso-dev-admin" in haystack(named)  # what `roleui list sso-dev-admin` searches
+    assert {"label": "profile", "text": "sso-dev-admin"} in [f._asdict() for f in role_fields(named)]

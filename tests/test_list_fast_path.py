@@ -184,3 +184,46 @@ def test_the_index_is_readable_by_its_owner_only(catalog: Path) -> None:
     roleui("list")
     (index,) = lists_dir().iterdir()
     assert (lists_dir().stat().st_mode & 0o777, index.stat().st_mode & 0o777) == (0o700, 0o600)
+
+
+def synthetic_rows(accounts: int) -> list[tuple[str, str, tuple[str, ...]]]:
+    """What `roleui list` leaves in its index for `accounts` x 3 discovered roles."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from _ui_helpers import synthetic_catalog
+
+    from roleui.commands.list_roles import index_row
+
+    return [index_row(role) for role in synthetic_catalog(accounts).roles]
+
+
+def test_each_roles_json_object_is_kept_once_and_a_large_index_is_read_mapped(tmp_path: Path) -> None:
+    from roleui.fast import listing
+
+    rows = synthetic_rows(1500)
+    path = str(tmp_path / "list-index")
+    listing.write_index(path, rows, depends_on=[], fresh=None)
+    data = Path(path).read_bytes()
+    assert data.count(rows[7][1].encode()) == 1  # in the document only, not again in the row
+    # ~0.85 KB a role (it was ~1.4 KB with the objects kept twice): a million roles within MAX_INDEX_BYTES.
+    assert len(data) / len(rows) < listing.MAX_INDEX_BYTES / 1_000_000
+    assert len(data) > 1 << 20  # so it is mapped, not read
+    index = read_index(path, 0.0)
+    assert index is not None
+    assert type(index.document.obj).__name__ == "mmap"
+    assert index.rows() == rows
+    assert bytes(index.document) == listing.json_document([row[1] for row in rows]).encode()
+
+
+def test_an_index_over_the_size_the_reader_accepts_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roleui.fast import listing
+
+    rows = synthetic_rows(20)
+    path = tmp_path / "list-index"
+    listing.write_index(str(path), rows, depends_on=[], fresh=None)
+    size = path.stat().st_size
+    # One byte less room: the reader would refuse it, and the writer would write it again on every call.
+    monkeypatch.setattr(listing, "MAX_INDEX_BYTES", size - 1)
+    listing.write_index(str(path), rows, depends_on=[], fresh=None)
+    assert not path.exists()

@@ -160,7 +160,8 @@ async def test_the_demo_note_is_shown_in_the_mfa_modal(aws: str) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         go_to(app, BILLING)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen))
+        # The modal and its children: on a busy machine the screen is pushed a moment before they are mounted.
+        await wait_for(pilot, lambda: isinstance(app.screen, MfaScreen) and bool(app.screen.query("#mfa-note")))
         assert str(app.screen.query_one("#mfa-note").render()) == "Demo: any 6-digit code works."
         await pilot.press("escape")
         await settle(pilot)

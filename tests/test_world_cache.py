@@ -203,3 +203,18 @@ def test_an_entry_is_readable_by_its_owner_only(world_files: Path) -> None:
     directory = Path(os.environ["ROLEUI_CACHE_DIR"]) / "world"
     (entry,) = directory.iterdir()
     assert (directory.stat().st_mode & 0o777, entry.stat().st_mode & 0o777) == (0o700, 0o600)
+
+
+def test_an_entry_over_the_size_the_reader_accepts_is_not_written(
+    world_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roleui.core.world import world_cache
+
+    load_world(None, cached=True)
+    directory = Path(os.environ["ROLEUI_CACHE_DIR"]) / "world"
+    (entry,) = directory.iterdir()
+    # The reader would refuse one byte more than it takes: every start would merge and write it again for nothing.
+    monkeypatch.setattr(world_cache, "MAX_CACHE_BYTES", entry.stat().st_size - 1)
+    world_files.write_text(CATALOG + "\n")  # a change: the next load merges and saves again
+    load_world(None, cached=True)
+    assert list(directory.iterdir()) == []

@@ -19,9 +19,12 @@ LOCATION_NAMES = ("ROLEUI_CONFIG", "ROLEUI_CACHE_DIR", "AWS_CONFIG_FILE", "HOME"
 MARKER = "ROLEUI_CREDENTIAL_PROCESS"  # set while a credential-process runs (loop guard); not part of any key
 
 
-def read_own(path: str, limit: int = 1 << 20) -> bytes | None:
+def read_own(path: str, limit: int = 1 << 20, *, map_over: int | None = None) -> bytes | None:
     """The bytes of `path` if it is the user's own regular file, not writable by others, not a symlink and at most
-    `limit` bytes; else None (the normal path then decides, and refuses what is not private)."""
+    `limit` bytes; else None (the normal path then decides, and refuses what is not private).
+
+    A file over `map_over` bytes is mapped read-only instead of read (a `mmap`, which slices, finds and makes
+    memoryviews as bytes do): a 200 MB list index is then not copied before the part asked for is written out."""
     import stat
 
     try:
@@ -32,6 +35,11 @@ def read_own(path: str, limit: int = 1 << 20) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022 or st.st_size > limit:
             return None
+        if map_over is not None and st.st_size > map_over:
+            import mmap
+
+            mapped: bytes = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)  # type: ignore[assignment]
+            return mapped
         data = os.read(fd, limit + 1)
     except OSError:
         return None

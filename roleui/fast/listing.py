@@ -32,9 +32,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 COMMAND = "list"
-HEADER = f"roleui-quick-list 4 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
+HEADER = f"roleui-quick-list 5 {__version__} {sys.version_info[0]}.{sys.version_info[1]}".encode()
 SEPARATOR = b"\n--\n"
-MAX_INDEX_BYTES = 256 * 1024 * 1024  # 50,000 roles take ~20 MB
+# ~0.9 KB a role (the document, then each role's search text and cells): a million roles. write_index leaves no
+# index over it, so an index is never refused and rewritten on every call.
+MAX_INDEX_BYTES = 1 << 30
 TABLE_HEADER = ("ACCOUNT", "ID", "ROLE", "ARN", "TAGS", "SOURCE")
 
 # One role of the index: (search text, `--json` object, table cells in TABLE_HEADER order).
@@ -129,26 +131,43 @@ def write_index(
     seconds) in which the discovery caches are fresh, None without discovery. Only an optimisation.
 
     Layout: header lines (HEADER, fresh span, length of the document, then `path<TAB>identity` per dependency),
-    SEPARATOR, the whole `--json` document (printed as is when there is no filter), then the rows (marshal).
+    SEPARATOR, the whole `--json` document (printed as is when there is no filter), then (search text, cells) of
+    each role (marshal). A role's JSON object is kept once, in the document (its line there), not in its row too:
+    that doubled the index, and at 300,000 roles took it over MAX_INDEX_BYTES.
     """
     if any("\n" in p or "\t" in p for p in depends_on):
         return
     document = json_document([row[1] for row in rows]).encode()
     lines = [HEADER, b"-" if fresh is None else f"{fresh[0]!r} {fresh[1]!r}".encode(), str(len(document)).encode()]
     lines += [f"{p}\t{file_identity(p)}".encode() for p in depends_on]
-    write_atomic(path, b"\n".join(lines) + SEPARATOR + document + marshal.dumps(list(rows)))
+    data = b"\n".join(lines) + SEPARATOR + document + marshal.dumps([(row[0], row[2]) for row in rows])
+    if len(data) > MAX_INDEX_BYTES:
+        # read_index would refuse it: leave none rather than one rewritten (and refused) on every call.
+        try:  # noqa: SIM105  (contextlib is not among the fast path's imports)
+            os.unlink(path)
+        except OSError:
+            pass
+        return
+    write_atomic(path, data)
 
 
 def _is_row(row: object) -> bool:
+    """(search text, table cells): a row as stored."""
     return (
         isinstance(row, tuple)
-        and len(row) == 3
+        and len(row) == 2
         and isinstance(row[0], str)
-        and isinstance(row[1], str)
-        and isinstance(row[2], tuple)
-        and len(row[2]) == len(TABLE_HEADER)
-        and all(isinstance(cell, str) for cell in row[2])
+        and isinstance(row[1], tuple)
+        and len(row[1]) == len(TABLE_HEADER)
+        and all(isinstance(cell, str) for cell in row[1])
     )
+
+
+def document_objects(document: bytes | memoryview) -> list[str]:
+    """The JSON objects of a json_document, in order: its lines between `[` and `]`, without their commas (an
+    object has no raw newline: json.dumps escapes them)."""
+    lines = bytes(document).decode().split("\n")[1:-2]
+    return [line[:-1] if line.endswith(",") else line for line in lines]
 
 
 class ListIndex:
@@ -169,12 +188,15 @@ class ListIndex:
         # raises while rendering sends the door to the normal path (launcher.py).
         if not isinstance(rows, list) or (rows and not (_is_row(rows[0]) and _is_row(rows[-1]))):
             return None
-        return rows
+        objects = document_objects(self.document)
+        if len(objects) != len(rows):
+            return None
+        return [(hay, json, cells) for (hay, cells), json in zip(rows, objects, strict=True)]
 
 
 def read_index(path: str, now: float) -> ListIndex | None:
     """The index if every file it was made of is unchanged and the organization is not stale yet, else None."""
-    data = read_own(path, MAX_INDEX_BYTES)
+    data = read_own(path, MAX_INDEX_BYTES, map_over=1 << 20)
     if data is None:
         return None
     end = data.find(SEPARATOR)

@@ -31,7 +31,13 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "sign_in", "sign in", "Sign in to Identity Center", "the highlighted permission set's sign-in, or the first one"
     ),
-    Action("focus_filter", "filter", "Filter roles", "type to filter"),
+    Action(
+        "focus_filter",
+        "filter",
+        "Filter roles",
+        "then type; in the list, a key no action uses (p, 1, d...) starts the filter too, as in fzf, while the "
+        "action keys above keep their action: a word starting with one of them needs / first",
+    ),
     Action("help", "help", "Help", "this screen"),
     Action("quit", "quit", "Quit", "with --print-env, prints the last session's exports"),
 )

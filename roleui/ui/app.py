@@ -41,6 +41,7 @@ from roleui.core.world.frecency import Usage
 from roleui.ui.actions import ACTIONS, actions_for
 from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.demo_info import DemoInfo
+from roleui.ui.key_routing import focus_now, route_key
 from roleui.ui.palette import ActionsProvider
 from roleui.ui.safe import one_line, visible
 from roleui.ui.sign_in import SignInFlow, SignInNeeded, discoverable
@@ -207,7 +208,13 @@ class RoleuiApp(SignInFlow):
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
         # Held, not queried: while a modal screen is up, queries on the app only see the modal.
         self.header_bar = IdentityHeader(catalog, demo=demo is not None, print_env=print_env, id="header", clock=clock)
-        self.filter_input = FilterInput(on_change=self._apply_filter, id="filter")
+        self.filter_input = FilterInput(
+            on_change=self._apply_filter,
+            on_submit=self._filter_submitted,
+            on_leave=self._filter_leave,
+            on_move=self._filter_move,
+            id="filter",
+        )
         self.role_list = RoleList(
             self._filter, state_of=self.states.get, is_favorite=self.usage.is_favorite, clock=clock, id="roles"
         )
@@ -245,6 +252,11 @@ class RoleuiApp(SignInFlow):
             yield self.detail_pane
             yield self.sessions_panel
         yield self.key_bar
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys for the list and the filter act here, in the order they arrive (see ui/key_routing.py).
+        if not await route_key(self, self.filter_input, self.role_list, event):
+            await super().on_event(event)
 
     def on_mount(self) -> None:
         self.detail_pane.border_title = "Role"
@@ -615,7 +627,7 @@ class RoleuiApp(SignInFlow):
         if indexes[0] not in self.role_list.rows:
             self.filter_input.value = ""  # its watcher shows every role again
         self.role_list.move_cursor(list(self.role_list.rows).index(indexes[0]))
-        self.role_list.focus()
+        focus_now(self.role_list)
 
     # -- filtering ----------------------------------------------------------------------------------------------
 
@@ -627,29 +639,26 @@ class RoleuiApp(SignInFlow):
             self.tick()
             self._countdowns.reset()
 
-    @on(FilterInput.Submitted)
     def _filter_submitted(self) -> None:
         if self.role_list.highlighted is None:
             # Nothing to act on: stay in the box, so the next letters still edit the query (not run list keys).
             self.notify("no role matches: edit the filter (Esc goes back to the list)", severity="warning", timeout=3)
             return
-        self.role_list.focus()
+        focus_now(self.role_list)
         self.action_assume()
 
-    @on(FilterInput.Move)
-    def _filter_move(self, message: FilterInput.Move) -> None:
-        getattr(self.role_list, f"action_{message.action}")()
+    def _filter_move(self, action: str) -> None:
+        getattr(self.role_list, f"action_{action}")()
 
     @on(events.DescendantFocus)
     def _focus_moved(self, event: events.DescendantFocus) -> None:
         self.key_bar.set_filtering(event.widget is self.filter_input)
 
-    @on(FilterInput.Leave)
     def _filter_leave(self) -> None:
-        self.role_list.focus()
+        focus_now(self.role_list)
 
     def action_focus_filter(self) -> None:
-        self.filter_input.focus()
+        focus_now(self.filter_input)
 
     def action_clear_filter(self) -> None:
         if self.filter_input.value:
@@ -657,7 +666,7 @@ class RoleuiApp(SignInFlow):
             self.filter_input.set_quietly("")
             self.role_list.set_rows(self._filter.filter(""), "", keep=keep)
             self._fit_details()  # every role again: the list takes back the rows the details had
-        self.role_list.focus()
+        focus_now(self.role_list)
 
     # -- assuming -----------------------------------------------------------------------------------------------
 

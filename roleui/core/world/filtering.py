@@ -1,13 +1,16 @@
 """Filter-as-you-type over the roles: fuzzy words, `key:value` tag words, ranking and match highlights.
 
 A query is words separated by spaces; a role is kept when every word matches:
-- a plain word is a subsequence (fuzzy) of one field: account name, id, an alias, role name, OU path or a tag
-  value (the fields of `roleui.core.world.search.haystack`, see `role_fields`; a word never spans two fields);
+- a plain word is a subsequence (fuzzy) of one field: account name, id, an alias, role name, the ~/.aws/config
+  profile the role came from (`sso-dev-admin`, as `roleui list` finds it), OU path or a tag value (the fields of
+  `roleui.core.world.search.haystack`, see `role_fields`; a word never spans two fields);
 - `key:value` matches a tag whose key starts with `key` and whose value contains `value` (`env:prod`).
 
-Ranking: favorites first, then frecency, then match quality (exact field, field prefix, a role name whose words
-the query word covers from their starts — `ro` in ReadOnly, `oaa` in OrganizationAccountAccessRole —, a role name
-word's prefix, substring, then the tightest subsequence), then catalog order. Speed is the point (30,000 rows, one
+Ranking: rows where every word is found whole (in a field, or as the starts of a role name's words) before rows
+where a word was found only with letters skipped (`data` in AdministratorAccess); within each, favorites first, then
+frecency, then match quality (exact field, field prefix, a role name whose words the query word covers from their
+starts — `ro` in ReadOnly, `oaa` in OrganizationAccountAccessRole —, a role name word's prefix, substring, then the
+tightest subsequence), then catalog order. Speed is the point (30,000 rows, one
 keystroke per frame): each query's matches are cached, a grown query narrows the matches of the query it grew from,
 a shrunk one (backspace) is a cache hit, and the haystacks are built on first use so the first screen does not wait for them.
 """
@@ -20,16 +23,23 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
-from roleui.core.world.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, RoleTable
+from roleui.core.world.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, S_PROFILE, RoleTable
 
 _T = TypeVar("_T")
 
 # Quality tiers of one word (lower is better); subsequence matches add their gaps to the last tier. INITIALS and
 # WORD_START are found in role names only (a handful of distinct names: cheap on every keystroke).
-EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 10
+# SUBSEQUENCE is above the sum of any 24 whole-word qualities, so a summed quality at or over it means "some word
+# skipped letters"; and low enough that sums stay under 257, the ints Python keeps one object each of (a quality
+# per matched row of every cached query would otherwise be an object of its own).
+EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 100
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 16
 _CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
+
+
+NONE = 1 << 40  # the quality of "no match": above any sum of real ones
+_UNSHOWN = ("alias", "profile")  # fields the list has no column for
 
 
 class Token(NamedTuple):
@@ -62,16 +72,28 @@ class Field(NamedTuple):
 def role_fields(role: Role) -> list[Field]:
     """The fields of `haystack(role)`, in its order, with what each one is (for highlighting)."""
     account = role.account
-    return fields_of(account.name, account.id, account.aliases, role.name, account.ou_path, account.tags)
+    return fields_of(
+        account.name, account.id, account.aliases, role.name, account.ou_path, account.tags, profile=role.profile
+    )
 
 
 def fields_of(
-    name: str, ident: str, aliases: Sequence[str], role_name: str, ou_path: str | None, tags: Mapping[str, str]
+    name: str,
+    ident: str,
+    aliases: Sequence[str],
+    role_name: str,
+    ou_path: str | None,
+    tags: Mapping[str, str],
+    *,
+    profile: str | None = None,
 ) -> list[Field]:
     """role_fields from the values themselves (a RoleTable's columns, without building the Role)."""
     fields = [Field("account", name), Field("id", ident)]
     fields += [Field("alias", alias) for alias in aliases]
-    fields += [Field("role", role_name), Field("ou", ou_path or "")]
+    fields += [Field("role", role_name)]
+    if profile:
+        fields.append(Field("profile", profile))
+    fields += [Field("ou", ou_path or "")]
     fields += [Field(f"tag:{key}", value) for key, value in tags.items()]
     return fields
 
@@ -181,15 +203,17 @@ class RoleFilter:
             self._account_hays.append("\n" + "\n".join(fields).lower() + "\n")
             lowered = tuple((k.lower(), v.lower()) for k, v in tags.items())
             self._account_tags.append(tag_sets.setdefault(lowered, lowered))
-        names: dict[str, int] = {}
+        # A role's own fields: its name and the profile it came from (discovered roles have none, so the
+        # 30,000 roles of an organization still share a handful of these).
+        names: dict[tuple[str, str | None], int] = {}
         name_of_spec: list[int] = []
         for spec in table.specs:
-            name = spec[S_NAME]
-            if name not in names:
-                names[name] = len(self._name_hays)
-                self._name_hays.append("\n" + name.lower() + "\n")
+            name, profile = spec[S_NAME], spec[S_PROFILE]
+            if (name, profile) not in names:
+                names[name, profile] = len(self._name_hays)
+                self._name_hays.append("\n" + "\n".join(filter(None, (name, profile))).lower() + "\n")
                 self._name_words.append(name_words(name))
-            name_of_spec.append(names[name])
+            name_of_spec.append(names[name, profile])
         needed = max(len(self._all), len(table.account_rows), len(self._name_hays))
         slots = self._all if len(self._all) >= needed else list(range(needed))  # shared ints: lists of pointers
         self._account_of = [slots[a] for a in table.account_of]
@@ -260,31 +284,26 @@ class RoleFilter:
             for hay, words in zip(self._name_hays, self._name_words, strict=True)
         ]
         account_hays, account_of, name_of = self._account_hays, self._account_of, self._name_of
-        kept: list[int] = []
-        kept_q: list[int] = []
-        last_account = -1
-        account_quality: int | None = None
-        # The loop is the hot path of every keystroke: the account's quality is computed inline, once per account.
-        for index, before in zip(indexes, qualities, strict=True):
-            account = account_of[index]
-            if account != last_account:
-                last_account = account
-                hay = account_hays[account]
-                if word in hay:
-                    account_quality = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
-                elif pattern is not None and (found := pattern.search(hay)) is not None:
-                    account_quality = SUBSEQUENCE + found.end() - found.start() - len(word)
-                else:
-                    account_quality = None
-            named = name_quality[name_of[index]]
-            if account_quality is None:
-                if named is None:
-                    continue
-                quality = named
-            else:
-                quality = account_quality if named is None or account_quality <= named else named
-            kept.append(index)
-            kept_q.append(before + quality)
+        # Once per account among the candidates (10,000 for 30,000 roles), then once per role in comprehensions
+        # (no Python-level loop body per role: the hot path of every keystroke). NONE marks "no match".
+        account_quality = [NONE] * len(account_hays)
+        for account in dict.fromkeys(map(account_of.__getitem__, indexes)):
+            hay = account_hays[account]
+            if word in hay:
+                account_quality[account] = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
+            elif pattern is not None and (found := pattern.search(hay)) is not None:
+                account_quality[account] = SUBSEQUENCE + found.end() - found.start() - len(word)
+        named = [NONE if q is None else q for q in name_quality]
+        best = [
+            a if a <= n else n
+            for a, n in zip(
+                map(account_quality.__getitem__, map(account_of.__getitem__, indexes)),
+                map(named.__getitem__, map(name_of.__getitem__, indexes)),
+                strict=True,
+            )
+        ]
+        kept = [index for index, quality in zip(indexes, best, strict=True) if quality < NONE]
+        kept_q = [before + quality for before, quality in zip(qualities, best, strict=True) if quality < NONE]
         return kept, kept_q
 
     def _match_tag(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
@@ -324,27 +343,45 @@ class RoleFilter:
             front = [(priority[i], 0, i) for i in priority]
             front.sort()
             return [i for _, _, i in front] + rest
-        buckets: dict[int, list[int]] = {}
-        for index, quality in zip(indexes, qualities, strict=True):
-            if index in priority:
-                front.append((priority[index], quality, index))
-            else:
+        if priority:
+            front = [(priority[i], q, i) for i, q in zip(indexes, qualities, strict=True) if i in priority]
+            if front:
+                pairs = [(i, q) for i, q in zip(indexes, qualities, strict=True) if i not in priority]
+                indexes, qualities = [i for i, _ in pairs], [q for _, q in pairs]
+        # A typed word gives a few distinct qualities: one comprehension per quality (catalog order within it)
+        # costs less than sorting, or appending to buckets in a loop.
+        distinct = sorted(set(qualities))
+        if len(distinct) <= 8:
+            buckets = {v: [i for i, q in zip(indexes, qualities, strict=True) if q == v] for v in distinct}
+        else:
+            buckets = {}
+            for index, quality in zip(indexes, qualities, strict=True):
                 bucket = buckets.get(quality)
                 if bucket is None:
                     buckets[quality] = [index]
                 else:
                     bucket.append(index)
-        front.sort()
-        ranked = [i for _, _, i in front]
-        for quality in sorted(buckets):
+        front.sort(key=lambda entry: (entry[1] >= SUBSEQUENCE, entry))
+        # A favorite or a frequent role found only with skipped letters does not go before the rows that hold
+        # every word whole: `data` must show the data accounts first, not ten AdministratorAccess rows.
+        skipped = next((n for n, (_, quality, _) in enumerate(front) if quality >= SUBSEQUENCE), len(front))
+        ranked = [i for _, _, i in front[:skipped]]
+        for quality in distinct:
+            if quality >= SUBSEQUENCE and skipped < len(front):
+                ranked += [i for _, _, i in front[skipped:]]
+                skipped = len(front)
             ranked += buckets[quality]
+        ranked += [i for _, _, i in front[skipped:]]
         return ranked
 
     def highlights(self, index: int, query: str) -> dict[str, list[int]]:
         """Matched character positions per field label for one role (the list draws visible rows only)."""
         table = self._roles
         row = table.account_row(table.account_of[index])
-        fields = fields_of(row[A_NAME], row[A_ID], row[A_ALIASES], table.role_name(index), row[A_OU_PATH], row[A_TAGS])
+        spec = table.specs[table.spec_of[index]]
+        fields = fields_of(
+            row[A_NAME], row[A_ID], row[A_ALIASES], spec[S_NAME], row[A_OU_PATH], row[A_TAGS], profile=spec[S_PROFILE]
+        )
         return positions_in(fields, parse_query(query))
 
 
@@ -382,19 +419,20 @@ def positions_in(fields: Sequence[Field], tokens: Sequence[Token]) -> dict[str, 
 
 
 def _best_field(fields: Sequence[Field], word: str) -> tuple[str | None, list[int]]:
-    """The field a word matched best (aliases last on a tie: the list does not show them) and where."""
+    """The field a word matched best (aliases and the profile last on a tie: the list does not show them) and
+    where."""
     best: tuple[tuple[int, bool], str, list[int]] | None = None
     for field in fields:
         lowered = field.text.lower()
         at = lowered.find(word)
         if at == -1:
             continue
-        rank = (EXACT if lowered == word else PREFIX if at == 0 else SUBSTRING, field.label == "alias")
+        rank = (EXACT if lowered == word else PREFIX if at == 0 else SUBSTRING, field.label in _UNSHOWN)
         if best is None or rank < best[0]:
             best = (rank, field.label, list(range(at, at + len(word))))
     if best is not None:
         return best[1], best[2]
-    for field in sorted(fields, key=lambda f: f.label == "alias"):
+    for field in sorted(fields, key=lambda f: f.label in _UNSHOWN):
         positions = _tightest_subsequence(field.text.lower(), word)
         if positions is not None:
             return field.label, positions

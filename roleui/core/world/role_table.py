@@ -31,7 +31,7 @@ SPEC_FIELDS = tuple(f.name for f in fields(Role) if f.name != "account")
 # Positions in the stored tuples, for the columns the UI reads without building objects.
 A_ID, A_NAME, A_ALIASES, A_TAGS = (ACCOUNT_FIELDS.index(n) for n in ("id", "name", "aliases", "tags"))
 A_OU_PATH, A_SOURCE = ACCOUNT_FIELDS.index("ou_path"), ACCOUNT_FIELDS.index("source")
-S_NAME, S_SOURCE = SPEC_FIELDS.index("name"), SPEC_FIELDS.index("source")
+S_NAME, S_SOURCE, S_PROFILE = (SPEC_FIELDS.index(n) for n in ("name", "source", "profile"))
 _SPEC_TAGS = SPEC_FIELDS.index("session_tags")
 _LOCATION = -1  # both Account and Role end with `location`
 _spec_values = attrgetter(*SPEC_FIELDS)

@@ -20,6 +20,7 @@ import os
 import struct
 import zlib
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import fields
 from typing import Any, NamedTuple
 
@@ -72,7 +73,13 @@ def save_world(entry: Entry, world: CachedWorld) -> None:
     )
     head = marshal.dumps((HEADER, entry.key, identities, _settings_data(settings), world.warnings))
     table = RoleTable.of(catalog.roles, catalog.accounts)
-    write_atomic(entry.path, _LENGTH.pack(len(head)) + head + table.to_bytes())
+    data = _LENGTH.pack(len(head)) + head + table.to_bytes()
+    if len(data) > MAX_CACHE_BYTES:
+        # load_world_entry would refuse it: writing it would cost every start a write and gain nothing.
+        with suppress(OSError):
+            os.unlink(entry.path)
+        return
+    write_atomic(entry.path, data)
 
 
 def load_world_entry(entry: Entry) -> CachedWorld | None:

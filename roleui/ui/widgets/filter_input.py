@@ -5,9 +5,13 @@ scrolling, validation, a blinking cursor, a layout pass per keystroke that had t
 widgets cost ~10 ms of the first screen; a filter needs a line of text with a cursor, the editing keys of a shell
 prompt, and paste.
 
-Enter assumes the highlighted role (`Submitted`; with no match the box keeps the focus), Escape returns to the list
-(`Leave`), a second Escape (or Escape in the list) clears the filter and keeps the highlighted role; Up/Down/PgUp/PgDn
-move the list's cursor (`Move`).
+Enter assumes the highlighted role (`on_submit`; with no match the box keeps the focus), Escape returns to the list
+(`on_leave`), a second Escape (or Escape in the list) clears the filter and keeps the highlighted role;
+Up/Down/PgUp/PgDn move the list's cursor (`on_move`). These are callbacks, not messages: a message would be handled
+after the keys typed behind Enter or Escape, which must meet the focus those keys moved (see ui/key_routing.py).
+
+A typed change reaches `on_change` right after the frame that draws it: the echo of a key never waits for the
+list, and the keys of a burst or a paste refill it once. Enter, Escape and the moves hear of it first (`flush`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
 
 LABEL = "filter "
@@ -50,22 +53,22 @@ class FilterInput(Widget, can_focus=True):
         Binding("ctrl+k", "delete_right_all", show=False),
     ]
 
-    class Move(Message):
-        """Move the list cursor: `action` is one of the list's cursor actions (cursor_up, page_down, ...)."""
-
-        def __init__(self, action: str) -> None:
-            super().__init__()
-            self.action = action
-
-    class Leave(Message):
-        """Escape: back to the list."""
-
-    class Submitted(Message):
-        """Enter: assume the highlighted role."""
-
-    def __init__(self, *, on_change: Callable[[str], None] | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        on_change: Callable[[str], None] | None = None,
+        on_submit: Callable[[], None] | None = None,
+        on_leave: Callable[[], None] | None = None,
+        on_move: Callable[[str], None] | None = None,
+        id: str | None = None,
+    ) -> None:
+        """`on_move` gets one of the list's cursor actions (cursor_up, page_down, ...)."""
         super().__init__(id=id)
         self._on_change = on_change
+        self._submit_callback = on_submit
+        self._leave_callback = on_leave
+        self._move_callback = on_move
+        self._pending = False  # a typed change on_change has not heard of yet
         self._value = ""
         self.cursor_position = 0
 
@@ -75,23 +78,37 @@ class FilterInput(Widget, can_focus=True):
 
     @value.setter
     def value(self, text: str) -> None:
-        self._edit(text, len(text))
+        self._edit(text, len(text), typed=False)
 
     def set_quietly(self, text: str) -> None:
         """Set the query without telling `on_change` (the caller refills the list itself, e.g. keeping its cursor)."""
         self._value = text
+        self._pending = False
         self.cursor_position = len(text)
         self.refresh()
 
-    def _edit(self, text: str, cursor: int) -> None:
+    def _edit(self, text: str, cursor: int, *, typed: bool = True) -> None:
         changed = text != self._value
         self._value = text
         self.cursor_position = max(0, min(cursor, len(text)))
         self.refresh()
-        if changed and self._on_change is not None:
-            # In the keystroke's own call stack: the list is refilled before the next frame, so the typed
-            # character and the new rows are drawn together.
+        if not changed or self._on_change is None:
+            return
+        if not typed:
+            self._pending = False
             self._on_change(text)
+        elif not self._pending:
+            # Typed: the line (the echo of the key) is drawn in the next frame and the list follows right after
+            # it, as in fzf; keys that arrive before that frame (a burst, a paste) join the same refill.
+            self._pending = True
+            self.call_after_refresh(self.flush)
+
+    def flush(self) -> None:
+        """Tell `on_change` now about a typed change it has not heard of yet (before acting on the list)."""
+        if self._pending:
+            self._pending = False
+            if self._on_change is not None:
+                self._on_change(self._value)
 
     def insert(self, text: str) -> None:
         # A pasted tab or escape sequence would draw as garbage on the line: the filter only needs words.
@@ -138,13 +155,19 @@ class FilterInput(Widget, can_focus=True):
         event.stop()
 
     def action_move(self, action: str) -> None:
-        self.post_message(self.Move(action))
+        self.flush()
+        if self._move_callback is not None:
+            self._move_callback(action)
 
     def action_leave(self) -> None:
-        self.post_message(self.Leave())
+        self.flush()
+        if self._leave_callback is not None:
+            self._leave_callback()
 
     def action_submit(self) -> None:
-        self.post_message(self.Submitted())
+        self.flush()
+        if self._submit_callback is not None:
+            self._submit_callback()
 
     def action_cursor(self, delta: int) -> None:
         self.cursor_position = max(0, min(self.cursor_position + delta, len(self._value)))
