@@ -24,6 +24,7 @@ from roleui.demo.identity_center import Lifetimes
 from tests._engine_helpers import roleui
 from tests._sso_helpers import (
     DEV_ID,
+    FOLLOWING_BROWSER,
     SSO_CONFIG,
     SSO_REGION,
     START_URL,
@@ -37,7 +38,7 @@ from tests._sso_helpers import (
 ACME = SsoSession("acme", START_URL, SSO_REGION)
 # A "browser" for child processes: fetches the URL (following the redirect to roleui's loopback), like a person
 # who is already signed in to the portal and clicks Allow.
-BROWSER = f"{sys.executable} -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' %s"
+BROWSER = FOLLOWING_BROWSER
 
 
 @pytest.fixture
@@ -211,10 +212,14 @@ def test_only_web_urls_are_handed_to_the_browser(monkeypatch: pytest.MonkeyPatch
     from roleui.aws.sso_login import open_in_browser
 
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     assert not open_in_browser("--new-window=file:///etc/passwd")
+    assert not open_in_browser("javascript:alert(document.cookie)//https://x")
     assert open_in_browser("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH")
-    assert opened == ["https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH"]
+    # The browser's argv (in everyone's `ps`) holds a private page's name, and the page sends it on to the URL.
+    [page] = opened
+    assert page.startswith("file://")
+    assert "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH" in Path(page[7:]).read_text()
 
 
 def test_login_with_the_device_code_prints_the_url_and_the_code(center: LocalIdentityCenter) -> None:
