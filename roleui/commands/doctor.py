@@ -1,6 +1,7 @@
 """`roleui doctor`: are roleui's own directories private? Lists loose permissions, foreign owners and symlinks in
-the cache (sessions, indexes, the world and organization caches), the data dir and the catalog's directory, each
-with the command that fixes it. Exit 0 when all is well, 2 when something needs fixing. No AWS call.
+the cache (sessions, indexes, the world and organization caches), the data dir, the catalog's directory, and the
+AWS files roleui shares (~/.aws, its config and credentials, the Identity Center token cache), each with the
+command that fixes it. Exit 0 when all is well, 2 when something needs fixing. No AWS call.
 """
 
 from __future__ import annotations
@@ -47,10 +48,14 @@ def run(args: argparse.Namespace) -> int:
         problems.append(
             (legacy, "holds rc files of an older roleui (no longer used)", f"rm -r {shlex.quote(str(legacy))}")
         )
+    # The AWS side: ~/.aws, the config and credentials files, the Identity Center token cache (issue 19).
+    from roleui.core.aws_files_audit import aws_problems
+
+    problems += aws_problems()
     for path, problem, fix in problems:
         print(f"roleui: {terminal_safe(str(path))} {problem} — fix: {terminal_safe(fix)}", file=sys.stderr)
     if problems:
         return EXIT_USAGE
     shown = ", ".join(terminal_safe(str(p)) for p in places)
-    print(f"OK: roleui's directories are private ({shown})")
+    print(f"OK: roleui's directories and ~/.aws are private ({shown})")
     return EXIT_OK
