@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -219,7 +219,7 @@ def test_the_ui_copies_exactly_the_url_it_shows() -> None:
 class AbsurdNumbers(Directory):
     """The local Identity Center, answering `absurd` (field -> value) in StartDeviceAuthorization and CreateToken."""
 
-    absurd: dict[str, int] = {}
+    absurd: ClassVar[dict[str, int]] = {}
 
     def start_device_authorization(self, body: dict[str, Any]) -> dict[str, Any]:
         answer = super().start_device_authorization(body)
@@ -245,8 +245,8 @@ class AbsurdNumbers(Directory):
 def test_an_identity_center_answering_absurd_numbers_is_one_line_and_exit_4(
     aws: str, monkeypatch: pytest.MonkeyPatch, absurd: dict[str, int], argv: list[str]
 ) -> None:
+    monkeypatch.setattr(AbsurdNumbers, "absurd", absurd)
     portal = AbsurdNumbers(user=USER, assignments=ASSIGNMENTS, minter=MotoMinter(aws))
-    portal.absurd = absurd
     with running_identity_center(portal) as local:
         env = {"AWS_ENDPOINT_URL_SSO": local.url, "AWS_ENDPOINT_URL_SSO_OIDC": local.url, "BROWSER": FOLLOWING_BROWSER}
         done = roleui(*argv, env=env, timeout=60)
