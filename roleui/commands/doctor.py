@@ -10,6 +10,7 @@ import argparse
 import os
 import shlex
 import sys
+from pathlib import Path
 
 from roleui.core.errors import EXIT_OK, EXIT_USAGE
 
@@ -24,8 +25,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from roleui.core.paths import cache_dir, config_path, data_dir
     from roleui.core.private_files import audit, problem_of
     from roleui.core.text import terminal_safe
@@ -41,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         if found is not None and "owned by another user" not in found[0]:
             problems.append((Path(path), *found))
+    problems += _foreign_commands(catalog)
     # Versions before the private rc directories wrote shell rc files here and ran them: no longer read, but a
     # file another local user could once have replaced has no reason to stay.
     legacy = cache_dir() / "shell"
@@ -57,5 +57,23 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         return EXIT_USAGE
     shown = ", ".join(terminal_safe(str(p)) for p in places)
-    print(f"OK: roleui's directories and ~/.aws are private ({shown})")
+    print(f"OK: roleui's directories are private ({shown})")
     return EXIT_OK
+
+
+def _foreign_commands(catalog: Path) -> list[tuple[Path, str, str]]:
+    """The catalog another user could have written, when it carries a command (core/catalog/trust.py)."""
+    from roleui.core.catalog.parse import load_catalog
+    from roleui.core.errors import ConfigError
+
+    if not os.path.exists(catalog):
+        return []
+    try:
+        load_catalog(catalog)
+    except ConfigError as error:
+        return [
+            (catalog, p.message, p.hint.removeprefix("roleui will not use it; "))
+            for p in error.problems
+            if "a command roleui would run as you" in p.message
+        ]
+    return []
