@@ -46,7 +46,11 @@ def test_tmux_shows_a_hostile_name_as_text_and_runs_nothing(tmux: list[str], tmp
     line = formatted(marker, "#[fg={color}]{key} {left}#[default]")
     subprocess.run([*tmux, "set", "-p", "@roleui", line], check=True, timeout=30)
     shown = subprocess.run(
-        [*tmux, "display-message", "-p", "#{@roleui}|#{E:@roleui}"], capture_output=True, text=True, timeout=30
+        [*tmux, "display-message", "-p", "#{@roleui}|#{E:@roleui}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     ).stdout
     assert not marker.exists(), "a name ran a command in tmux"
     expanded = shown.split("|", 1)[1]
@@ -59,7 +63,11 @@ def test_zsh_prompt_expansion_shows_a_hostile_name_as_text(tmp_path: Path) -> No
     marker = tmp_path / "ran"
     line = formatted(marker)
     shown = subprocess.run(
-        [need("zsh"), "-f", "-c", 'print -rP -- "$1"', "_", line], capture_output=True, text=True, timeout=30
+        [need("zsh"), "-f", "-c", 'print -rP -- "$1"', "_", line],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     assert shown.stdout.rstrip("\n") == line
     assert not marker.exists()
@@ -73,6 +81,7 @@ def test_bash_prompt_decoding_shows_a_hostile_name_as_text(tmp_path: Path) -> No
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
     )
     assert shown.stdout == line
     assert not marker.exists()
