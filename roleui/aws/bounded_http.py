@@ -43,7 +43,7 @@ class BoundedHTTPServer(ThreadingHTTPServer):
         self._idle: OrderedDict[socket.socket, float] = OrderedDict()  # not yet through their headers, oldest first
         self._counted: set[socket.socket] = set()  # accepted and not yet closed
         self._guard = threading.Lock()
-        self.dropped = 0  # idle connections closed (deadline, bound or lack of descriptors): tests read it
+        self.dropped = 0  # idle connections closed (deadline, bound or lack of descriptors)
 
     def serve_forever(self, poll_interval: float = POLL_INTERVAL) -> None:
         super().serve_forever(poll_interval)

@@ -85,6 +85,7 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+# os.replace takes directory descriptors wherever os.rename does (renameat), though supports_dir_fd lists only rename.
 _DIR_FDS = os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -116,7 +117,7 @@ def write_private(path: Path, data: bytes) -> None:
             raise UnsafePathError(path.parent, *found)
         _write_new(os.open(temp, _CREATE, FILE_MODE, dir_fd=directory), data, temp, directory)
         try:
-            os.rename(temp, path.name, src_dir_fd=directory, dst_dir_fd=directory)  # POSIX: replaces atomically
+            os.replace(temp, path.name, src_dir_fd=directory, dst_dir_fd=directory)  # renameat: atomic
         except BaseException:
             with _suppress_os_error():
                 os.unlink(temp, dir_fd=directory)
