@@ -304,3 +304,20 @@ def test_aws_sign_in_hosts_and_loopback_http_are_federation_endpoints() -> None:
         "http://127.0.0.1:5001/federation",
     ):
         assert federation_endpoint_problem(endpoint) is None, endpoint
+
+
+def test_only_the_first_callback_with_the_state_is_taken() -> None:
+    from roleui.aws.sso_login import CALLBACK_PATH, _Loopback
+
+    receiver = _Loopback("the-state")
+    receiver.start()
+    try:
+        base = f"http://127.0.0.1:{receiver.port}{CALLBACK_PATH}"
+        with urllib.request.urlopen(f"{base}?code=FIRST&state=the-state", timeout=5) as first:
+            assert first.status == 200
+        with pytest.raises(urllib.error.HTTPError) as second:
+            urllib.request.urlopen(f"{base}?code=SECOND&state=the-state", timeout=5)
+        assert second.value.code == 409
+        assert receiver.wait(threading.Event(), 5) == {"code": "FIRST", "state": "the-state"}
+    finally:
+        receiver.close()

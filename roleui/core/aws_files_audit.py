@@ -13,10 +13,11 @@ Standard library only.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from roleui.core.paths import aws_config_path, sso_cache_dir
-from roleui.core.private_files import audit, problem_of
+from roleui.core.private_files import problem_of
 
 
 def aws_dir() -> Path:
@@ -72,14 +73,28 @@ def aws_problems() -> list[tuple[Path, str, str]]:
         found = problem_of(path, st, directory=False)
         if found is not None:
             problems.append((path, *_owned_fix(path, found)))
+    # The token cache: its directories and files must be yours and writable by nobody else (readable is the AWS
+    # CLI's choice for the directories: the files themselves are 0600).
     cache = sso_cache_dir()
     for directory in (cache.parent, cache):
         try:
-            st = os.lstat(directory)
+            found = problem_of(directory, os.lstat(directory), directory=True)
+        except OSError:
+            return problems
+        if found is not None:
+            problems.append((directory, *found))
+            return problems  # a foreign or symlinked directory: what is inside is not for roleui to judge
+    try:
+        names = sorted(os.listdir(cache))
+    except OSError:
+        return problems
+    for name in names:
+        path = cache / name
+        try:
+            st = os.lstat(path)
         except OSError:
             continue
-        found = problem_of(directory, st, directory=True)
-        if found is not None and directory == cache.parent:
-            problems.append((directory, *found))
-    problems += audit([cache]) if os.path.lexists(cache) else []
+        found = problem_of(path, st, directory=stat.S_ISDIR(st.st_mode))
+        if found is not None:
+            problems.append((path, *found))
     return problems
