@@ -112,8 +112,8 @@ ORG_WORLD = """
 import json, sys
 from datetime import UTC, datetime
 from pathlib import Path
-from roleui.core.sources.org_cache import save_org_snapshot
-from roleui.core.sources.org_model import DiscoveredAccount, OrgSnapshot
+from roleui.core.sources.organizations.cache import save_org_snapshot
+from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 
 accounts, home = int(sys.argv[1]), Path(sys.argv[2])
 teams = ("web", "data", "payments", "search", "ml", "infra", "mobile", "identity")

@@ -37,7 +37,10 @@ def main() -> int:
         answered = quick_status(argv)
         if answered is not None:
             return answered
-    elif "credential-process" in argv:
+    from roleui.core.process_guard import no_core_dumps
+
+    no_core_dumps()  # every other door may hold a session: no core file of it (core/process_guard.py)
+    if "credential-process" in argv:
         try:
             from roleui.fast.credentials import main as quick
 

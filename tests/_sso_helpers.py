@@ -3,10 +3,12 @@ credentials through the test's moto server, and a "browser" that opens URLs the 
 
 from __future__ import annotations
 
+import sys
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +82,10 @@ def browse(url: str) -> bool:
 
 
 __all__ = ["Lifetimes", "browse", "identity_center", "local_identity_center", "running_identity_center"]
+
+
+# A browser for child processes ($BROWSER, which webbrowser splits at ':', so a script file rather than -c CODE):
+# roleui hands it a private redirect page (file://, so the authorize URL with its `state` never reaches `ps`); it
+# follows the page's refresh as a browser does, then fetches the URL (which redirects to roleui's loopback), like a
+# person already signed in to the portal who clicks Allow.
+FOLLOWING_BROWSER = f"{sys.executable} {Path(__file__).with_name('_following_browser.py')} %s"

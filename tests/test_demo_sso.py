@@ -12,9 +12,10 @@ from pathlib import Path
 from roleui.demo.runtime import running_demo
 from roleui.demo.sso_story import ADMIN_PROFILE, ADMIN_SET, READ_PROFILE, READ_SET
 from roleui.demo.story import PRODUCTION_ID, USER_NAME
+from tests._sso_helpers import FOLLOWING_BROWSER
 
 BIN = Path(sys.executable).parent
-BROWSER = f"{sys.executable} -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' %s"
+BROWSER = FOLLOWING_BROWSER
 
 
 def run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

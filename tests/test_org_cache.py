@@ -69,7 +69,7 @@ def test_a_rewrite_replaces_the_file_atomically_and_leaves_no_temporary_file() -
 def test_a_failed_write_keeps_the_old_cache_and_says_what_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
     save_org_snapshot(snapshot())
 
-    def full_disk(*_: object) -> None:
+    def full_disk(*_: object, **__: object) -> None:
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:

@@ -24,6 +24,7 @@ from roleui.demo.identity_center import Lifetimes
 from tests._engine_helpers import roleui
 from tests._sso_helpers import (
     DEV_ID,
+    FOLLOWING_BROWSER,
     SSO_CONFIG,
     SSO_REGION,
     START_URL,
@@ -37,7 +38,7 @@ from tests._sso_helpers import (
 ACME = SsoSession("acme", START_URL, SSO_REGION)
 # A "browser" for child processes: fetches the URL (following the redirect to roleui's loopback), like a person
 # who is already signed in to the portal and clicks Allow.
-BROWSER = f"{sys.executable} -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' %s"
+BROWSER = FOLLOWING_BROWSER
 
 
 @pytest.fixture

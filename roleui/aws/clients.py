@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from roleui.aws.endpoints_data import load_endpoints
-from roleui.core.errors import EXIT_NETWORK, EXIT_USAGE, RoleuiError
+from roleui.core.errors import EXIT_CREDENTIALS, EXIT_NETWORK, EXIT_USAGE, RoleuiError
 from roleui.core.sessions.session import Credentials
 
 if TYPE_CHECKING:
@@ -226,6 +226,16 @@ def access_key_id(session: Session) -> str | None:
         return str(credentials.access_key) if credentials is not None and credentials.access_key else None
     except BotoCoreError:
         return None  # the first request says what is wrong, in roleui's words (roleui/aws/errors.py)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        # botocore passes some failures of a profile's own tools through unwrapped: a credential_process that
+        # prints something other than its JSON is a JSONDecodeError, one without a key a KeyError. One line.
+        profile = session.profile or "default"
+        raise RoleuiError(
+            f"the credentials of the AWS profile {profile!r} could not be read ({type(error).__name__}: its "
+            "credential_process printed something other than the JSON the SDKs expect?) — run the command by hand "
+            "and fix its output",
+            exit_code=EXIT_CREDENTIALS,
+        ) from None
 
 
 def _missing_profile(profile: str | None) -> RoleuiError:

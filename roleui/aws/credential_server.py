@@ -31,10 +31,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from roleui.aws.bounded_http import BoundedHTTPServer, DeadlineHandler
 from roleui.core.clock import Clock, utc_now
 from roleui.core.errors import RoleuiError
 from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
@@ -270,25 +270,23 @@ def credentials_document(session: Session) -> dict[str, Any]:
     }
 
 
-class _Server(ThreadingHTTPServer):
-    """127.0.0.1, a free port, a thread per request; the handler finds its endpoint here."""
-
-    daemon_threads = True
+class _Server(BoundedHTTPServer):
+    """127.0.0.1, a free port, a thread per request, a deadline per connection and a bound on open ones (another
+    local user's idle connections cannot starve the child: roleui/aws/bounded_http.py); the handler finds its
+    endpoint here."""
 
     def __init__(self, endpoint: CredentialEndpoint) -> None:
         super().__init__((HOST, 0), _Handler)
         self.endpoint = endpoint
 
     def service_actions(self) -> None:
-        """Between requests (every poll of serve_forever): renew ahead of them when due."""
+        """Between requests (every poll of serve_forever): the bound on connections, then renew ahead of requests
+        when due."""
+        super().service_actions()
         self.endpoint.tick()
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """socketserver prints a traceback to stderr for a broken connection: the child's terminal is no place
-        for it."""
 
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(DeadlineHandler):
     server_version = "roleui"
     sys_version = ""
 

@@ -28,7 +28,21 @@ MAX_REPLY = 64 * 1024  # a SigninToken answer is ~1 kB: read no more from an end
 
 
 def federation_endpoint(partition: str, endpoint: str | None = None) -> str:
-    return endpoint or os.environ.get("ROLEUI_FEDERATION_ENDPOINT") or f"https://{signin_host(partition)}/federation"
+    """Where the session's keys are sent for a sign-in token. An override (ROLEUI_FEDERATION_ENDPOINT, `endpoint`)
+    receives the keys themselves: only https to an AWS sign-in host, or http to loopback (the demo), is accepted."""
+    from roleui.core.errors import UsageError
+    from roleui.core.web_urls import federation_endpoint_problem
+
+    chosen = endpoint or os.environ.get("ROLEUI_FEDERATION_ENDPOINT")
+    if not chosen:
+        return f"https://{signin_host(partition)}/federation"
+    problem = federation_endpoint_problem(chosen)
+    if problem is not None:
+        raise UsageError(
+            f"ROLEUI_FEDERATION_ENDPOINT is not an AWS sign-in endpoint ({problem}) — unset it, or use "
+            "https://signin.aws.amazon.com/federation (http only to 127.0.0.1)"
+        )
+    return chosen
 
 
 def signin_token_url(session: Session, endpoint: str, now_seconds_left: float) -> str:

@@ -16,6 +16,7 @@ discovery of that sign-in with "run `roleui login NAME`" and leaves its cache un
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -27,6 +28,7 @@ from typing import Any
 from roleui.aws.errors import THROTTLING_CODES, Call, aws_error
 from roleui.aws.sso_login import sign_in_required, valid_token
 from roleui.core.clock import Clock, utc_now
+from roleui.core.discovery_limits import DiscoveryLimits
 from roleui.core.errors import EXIT_THROTTLED, EXIT_USAGE, RoleuiError
 from roleui.core.models import Catalog, IcConfig
 from roleui.core.sources.aws_config.profiles import SsoSession
@@ -78,6 +80,9 @@ def discovery_client(region: str) -> Any:
     return lean_session().create_client("sso", region_name=region, config=config)
 
 
+ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)  # what an account id is; anything else in an answer is skipped
+
+
 class Pacer:
     """A token bucket shared by the workers: at most `rate` requests a second, in even steps."""
 
@@ -127,6 +132,7 @@ class _Discovery:
         pacer: Pacer,
         sleep: Callable[[float], None],
         cancelled: threading.Event | None,
+        limits: DiscoveryLimits,
     ) -> None:
         self.client = client
         self.token = token
@@ -137,6 +143,7 @@ class _Discovery:
         self.calls = 0
         self.account_pages = 0
         self.throttled = 0
+        self.limits = limits
 
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         from botocore.exceptions import ClientError
@@ -165,11 +172,16 @@ class _Discovery:
 
     def pages(self, operation: str, key: str, **params: Any) -> Iterable[list[dict[str, Any]]]:
         token: str | None = None
+        seen: set[str] = set()
+        number = 0
         while True:
             extra = {"nextToken": token} if token else {}
             page = self.call(operation, maxResults=PAGE_SIZE, **params, **extra)
-            yield list(page.get(key) or [])
+            found = list(page.get(key) or [])
             token = page.get("nextToken")
+            number += 1
+            self.limits.page(operation, number, token, seen, len(found))  # an endless or huge answer stops here
+            yield found
             if not token:
                 return
 
@@ -213,7 +225,10 @@ def discover_sign_in(
     token, RoleuiError when the accounts cannot be listed; one account failing only marks the snapshot incomplete."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    discovery = _Discovery(client, token, pacer=Pacer(rate, sleep, monotonic), sleep=sleep, cancelled=cancelled)
+    limits = DiscoveryLimits(f"Identity Center {sign_in_name(sign_in)}", monotonic)
+    discovery = _Discovery(
+        client, token, pacer=Pacer(rate, sleep, monotonic), sleep=sleep, cancelled=cancelled, limits=limits
+    )
     started = monotonic()
     found: dict[str, dict[str, Any]] = {}
     roles: dict[str, tuple[str, ...]] = {}
@@ -270,7 +285,14 @@ def discover_sign_in(
         for page in discovery.pages("list_accounts", "accountList"):
             for account in page:
                 account_id = str(account.get("accountId", ""))
-                if not account_id or account_id in found:
+                if not ACCOUNT_ID.fullmatch(account_id):
+                    # One broken entry is skipped, not the whole answer (the cache would refuse it all).
+                    if warn is not None:
+                        warn(
+                            f"{sign_in_name(sign_in)}: skipped an account whose id is not 12 digits ({account_id[:40]!r})"
+                        )
+                    continue
+                if account_id in found:
                     continue
                 found[account_id] = account
                 pending[pool.submit(discovery.roles, account_id)] = account_id

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from roleui.aws.errors import DENIED_CODES, EXPIRED_CODES, INVALID_CODES, THROTTLING_CODES, Call, aws_error
 from roleui.core.clock import Clock, utc_now
+from roleui.core.discovery_limits import DiscoveryLimits
 from roleui.core.errors import EXIT_ACCESS_DENIED, EXIT_FAILURE, EXIT_THROTTLED, EXIT_USAGE, RoleuiError
 from roleui.core.models import Catalog
 from roleui.core.sources.organizations.cache import discovery_profile, load_org_snapshot, save_org_snapshot
@@ -110,6 +111,7 @@ class _Discovery:
         self.failed: list[tuple[str, str, str]] = []  # (kind, OU path, "Code: message")
         self.last_progress = float("-inf")
         self.organization: dict[str, Any] = {}
+        self.limits = DiscoveryLimits("AWS Organizations", monotonic)
 
     # -- calls (worker threads) ------------------------------------------------------------------------
 
@@ -137,6 +139,8 @@ class _Discovery:
         """Every item of a paginated listing (MaxResults=20 where the API takes it)."""
         items: list[dict[str, Any]] = []
         token: str | None = None
+        seen: set[str] = set()
+        number = 0
         while True:
             request = dict(params)
             if paged:
@@ -144,8 +148,11 @@ class _Discovery:
             if token:
                 request["NextToken"] = token
             page = self.call(operation, **request)
-            items.extend(page.get(key, []))
+            found = page.get(key, [])
+            items.extend(found)
             token = page.get("NextToken")
+            number += 1
+            self.limits.page(operation, number, token, seen, len(found))  # an endless or huge answer stops here
             if not token:
                 return items
 

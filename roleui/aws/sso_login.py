@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -40,20 +40,22 @@ SIGN_IN_TIMEOUT = 600.0  # seconds the loopback waits for the browser (AWS's aut
 REFRESH_WINDOW = 15 * 60.0  # botocore's SSOTokenProvider refreshes a token with less left than this (JS SDK: 5 min)
 USABLE_MARGIN = 60.0  # a token that cannot be refreshed is still used while it has this much left
 SLOW_DOWN_STEP = 5  # RFC 8628: after slow_down, poll 5 s less often
+MAX_POLL_INTERVAL = 300  # seconds between polls: more is a broken or hostile answer
+MAX_DEVICE_CODE_LIFE = 24 * 3600  # AWS's device codes live 10 minutes
+MAX_TOKEN_LIFE = 90 * 24 * 3600  # AWS's access tokens live 1 to 12 hours (up to 90 days with a custom session length)
 
 OpenUrl = Callable[[str], bool]
 
 
 def open_in_browser(url: str) -> bool:
     """A graphical browser (webbrowser's, which honours $BROWSER), never a console one: lynx or w3m would take over
-    the terminal that shows the URL and the code (roleui/core/browsers.py). The URL carries no secret: a device URL
-    or a PKCE challenge. Only an http(s) URL is opened: one from the network must not reach a browser command line
-    as an option or a path."""
-    from roleui.core.browsers import open_graphical
+    the terminal that shows the URL and the code (roleui/core/browsers.py). It gets a private redirect file: the
+    PKCE authorize URL holds the `state` and the loopback port, and a browser's command line is in every local
+    user's `ps` (core/private_browser.py). Only a web URL (core/web_urls.py) is opened: one from the network must
+    not reach a browser as `javascript:`, an option or a path."""
+    from roleui.core.private_browser import open_secret_url
 
-    if not url.startswith(("https://", "http://")):
-        return False
-    return open_graphical(url)
+    return open_secret_url(url)
 
 
 def oidc_client(region: str) -> Any:
@@ -190,13 +192,15 @@ def _start_device(oidc: Any, target: SsoSession, open_url: OpenUrl | None, clock
     started = oidc.start_device_authorization(
         clientId=registration.client_id, clientSecret=registration.client_secret, startUrl=target.start_url
     )
-    url = started.get("verificationUriComplete") or started["verificationUri"]
-    deadline = clock() + timedelta(seconds=int(started["expiresIn"]))
+    url = _web_url(started.get("verificationUriComplete") or started.get("verificationUri"), target)
+    expires_in = _seconds(started, "expiresIn", MAX_DEVICE_CODE_LIFE, target)
+    deadline = clock() + timedelta(seconds=expires_in)
+    interval = _seconds(started, "interval", MAX_POLL_INTERVAL, target, default=5)
 
     def wait(cancelled: threading.Event) -> SsoToken:
+        nonlocal interval
         from botocore.exceptions import BotoCoreError, ClientError
 
-        interval = max(1, int(started.get("interval") or 5))
         while clock() < deadline:
             if cancelled.wait(interval):
                 raise RoleuiError("the sign-in was cancelled", exit_code=EXIT_CREDENTIALS)
@@ -212,7 +216,7 @@ def _start_device(oidc: Any, target: SsoSession, open_url: OpenUrl | None, clock
                 if code == "AuthorizationPendingException":
                     continue
                 if code == "SlowDownException":
-                    interval += SLOW_DOWN_STEP
+                    interval = min(interval + SLOW_DOWN_STEP, MAX_POLL_INTERVAL)
                     continue
                 raise _oidc_failure(error, target) from None
             except BotoCoreError as error:
@@ -225,20 +229,20 @@ def _start_device(oidc: Any, target: SsoSession, open_url: OpenUrl | None, clock
         )
 
     opened = bool(open_url(url)) if open_url is not None else False
-    return PendingSignIn(target, url, started["userCode"], int(started["expiresIn"]), opened, wait)
+    return PendingSignIn(target, url, _plain(started.get("userCode", "")), expires_in, opened, wait)
 
 
 # -- the authorization code flow with PKCE ------------------------------------------------------------------------
 
 
 def _start_pkce(oidc: Any, target: SsoSession, open_url: OpenUrl | None, clock: Clock) -> PendingSignIn:
-    receiver = _Loopback()
+    state = secrets.token_urlsafe(24)
+    receiver = _Loopback(state)
     try:
         redirect_uri = f"http://127.0.0.1:{receiver.port}{CALLBACK_PATH}"
         registration = _registration(oidc, target, clock, pkce_redirect=f"http://127.0.0.1{CALLBACK_PATH}")
         verifier = secrets.token_urlsafe(64)
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-        state = secrets.token_urlsafe(24)
         query = {
             "response_type": "code",
             "client_id": registration.client_id,
@@ -248,7 +252,7 @@ def _start_pkce(oidc: Any, target: SsoSession, open_url: OpenUrl | None, clock: 
             "scopes": " ".join(target.scopes),
             "code_challenge": challenge,
         }
-        url = f"{oidc.meta.endpoint_url.rstrip('/')}/authorize?{urlencode(query)}"
+        url = _web_url(f"{oidc.meta.endpoint_url.rstrip('/')}/authorize?{urlencode(query)}", target)
     except BaseException:
         receiver.close()
         raise
@@ -285,33 +289,50 @@ def _start_pkce(oidc: Any, target: SsoSession, open_url: OpenUrl | None, clock: 
 
 
 class _Loopback:
-    """A one-request HTTP server on 127.0.0.1 (free port) that receives the authorization code."""
+    """The HTTP server on 127.0.0.1 (free port) that receives the authorization code.
 
-    def __init__(self) -> None:
+    Any local user can connect to it. Each connection has a deadline and they are bounded (aws/bounded_http.py),
+    so idle connections cannot hang the sign-in; only a callback that carries this sign-in's `state` is taken, and
+    only the first one: a stranger's callback (another code, no state) changes nothing, and the browser's own
+    callback still lands."""
+
+    def __init__(self, state: str) -> None:
+        from roleui.aws.bounded_http import BoundedHTTPServer, DeadlineHandler
+
         self.answer: dict[str, str] = {}
         self.arrived = threading.Event()
+        self._taken = threading.Lock()
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
+        class Handler(DeadlineHandler):
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 if url.path != CALLBACK_PATH:
-                    self.send_error(404)
+                    self._page(404, "Not found.")
                     return
-                if not receiver.arrived.is_set():
-                    receiver.answer = {k: v[-1] for k, v in parse_qs(url.query).items()}
-                    receiver.arrived.set()
-                page = b"<!doctype html><title>roleui</title><p>roleui is signed in. You can close this page.</p>"
-                self.send_response(200)
+                answer = {k: v[-1] for k, v in parse_qs(url.query).items()}
+                if not hmac.compare_digest(answer.get("state", "").encode(), state.encode()):
+                    self._page(400, "This is not the answer to roleui's sign-in.")
+                    return
+                with receiver._taken:
+                    first = not receiver.arrived.is_set()
+                    if first:
+                        receiver.answer = answer
+                        receiver.arrived.set()
+                if first:
+                    self._page(200, "roleui is signed in. You can close this page.")
+                else:
+                    self._page(409, "roleui already has the answer to this sign-in.")
+
+            def _page(self, status: int, text: str) -> None:
+                page = f"<!doctype html><title>roleui</title><p>{text}</p>".encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(page)))
                 self.end_headers()
                 self.wfile.write(page)
 
-        self._server = HTTPServer(("127.0.0.1", 0), Handler)
+        self._server = BoundedHTTPServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="roleui-sso-loopback", daemon=True)
         self._closed = False
 
@@ -378,7 +399,10 @@ def _registration(oidc: Any, target: SsoSession, clock: Clock, *, pkce_redirect:
             grantTypes=["authorization_code", "refresh_token"], redirectUris=[pkce_redirect], issuerUrl=target.start_url
         )
     answer = oidc.register_client(**request)
-    expires = datetime.fromtimestamp(int(answer["clientSecretExpiresAt"]), UTC)
+    try:
+        expires = datetime.fromtimestamp(int(answer["clientSecretExpiresAt"]), UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        raise _unusable(target, "clientSecretExpiresAt") from None
     return _Registration(answer["clientId"], answer["clientSecret"], expires)
 
 
@@ -396,14 +420,53 @@ def _saved(answer: dict[str, Any], target: SsoSession, registration: _Registrati
 
 
 def _token_from(answer: dict[str, Any], start_url: str, region: str, session: str | None, clock: Clock) -> SsoToken:
+    where = SsoSession(session, start_url, region)
+    if not isinstance(answer.get("accessToken"), str) or not answer["accessToken"]:
+        raise _unusable(where, "accessToken")
+    lifetime = _seconds(answer, "expiresIn", MAX_TOKEN_LIFE, where)
     return SsoToken(
         start_url=start_url,
         region=region,
         access_token=answer["accessToken"],
-        expires_at=(clock() + timedelta(seconds=int(answer["expiresIn"]))).replace(microsecond=0),  # as stored
+        expires_at=(clock() + timedelta(seconds=lifetime)).replace(microsecond=0),  # as stored
         session_name=session,
         refresh_token=answer.get("refreshToken") if session is not None else None,
     )
+
+
+def _seconds(answer: dict[str, Any], key: str, most: int, target: SsoSession, default: int | None = None) -> int:
+    """A number of seconds from Identity Center's answer, checked: a hostile or broken endpoint's 10**30 would
+    overflow the clock (a traceback) and 10**12 would wait forever; one line (exit 4) instead."""
+    value = answer.get(key)
+    if value in (None, 0) and default is not None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= most:
+        raise _unusable(target, key)
+    return value
+
+
+def _unusable(target: SsoSession, key: str) -> RoleuiError:
+    return RoleuiError(
+        f"IAM Identity Center ({_plain(target.region)}) answered an unusable {key} — try again later, or check "
+        "AWS_ENDPOINT_URL_SSO_OIDC",
+        exit_code=EXIT_CREDENTIALS,
+    )
+
+
+def _web_url(url: object, target: SsoSession) -> str:
+    """The sign-in URL to open, show and copy, or one line (exit 4): only https (http to loopback), visible
+    characters only, so what is shown is what is copied (core/web_urls.py)."""
+    from roleui.core.web_urls import web_url_problem
+
+    problem = web_url_problem(url)
+    if problem is not None:
+        raise RoleuiError(
+            f"IAM Identity Center ({_plain(target.region)}) answered a sign-in URL roleui will not open or copy: "
+            f"{problem}",
+            exit_code=EXIT_CREDENTIALS,
+        )
+    assert isinstance(url, str)
+    return url
 
 
 def _plain(text: object) -> str:

@@ -4,7 +4,9 @@ The file is named after the sha1 of the sso-session name, or of the start URL fo
 SSOTokenLoader), and holds `startUrl`, `region`, `accessToken`, `expiresAt`, and for an sso-session the client
 registration (`clientId`, `clientSecret`, `registrationExpiresAt`) and `refreshToken` that botocore's
 SSOTokenProvider refreshes with. So `aws` sees roleui's sign-in and roleui sees theirs.
-Files are written 0600 through a temporary file and a rename (a reader never sees half a token).
+Files are written through roleui's one private writer (core/private_files.py: 0600, exclusive temporary file, in
+a 0700 directory verified to be the user's) and read only when the user owns them and nobody else can write
+them: a token another local user planted or could swap is refused with the command that fixes it.
 Standard library only: the UI's header reads these without boto3.
 """
 
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 from roleui.core.errors import RoleuiError
 from roleui.core.paths import sso_cache_dir
+from roleui.core.private_files import UnsafePathError, check_private_dir, read_private, write_private
 from roleui.core.timefmt import format_time, parse_time
 
 
@@ -76,9 +78,12 @@ def token_path(session_name: str | None, start_url: str) -> Path:
 
 
 def load_token(session_name: str | None, start_url: str) -> SsoToken | None:
-    """The cached token of this session (or legacy start URL), or None: missing, unreadable, another start URL."""
+    """The cached token of this session (or legacy start URL), or None: missing, unreadable, another start URL.
+    UnsafePathError (one line, exit 2) when the file or its directory is not private to the user."""
     try:
-        data = json.loads(token_path(session_name, start_url).read_text(encoding="utf-8"))
+        data = json.loads(read_private(token_path(session_name, start_url)))
+    except UnsafePathError:
+        raise
     except (OSError, ValueError, UnicodeError):
         return None
     token = _from_json(data, session_name)
@@ -88,17 +93,11 @@ def load_token(session_name: str | None, start_url: str) -> SsoToken | None:
 def save_token(token: SsoToken) -> Path:
     """Write `token` where botocore looks for it: 0600 (directory 0700), atomically. RoleuiError on failure."""
     path = token_path(token.session_name, token.start_url)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(token.as_json(), out, indent=2)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
+        write_private(path, json.dumps(token.as_json(), indent=2).encode("utf-8"))
+    except UnsafePathError:
+        raise
     except OSError as error:
-        temp.unlink(missing_ok=True)
         raise RoleuiError(f"cannot write the Identity Center token to {path}: {error.strerror or error}") from None
     return path
 
@@ -144,9 +143,12 @@ def cached_tokens() -> list[tuple[Path, SsoToken]]:
     """Every Identity Center token in the cache (files of other kinds there, such as botocore's client
     registrations, are left out)."""
     found: list[tuple[Path, SsoToken]] = []
+    check_private_dir(sso_cache_dir())
     for path in sorted(sso_cache_dir().glob("*.json")):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_private(path))
+        except UnsafePathError:
+            raise
         except (OSError, ValueError, UnicodeError):
             continue
         token = _from_json(data, None)

@@ -83,10 +83,14 @@ def wait_for_child(argv: list[str], env: dict[str, str]) -> int:
     """Run argv as a child in the foreground and return its status. Ctrl+C and Ctrl+\\ reach the child from the
     terminal, so roleui ignores them with a no-op handler (SIG_IGN would be inherited); SIGTERM and SIGHUP sent to
     roleui alone are passed on."""
+    from roleui.core.process_guard import child_preexec, not_dumpable
+
+    not_dumpable()  # this process holds the session for as long as the child runs
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        child = subprocess.Popen(argv, env=env)
+        # The child ends with roleui: once roleui is gone its endpoint's port is anyone's (core/process_guard.py).
+        child = subprocess.Popen(argv, env=env, preexec_fn=child_preexec())  # noqa: PLW1509
     except OSError as error:
         raise cannot_run(argv[0], error) from None
 

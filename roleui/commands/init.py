@@ -9,7 +9,6 @@ the complete, commented reference of the format (config.example.toml, shipped in
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -159,12 +158,11 @@ def _probe_organization() -> OrgProbe:
 
 def _create(path: Path, text: str) -> None:
     """Write `text` to a new file (0600: a catalog may hold ExternalIds); O_EXCL: never over a file that appeared."""
+    from roleui.core.private_files import create_private
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        create_private(path, text.encode("utf-8"))
     except FileExistsError:
         raise UsageError(f"{path} already exists and roleui init never overwrites — edit it") from None
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror} — check the path, or pass --config PATH") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from roleui.core.paths import aws_config_path
     from roleui.core.sources.aws_config.profiles import legacy_sso_sessions, sign_in_target, sso_sessions_from_config
 
+    _warn_if_aws_dir_is_loose()
     path = aws_config_path()
     profiles, sections, lines, _ = read_aws_config(path)
     sessions, _ = sso_sessions_from_config(sections, file=str(path), lines=lines)
@@ -53,6 +54,21 @@ def run(args: argparse.Namespace) -> int:
     token = pending.wait()
     print(f"signed in to {label} until {_local(token.expires_at)}")
     return EXIT_OK
+
+
+def _warn_if_aws_dir_is_loose() -> None:
+    """~/.aws made loose by another tool: one line, not a silent chmod (roleui did not make it)."""
+    from roleui.core.aws_files_audit import loose_aws_dir
+    from roleui.core.text import terminal_safe
+
+    found = loose_aws_dir()
+    if found is not None:
+        path, problem, fix = found
+        print(
+            f"roleui: warning: {terminal_safe(str(path))} {problem}: another local user could change your AWS config "
+            f"— fix with `{terminal_safe(fix)}` (see `roleui doctor`)",
+            file=sys.stderr,
+        )
 
 
 def _printable(text: str) -> str:

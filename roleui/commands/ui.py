@@ -104,6 +104,9 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
         driver_class=driver_class,
         on_first_screen=_after_first_screen,
     )
+    from roleui.core.process_guard import not_dumpable
+
+    not_dumpable()  # the UI holds sessions for as long as it runs: no core file, no ptrace (core/process_guard.py)
     app.run()
     if app.return_code:
         return app.return_code

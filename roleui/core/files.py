@@ -23,19 +23,9 @@ def write_atomic(path: str, data: bytes) -> None:
     only an optimisation, and the next call takes the normal path."""
     from pathlib import Path
 
-    from roleui.core.private_files import UnsafePathError, private_dir
+    from roleui.core.private_files import UnsafePathError, write_private
 
-    temp = f"{path}.{os.getpid()}.tmp"
     try:
-        private_dir(Path(os.path.dirname(path)))
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except UnsafePathError:
-        return  # not ours to write into: the normal path keeps refusing it with the fix
-    except OSError:
-        try:  # noqa: SIM105 - contextlib is an import these fast paths do not pay for
-            os.unlink(temp)
-        except OSError:
-            pass
+        write_private(Path(path), data)
+    except (UnsafePathError, OSError):
+        return  # not ours to write into (the normal path keeps refusing it with the fix), or not writable

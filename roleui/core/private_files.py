@@ -57,9 +57,8 @@ def problem_of(path: Path | str, st: os.stat_result, *, directory: bool) -> tupl
     return None
 
 
-def private_dir(path: Path) -> Path:
-    """`path` as a private directory: made (with any missing parents) 0700 regardless of the umask, or checked
-    when it exists. UnsafePathError when it is a symlink, not the user's, or writable by others."""
+def make_missing_dirs(path: Path) -> None:
+    """Make `path` and its missing parents, each 0700 whatever the umask (existing ones are left as they are)."""
     missing: list[Path] = []
     probe = path
     while not os.path.lexists(probe):
@@ -71,31 +70,93 @@ def private_dir(path: Path) -> Path:
         try:
             os.mkdir(directory, DIR_MODE)
         except FileExistsError:
-            pass  # another roleui made it first: it is checked below like any existing directory
+            pass  # another roleui made it first: the caller checks it like any existing directory
         else:
             os.chmod(directory, DIR_MODE)  # mkdir's mode is filtered by the umask; this is not
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a private directory: made (with any missing parents) 0700 regardless of the umask, or checked
+    when it exists. UnsafePathError when it is a symlink, not the user's, or writable by others."""
+    make_missing_dirs(path)
     found = problem_of(path, os.lstat(path), directory=True)
     if found is not None:
         raise UnsafePathError(path, *found)
     return path
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically, mode 0600, in a private directory (made or checked as `private_dir`): a
-    reader sees the old file or the new one, never half. OSError when it cannot be written."""
-    import tempfile  # only writers need it; readers start faster without
+# os.replace takes directory descriptors wherever os.rename does (renameat), though supports_dir_fd lists only rename.
+_DIR_FDS = os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
+
+def write_private(path: Path, data: bytes) -> None:
+    """THE way roleui writes a file: `data` to `path` atomically, mode 0600, in a private directory.
+
+    The directory is made 0700 (whatever the umask) or checked, then opened without following a symlink and
+    checked again through its descriptor (owned by the user, writable by nobody else), and everything after is
+    relative to that descriptor: a directory swapped in meanwhile is never written into. The temporary file has a
+    random name and is created exclusively (O_EXCL, O_NOFOLLOW: a planted file or symlink makes it fail, never
+    followed), written, fsynced and renamed over `path`: a reader sees the old file or the new one, never half.
+    UnsafePathError when the directory is not private; OSError when the file cannot be written."""
     private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+    temp = f".{path.name}.{os.urandom(8).hex()}.tmp"
+    if not _DIR_FDS:  # Windows: no directory descriptors; the checked path is the best there is
+        _write_new(os.open(path.parent / temp, _CREATE, FILE_MODE), data, path.parent / temp)
+        try:
+            os.replace(path.parent / temp, path)
+        except BaseException:
+            Path(path.parent / temp).unlink(missing_ok=True)
+            raise
+        return
+    directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        found = problem_of(path.parent, os.fstat(directory), directory=True)
+        if found is not None:
+            raise UnsafePathError(path.parent, *found)
+        _write_new(os.open(temp, _CREATE, FILE_MODE, dir_fd=directory), data, temp, directory)
+        try:
+            os.replace(temp, path.name, src_dir_fd=directory, dst_dir_fd=directory)  # renameat: atomic
+        except BaseException:
+            with _suppress_os_error():
+                os.unlink(temp, dir_fd=directory)
+            raise
+    finally:
+        os.close(directory)
+
+
+def _write_new(fd: int, data: bytes, name: Path | str, directory: int | None = None) -> None:
+    """Write all of `data` to the fresh file `fd` and fsync it; the file is removed when that fails."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        os.close(fd)
+        with _suppress_os_error():
+            if directory is not None:
+                os.unlink(name, dir_fd=directory)
+            else:
+                os.unlink(name)
         raise
+    os.close(fd)
+
+
+class _suppress_os_error:  # contextlib costs the fast doors an import
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> bool:
+        return isinstance(value, OSError)
+
+
+def create_private(path: Path, data: bytes) -> None:
+    """Write `data` to a NEW file `path` (0600; missing parents made 0700): FileExistsError when anything, a
+    symlink included, is already there: a file that appeared is never written over nor followed."""
+    make_missing_dirs(path.parent)
+    _write_new(os.open(path, _CREATE, FILE_MODE), data, path)
 
 
 def check_private_dir(path: Path) -> None:
@@ -120,8 +181,15 @@ def read_private(path: Path | str, limit: int = MAX_SMALL_BYTES) -> bytes:
     """The bytes of the user's own file `path` (never through a symlink), at most `limit` of them.
 
     OSError when it cannot be read (missing: FileNotFoundError), UnsafePathError when it is not private, and
-    ValueError when it is larger than `limit` (a damaged or hostile file is not parsed at all)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    ValueError when it is larger than `limit` (a damaged or hostile file is not parsed at all). The directory it is
+    in must be private too: in a directory others can write, the file could be swapped after it was checked."""
+    check_private_dir(Path(os.path.dirname(os.path.abspath(path))))
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        if os.path.islink(path):  # O_NOFOLLOW's ELOOP: a symlink planted where the file should be
+            raise UnsafePathError(path, "is a symbolic link", f"rm {_quote(path)}") from error
+        raise
     try:
         check_private_file(path, fd)
         data = os.read(fd, limit + 1)

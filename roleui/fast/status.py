@@ -8,7 +8,9 @@ exits 1, so `$(roleui status)` is empty there.
 
 `--format` fills a template: {account} {role} {key} {account_id} {left} {seconds} {level} {color} {expiration}
 {renewing} {ansi} {reset}. {color} is the role's (else the account's) colour while more than 15 minutes are
-left, then yellow, then red under 5 minutes; {ansi}/{reset} are the matching terminal escapes.
+left, then yellow, then red under 5 minutes; {ansi}/{reset} are the matching terminal escapes. Names are neutral
+for every documented consumer: control characters and tmux's `#`, zsh's `%`, bash's `\\` `$` and backquote
+become `?` (see `neutral`).
 
 Imports are the standard library's cheapest (no argparse, typing, dataclasses or json): keep it that way.
 """
@@ -88,6 +90,17 @@ def epoch_of(text: str) -> float:
 def plain(text: object) -> str:
     """Names roleui did not invent never bring control characters into a prompt."""
     return "".join(c if c.isprintable() else "?" for c in str(text))
+
+
+# What the documented consumers of --format read as their own syntax: tmux (`#[style]`, `#(command)`, `#{format}`),
+# zsh prompts (`%`), bash prompts (`\\`, `$`, backquote). A name (an account or role name from another person)
+# never brings them: each becomes `?`, so a name cannot run a command or paint itself over roleui's red.
+_NOT_NEUTRAL = str.maketrans(dict.fromkeys("#%\\$`", "?"))
+
+
+def neutral(text: object) -> str:
+    """`plain`, and nothing a prompt or a status bar would interpret."""
+    return plain(text).translate(_NOT_NEUTRAL)
 
 
 def compact(seconds: float) -> str:
@@ -190,6 +203,9 @@ def render(fmt: str, as_json: bool, environ: Mapping[str, str], now: float) -> t
 
         return 0, json.dumps(info) + "\n", ""
     values = dict(info)
+    for name in ("key", "account", "role", "account_id", "expiration", "error"):
+        if isinstance(values.get(name), str):
+            values[name] = neutral(values[name])
     values["seconds"] = "" if info["seconds"] is None else info["seconds"]
     values["expiration"] = info["expiration"] or ""
     values["renewing"] = "⟳" if info["renewing"] else ""

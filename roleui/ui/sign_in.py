@@ -81,8 +81,12 @@ def target_of(role: Role) -> SsoSession | None:
 def usable_sign_in(target: SsoSession, now: datetime) -> bool:
     """A cached token that is valid, or that its refresh token can renew."""
     from roleui.aws.sso_tokens import load_token
+    from roleui.core.private_files import UnsafePathError
 
-    token = load_token(target.name, target.start_url)
+    try:
+        token = load_token(target.name, target.start_url)
+    except UnsafePathError:
+        return False  # refused (the header's read says why): not usable
     return token is not None and (token.is_valid(now) or token.can_refresh(now))
 
 
@@ -261,12 +265,17 @@ class SignInFlow(App[None]):
     @work(thread=True, exit_on_error=False, group="sign-in-states", description="read the sign-in states")
     def read_sign_ins(self) -> None:
         from roleui.aws.sso_tokens import load_token
+        from roleui.core.private_files import UnsafePathError
 
         now = self.clock()
         states: list[SignInState] = []
         for target in known_sign_ins(self.catalog):
-            token = load_token(target.name, target.start_url)
             name = target.name or target.start_url
+            try:
+                token = load_token(target.name, target.start_url)
+            except UnsafePathError as error:  # a token another user planted or can change: refused, and said why
+                self.call_from_thread(self.notify, error.message, title=f"{name}: token refused", severity="error")
+                token = None
             if token is not None and token.is_valid(now):
                 states.append(SignInState(name, token.expires_at, token.can_refresh(now)))
             else:

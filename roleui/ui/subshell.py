@@ -48,12 +48,15 @@ def _terminal_stdout(stack: ExitStack) -> IO[bytes] | None:
 
 def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
     """Run `argv` in the foreground on the terminal and return its exit status (OSError if it cannot start)."""
+    from roleui.core.process_guard import child_preexec
+
     previous = signal.signal(signal.SIGINT, _ignore_interrupt)
     try:
         with ExitStack() as stack:
             stdout = _terminal_stdout(stack)
             CHILD_ON_TERMINAL.set()
-            return subprocess.call(argv, env=dict(env), stdout=stdout)
+            # The child ends with roleui (its credential endpoint's port must not outlive us: core/process_guard.py).
+            return subprocess.call(argv, env=dict(env), stdout=stdout, preexec_fn=child_preexec())
     finally:
         CHILD_ON_TERMINAL.clear()
         signal.signal(signal.SIGINT, previous)

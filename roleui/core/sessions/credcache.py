@@ -26,7 +26,14 @@ from typing import Any
 from roleui.core.errors import RoleuiError
 from roleui.core.models import Catalog, Role
 from roleui.core.paths import cache_dir
-from roleui.core.private_files import UnsafePathError, check_private_dir, check_private_file, private_dir, read_private
+from roleui.core.private_files import (
+    UnsafePathError,
+    check_private_dir,
+    check_private_file,
+    private_dir,
+    read_private,
+    write_private,
+)
 from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, plan_assume
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.timefmt import parse_time
@@ -294,20 +301,9 @@ class CredentialCache:
             self.directory.chmod(0o700)  # created by an older version or by hand: tighten it
 
     def _write(self, path: Path, data: Mapping[str, Any]) -> None:
-        """Temp file (0600 from creation) + fsync + rename: the file is either the old one or the new one."""
+        """Through the one private writer: the file is either the old one or the new one, 0600, never followed."""
         self.ensure_directory()
-        temp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        write_private(path, json.dumps(data).encode("utf-8"))
 
     def save_role(self, key: str, session: Session, base: str) -> Path:
         path = self.role_path(session.role_arn, key)

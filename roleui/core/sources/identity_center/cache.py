@@ -104,7 +104,7 @@ def _snapshot(name: str, data: object) -> IcSnapshot:
             raise _Corrupt(f"{what} is not an object")
         account_id, roles = item.get("id"), item.get("roles")
         if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
-            raise _Corrupt(f"{what} id {account_id!r} is not 12 digits")
+            continue  # one broken entry is skipped, not the whole cache (discovery skips them, with a warning)
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise _Corrupt(f"{what} roles is not a list of names")
         accounts.append(
