@@ -38,7 +38,10 @@ def js_missing() -> str | None:
     """Why the JavaScript SDK cannot run here, or None."""
     if not Path(NODE).exists():
         return "node is not installed (apt-get install nodejs)"
-    if not (JS_MODULES / "@aws-sdk" / "client-sts").is_dir() or not (JS_MODULES / "@aws-sdk" / "credential-providers").is_dir():
+    if (
+        not (JS_MODULES / "@aws-sdk" / "client-sts").is_dir()
+        or not (JS_MODULES / "@aws-sdk" / "credential-providers").is_dir()
+    ):
         return f"the JavaScript SDK v3 is not in {JS_MODULES} (.ci/test installs it with npm)"
     return None
 
@@ -123,7 +126,9 @@ def build(name: str, home: Path, people: People) -> dict[str, str]:
     elif name == "credential-process-default":
         # 1Password, aws-vault and granted users: the default profile runs a process that prints the base keys.
         credentials = f"[other]\n{_keys(people.other)}"
-        config = f"[default]\nregion = us-east-1\ncredential_process = {_process(home, people.base)}\n\n[profile other]\n"
+        config = (
+            f"[default]\nregion = us-east-1\ncredential_process = {_process(home, people.base)}\n\n[profile other]\n"
+        )
     elif name == "web-identity-environment":
         token = home / "ci-token"
         token.write_text("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2lnbmF0dXJl", encoding="utf-8")

@@ -92,7 +92,12 @@ def test_other_named_profiles_still_work_inside_the_session(
     query = "--query Arn --output text"
     script = f"{AWS_CLI} sts get-caller-identity --profile other {query}; {AWS_CLI} sts get-caller-identity --profile jump {query}"
     done = subprocess.run(
-        [*ROLEUI, "exec", ROLE, "--", "sh", "-c", script], env=env, capture_output=True, text=True, timeout=120
+        [*ROLEUI, "exec", ROLE, "--", "sh", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [OTHER_ARN, done.stdout.split()[1]]
@@ -115,9 +120,11 @@ def test_an_unreadable_aws_file_is_named_on_the_terminal_before_the_child_starts
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     (line,) = [line for line in done.stderr.splitlines() if "warning" in line]
     assert line.startswith("roleui: warning: ")
-    assert "cannot be read" in line and ROLE in line
+    assert "cannot be read" in line
+    assert ROLE in line
     assert done.stdout.splitlines()[1].startswith("not the role: ")

@@ -140,5 +140,3 @@ def child_view(session: Session, env: Mapping[str, str], *, served: bool) -> Chi
             shutil.rmtree(directory, ignore_errors=True)
         raise
     return ChildView(view_env, identity, warning, directory, removed)
-
-

@@ -138,9 +138,8 @@ def strip_default(text: str, *, config: bool, outer: bool = False) -> Stripped:
             moved.append(line)
             removed.append(key)
             continue
-        if key == "source_profile" and profile != "default" and _value_of(line) == "default":
-            line = f"source_profile = {OUTER_DEFAULT}\n"
-        out.append(line)
+        pointed = key == "source_profile" and profile != "default" and _value_of(line) == "default"
+        out.append(f"source_profile = {OUTER_DEFAULT}\n" if pointed else line)
     if outer and moved:
         header = f"[profile {OUTER_DEFAULT}]\n" if config else f"[{OUTER_DEFAULT}]\n"
         if out and not out[-1].endswith("\n"):
@@ -212,7 +211,7 @@ def resolve(env: Mapping[str, str], config_text: str, credentials_text: str) -> 
         )
     # botocore's order: assume-role profile, web identity, SSO, credentials-file keys, credential_process, then
     # config-file keys; the container endpoint comes after all of them.
-    order = (
+    order: tuple[tuple[str, dict[str, Source], dict[str, Source]], ...] = (
         ("assume-role", from_config, from_credentials),
         ("web-identity", from_config, from_credentials),
         ("sso", from_config, from_credentials),

@@ -62,6 +62,7 @@ def removed(name: str) -> bool:
     """Whether a session's child must not inherit `name` (REMOVED, and granted's GRANTED_* markers)."""
     return name in REMOVED or competes(name)
 
+
 SESSION_MARKER = "ROLEUI_ROLE"  # set inside every roleui session: nested exec/shell check it
 
 
