@@ -185,6 +185,27 @@ def build(name: str, home: Path, people: People) -> dict[str, str]:
     return env
 
 
+# The AWS documentation's second example key pair: what a user's `[default]` profile holds (not the role).
+DEFAULT_PROFILE_KEYS = ("AKIAI44QH8DHBEXAMPLE", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY")
+
+
+def write_default_profile(home: Path) -> None:
+    """The ~/.aws files most users have: keys in the credentials file's `[default]`, a region in the config's."""
+    aws = home / ".aws"
+    aws.mkdir(exist_ok=True)
+    key_id, secret = DEFAULT_PROFILE_KEYS
+    (aws / "credentials").write_text(
+        f"[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n", encoding="utf-8"
+    )
+    (aws / "config").write_text("[default]\nregion = us-east-1\noutput = json\n", encoding="utf-8")
+
+
+def without_aws_files(home: Path) -> None:
+    """A user with no ~/.aws files at all (no base credentials anywhere but the environment)."""
+    for name in ("credentials", "config"):
+        (home / ".aws" / name).unlink(missing_ok=True)
+
+
 def snapshot(home: Path) -> dict[str, bytes]:
     """The user's AWS config and credentials files and their bytes (byte-identical after a session; the CLI's own
     caches under ~/.aws/cli may grow)."""

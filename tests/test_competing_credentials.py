@@ -4,17 +4,20 @@ run inside `exec` (credential endpoint), `exec --static` and `eval "$(roleui env
 Each setup (tests/_aws_setups.py) puts a competing identity where users keep one: the default profile's keys,
 a credential_process, web identity, AWS_PROFILE, an outer aws-vault or granted session... One child program per
 (setup, mode) asks the three clients at once; the user's files are byte-identical afterwards and no overlay is
-left behind.
+left behind. `roleui shell`, driven in a pty, keeps the role after the user's rc files (bash, zsh, fish) and
+after an export typed in it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from _aws_setups import SETUPS, People, arns, build, js_missing, probe_script, snapshot
+from _e2e_helpers import running
 from _engine_helpers import AWS_CLI, ROLEUI, ROOT, StsProxy, iam_user, write_catalog
 
 pytest_plugins = ("_engine_fixtures",)
@@ -128,3 +131,58 @@ def test_an_unreadable_aws_file_is_named_on_the_terminal_before_the_child_starts
     assert "cannot be read" in line
     assert ROLE in line
     assert done.stdout.splitlines()[1].startswith("not the role: ")
+
+
+# The user's rc files set a profile and keys of their own (very common), as a prompt hook (direnv) may later.
+RC_EXPORTS = {
+    "bash": ".bashrc",
+    "zsh": ".zshrc",
+    "fish": ".config/fish/config.fish",
+}
+
+
+def _rc_text(shell: str, people: People) -> str:
+    pairs = {"AWS_PROFILE": "other", "AWS_DEFAULT_PROFILE": "other", "AWS_ACCESS_KEY_ID": people.other[0]}
+    if shell == "fish":
+        return "".join(f"set -gx {k} {v}\n" for k, v in pairs.items())
+    return "".join(f"export {k}={v}\n" for k, v in pairs.items())
+
+
+@pytest.mark.parametrize("static", [False, True], ids=["endpoint", "static"])
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_shell_keeps_the_role_after_rc_files_and_exports_in_it(
+    shell: str, static: bool, people: People, sts: StsProxy, isolated_env: Path, tmp_path: Path, js_sdk: None
+) -> None:
+    path = shutil.which(shell)
+    if path is None:
+        pytest.skip(f"{shell} is not installed (.ci/test installs zsh and fish)")
+    write_catalog()
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = parent_env(isolated_env, tmp, sts, build("keys-in-credentials-default", isolated_env, people))
+    rc = isolated_env / RC_EXPORTS[shell]
+    rc.parent.mkdir(parents=True, exist_ok=True)
+    rc.write_text(_rc_text(shell, people), encoding="utf-8")
+    before = snapshot(isolated_env)
+    probe = probe_script(tmp_path)
+    out = tmp_path / "probe.out"
+    env.update({"SHELL": path, "TERM": "xterm-256color", "PS1": "$ "})
+    with running([*ROLEUI, "shell", *(["--static"] if static else []), ROLE], env, cwd=ROOT) as terminal:
+        terminal.wait_for("(roleui shared-data/CrossAccountS3ReadOnly)")
+        assert "undid AWS_ACCESS_KEY_ID AWS_PROFILE AWS_DEFAULT_PROFILE" in terminal.screen_text()
+        terminal.type(f"{probe} > {out}; echo probe''-done\r")
+        terminal.wait_for("probe-done")
+        first = arns(out.read_text())
+        # An export typed in the session (or a prompt hook's) is undone before the next prompt, and said so.
+        terminal.type("export AWS_PROFILE=other\r" if shell != "fish" else "set -gx AWS_PROFILE other\r")
+        terminal.wait_for(": undid AWS_PROFILE set in this shell")
+        terminal.type(f"{probe} > {out}; echo probe''-again\r")
+        terminal.wait_for("probe-again")
+        second = arns(out.read_text())
+        terminal.type("exit\r")
+        assert terminal.wait_for_exit() == 0
+    for got in (first, second):
+        assert set(got) == {"cli", "boto3", "js"}
+        assert all(arn.startswith(ROLE_ARN) for arn in got.values()), got
+    assert snapshot(isolated_env) == before
+    assert overlays_left(tmp) == []

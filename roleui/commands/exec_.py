@@ -137,14 +137,19 @@ def run_served(
             view.cleanup()
 
 
-def run_static(session: Session, argv: list[str], env: dict[str, str]) -> NoReturn:
+def run_static(
+    session: Session,
+    argv: list[str],
+    env: dict[str, str],
+    finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
+) -> NoReturn:
     """Replace this process with argv in `env` (a session environment with static keys: they win in every SDK)."""
     from roleui.core.sessions.aws_overlay import child_view
 
     view = child_view(session, env, served=False)
     if view.warning:
         warn(view.warning)
-    exec_in_env(argv, view.env)
+    exec_in_env(argv, finish(view.env) if finish else view.env)
 
 
 def run(args: argparse.Namespace) -> int:

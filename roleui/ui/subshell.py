@@ -15,7 +15,7 @@ import os
 import signal
 import subprocess
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from types import FrameType
 from typing import IO, TYPE_CHECKING
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from roleui.aws.credential_server import CredentialEndpoint
     from roleui.aws.engine import Engine
     from roleui.core.models import Role
+    from roleui.core.sessions.aws_overlay import ChildView
     from roleui.core.sessions.session import Session
 
 
@@ -40,12 +41,19 @@ def _terminal_stdout(stack: ExitStack) -> IO[bytes] | None:
         return None
 
 
-def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
-    """Run `argv` in the foreground on the terminal and return its exit status (OSError if it cannot start)."""
+def run_interactive(argv: list[str], env: Mapping[str, str], banner: str = "") -> int:
+    """Run `argv` in the foreground on the terminal and return its exit status (OSError if it cannot start);
+    `banner` is written to the terminal first."""
     previous = signal.signal(signal.SIGINT, _ignore_interrupt)
     try:
         with ExitStack() as stack:
             stdout = _terminal_stdout(stack)
+            if banner:
+                out = stdout if stdout is not None else os.fdopen(os.dup(1), "wb", buffering=0)
+                with suppress(OSError):
+                    out.write(banner.encode("utf-8", "replace"))
+                if stdout is None:
+                    out.close()
             return subprocess.call(argv, env=dict(env), stdout=stdout)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -66,3 +74,20 @@ def served_env(env: Mapping[str, str], endpoint: CredentialEndpoint) -> dict[str
     from roleui.core.sessions.session_env import endpoint_env
 
     return endpoint_env(env, endpoint.child_vars())
+
+
+def child_view_of(session: Session, env: Mapping[str, str], *, served: bool) -> ChildView:
+    """The subshell's AWS view (the user's files overlaid when served), checked once (aws_overlay.child_view)."""
+    from roleui.core.sessions.aws_overlay import child_view
+
+    return child_view(session, env, served=served)
+
+
+def banner(session: Session, view: ChildView) -> str:
+    """The line the terminal shows before the subshell: the identity it will really get (checked locally with its
+    own environment), or the warning that names what wins instead."""
+    from roleui.core.text import terminal_safe
+
+    if view.warning:
+        return f"roleui: warning: {terminal_safe(view.warning)}\r\n"
+    return f"roleui: {terminal_safe(session.role_key)} as {terminal_safe(view.identity)} — exit to return\r\n"
