@@ -8,7 +8,7 @@ parent's environment. Every competing source names someone other than the role (
 role), so a child that resolves to it shows a wrong ARN.
 
 `probe_command()` is one child program that asks the real aws CLI, boto3 and the JavaScript SDK v3 (in
-parallel) who they are and prints `cli ARN`, `boto3 ARN`, `js ARN`.
+parallel) who they are and prints `cli ARN`, `boto3 ARN`, `js ARN`, then `identity ROLEUI_IDENTITY`.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def probe_script(directory: Path) -> Path:
         f'NODE_PATH="{JS_MODULES}" "{NODE}" "{js}" >"$out/js" 2>&1 &\n'
         "wait\n"
         'for c in cli boto3 js; do printf "%s %s\\n" "$c" "$(tail -n 1 "$out/$c")"; done\n'
+        'printf "identity %s\\n" "${ROLEUI_IDENTITY-}"\n'
         'rm -rf "$out"\n',
         encoding="utf-8",
     )
@@ -67,11 +68,11 @@ def probe_script(directory: Path) -> Path:
 
 
 def arns(output: str) -> dict[str, str]:
-    """{client: ARN or error line} from the probe's output."""
+    """{client: ARN or error line} from the probe's output, and `identity`: what roleui told the child it is."""
     found = {}
     for line in output.splitlines():
         client, _, rest = line.partition(" ")
-        if client in ("cli", "boto3", "js"):
+        if client in ("cli", "boto3", "js", "identity"):
             found[client] = rest.strip()
     return found
 

@@ -75,7 +75,10 @@ def test_every_client_in_the_child_runs_as_the_chosen_role(
     done = run_mode(mode, [str(probe_script(tmp_path))], env)
     assert done.returncode == 0, done.stderr
     got = arns(done.stdout)
+    told = got.pop("identity")
     assert set(got) == {"cli", "boto3", "js"}, done.stdout
+    # What roleui checked once, locally, and gave the child (`roleui status` shows it): the role, as the SDKs say.
+    assert told == ("" if mode == "env" else got["cli"])
     wrong = {client: arn for client, arn in got.items() if not arn.startswith(ROLE_ARN)}
     assert not wrong, f"{setup}/{mode}: {wrong}\n{done.stderr}"
     assert "warning" not in done.stderr
@@ -173,12 +176,14 @@ def test_the_shell_keeps_the_role_after_rc_files_and_exports_in_it(
         terminal.type(f"{probe} > {out}; echo probe''-done\r")
         terminal.wait_for("probe-done")
         first = arns(out.read_text())
+        assert first.pop("identity").startswith(ROLE_ARN)
         # An export typed in the session (or a prompt hook's) is undone before the next prompt, and said so.
         terminal.type("export AWS_PROFILE=other\r" if shell != "fish" else "set -gx AWS_PROFILE other\r")
         terminal.wait_for(": undid AWS_PROFILE set in this shell")
         terminal.type(f"{probe} > {out}; echo probe''-again\r")
         terminal.wait_for("probe-again")
         second = arns(out.read_text())
+        second.pop("identity")
         terminal.type("exit\r")
         assert terminal.wait_for_exit() == 0
     for got in (first, second):
