@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from _aws_setups import without_aws_files
 from _org_helpers import build_org, use_catalog
 from _ui_helpers import catalog, make_app, row_text, settle, wait_for
 
@@ -36,6 +37,7 @@ async def test_the_header_names_the_base_identity_region_and_catalog_source(aws:
 async def test_a_failed_identity_lookup_says_why_in_the_header(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    without_aws_files(Path.home())  # a user with no ~/.aws files either
     app = make_app()
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
