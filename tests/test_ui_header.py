@@ -54,7 +54,7 @@ async def test_the_catalog_source_counts_roles_from_the_aws_config_file(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = isolated_env / ".aws" / "config"
-    config.parent.mkdir()
+    config.parent.mkdir(exist_ok=True)
     config.write_text("[profile ops]\nrole_arn = arn:aws:iam::555555555555:role/Ops\n", encoding="utf-8")
     catalog_file = isolated_env / "roleui.toml"
     catalog_file.write_text('[defaults]\nregion = "eu-west-1"\n', encoding="utf-8")
