@@ -705,7 +705,8 @@ class RoleuiApp(SignInFlow):
                 with self.suspend():
                     # Caught in here: an exception leaving the `with` block leaves the app unable to resume.
                     try:
-                        status = subshell.run_interactive(argv, env, banner=subshell.banner(session, view))
+                        subshell.show(subshell.banner(session, view))
+                        status = subshell.run_interactive(argv, env)
                     except OSError as error:
                         problem = f"{argv[0]}: {error.strerror}"
                     except Exception as error:

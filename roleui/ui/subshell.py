@@ -41,19 +41,22 @@ def _terminal_stdout(stack: ExitStack) -> IO[bytes] | None:
         return None
 
 
-def run_interactive(argv: list[str], env: Mapping[str, str], banner: str = "") -> int:
-    """Run `argv` in the foreground on the terminal and return its exit status (OSError if it cannot start);
-    `banner` is written to the terminal first."""
+def show(text: str) -> None:
+    """Write `text` to the terminal the subshell will run on (the app is suspended)."""
+    with ExitStack() as stack, suppress(OSError):
+        stdout = _terminal_stdout(stack)
+        if stdout is not None:
+            stdout.write(text.encode("utf-8", "replace"))
+        else:
+            os.write(1, text.encode("utf-8", "replace"))
+
+
+def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
+    """Run `argv` in the foreground on the terminal and return its exit status (OSError if it cannot start)."""
     previous = signal.signal(signal.SIGINT, _ignore_interrupt)
     try:
         with ExitStack() as stack:
             stdout = _terminal_stdout(stack)
-            if banner:
-                out = stdout if stdout is not None else os.fdopen(os.dup(1), "wb", buffering=0)
-                with suppress(OSError):
-                    out.write(banner.encode("utf-8", "replace"))
-                if stdout is None:
-                    out.close()
             return subprocess.call(argv, env=dict(env), stdout=stdout)
     finally:
         signal.signal(signal.SIGINT, previous)
