@@ -191,3 +191,33 @@ def test_the_shell_keeps_the_role_after_rc_files_and_exports_in_it(
         assert all(arn.startswith(ROLE_ARN) for arn in got.values()), got
     assert snapshot(isolated_env) == before
     assert overlays_left(tmp) == []
+
+
+@pytest.mark.parametrize("inner", ["exec", "exec-static"])
+def test_a_nested_session_runs_as_the_inner_role(
+    inner: str, people: People, sts: StsProxy, isolated_env: Path, tmp_path: Path, js_sdk: None
+) -> None:
+    write_catalog()
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = parent_env(isolated_env, tmp, sts, build("keys-in-credentials-default", isolated_env, people))
+    before = snapshot(isolated_env)
+    nested = [*ROLEUI, "exec", "--nest", *(["--static"] if inner == "exec-static" else []), ROLE, "--"]
+    done = subprocess.run(
+        [*ROLEUI, "exec", "tooling/JumpRole", "--", *nested, str(probe_script(tmp_path))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(ROOT),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    got = arns(done.stdout)
+    assert got.pop("identity").startswith(ROLE_ARN)
+    assert set(got) == {"cli", "boto3", "js"}
+    assert all(arn.startswith(ROLE_ARN) for arn in got.values()), got
+    # The inner role was assumed with the outer session's credentials (role chaining), not the base user's.
+    assert len(sts.actions("AssumeRole")) == 2
+    assert snapshot(isolated_env) == before
+    assert overlays_left(tmp) == []
