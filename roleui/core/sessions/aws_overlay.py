@@ -20,7 +20,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from roleui.core.private_files import MAX_SMALL_BYTES, read_limited, write_private
@@ -64,7 +64,6 @@ class ChildView:
     identity: str
     warning: str | None = None
     directory: Path | None = None
-    removed: list[str] = field(default_factory=list)  # `~/.aws/credentials [default]: aws_access_key_id, ...`
 
     def cleanup(self) -> None:
         if self.directory is not None:
@@ -72,8 +71,9 @@ class ChildView:
             self.directory = None
 
 
-def _overlay(env: dict[str, str], problems: list[str], removed: list[str]) -> Path | None:
-    """Point `env` at stripped copies of the user's AWS files that need it; the overlay directory, or None."""
+def _overlay(env: dict[str, str], problems: list[str]) -> Path | None:
+    """Point `env` at stripped copies of the user's AWS files that need it; the overlay directory, or None.
+    What cannot be read or written goes to `problems` (the child then starts with a warning)."""
     config, credentials = user_files(env)
     directory: Path | None = None
     texts: dict[str, str] = {}
@@ -90,12 +90,14 @@ def _overlay(env: dict[str, str], problems: list[str], removed: list[str]) -> Pa
         stripped = strip_default(text, config=is_config, outer=outer)
         if stripped.text == text:
             continue
-        if stripped.removed:
-            removed.append(f"{shown(path, env)} [default]: {', '.join(stripped.removed)}")
-        if directory is None:
-            directory = Path(tempfile.mkdtemp(prefix="roleui-aws-"))  # 0700, a name nobody can guess
-        target = directory / ("config" if is_config else "credentials")
-        write_private(target, stripped.text.encode("utf-8"))
+        try:
+            if directory is None:
+                directory = Path(tempfile.mkdtemp(prefix="roleui-aws-"))  # 0700, a name nobody can guess
+            target = directory / ("config" if is_config else "credentials")
+            write_private(target, stripped.text.encode("utf-8"))
+        except OSError as error:
+            problems.append(f"{shown(path, env)} could not be overlaid ({error.strerror or error})")
+            continue
         env[variable] = str(target)
     return directory
 
@@ -122,8 +124,7 @@ def child_view(session: Session, env: Mapping[str, str], *, served: bool) -> Chi
     the endpoint's variables when `served`): overlaid files when served, then checked once."""
     view_env = dict(env)
     problems: list[str] = []
-    removed: list[str] = []
-    directory = _overlay(view_env, problems, removed) if served else None
+    directory = _overlay(view_env, problems) if served else None
     try:
         source = resolve(view_env, *_texts(view_env))
         if _ours(source, view_env, session, served) and not problems:
@@ -139,4 +140,4 @@ def child_view(session: Session, env: Mapping[str, str], *, served: bool) -> Chi
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
         raise
-    return ChildView(view_env, identity, warning, directory, removed)
+    return ChildView(view_env, identity, warning, directory)
