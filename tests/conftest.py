@@ -1,7 +1,10 @@
 """Shared fixtures: a real local AWS (moto server on 127.0.0.1) and an environment that can never reach real AWS.
 
 Every test runs with its own temporary HOME, cache, data and AWS config files, and with fake base
-credentials, so nothing on the developer's machine leaks in and nothing leaks out.
+credentials, so nothing on the developer's machine leaks in and nothing leaks out. That HOME looks like most
+users' (issue 18): ~/.aws/credentials has a `[default]` profile with IAM keys and ~/.aws/config a `[default]`
+region, so whatever runs in a session must win over them. A test of a user without any credentials calls
+`without_aws_files(home)` (tests/_aws_setups.py).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _aws_setups import write_default_profile
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +24,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test sees the user's files or credentials: HOME, XDG dirs, AWS files and roleui's dirs point into tmp_path."""
     home = tmp_path / "home"
     home.mkdir()
+    write_default_profile(home)
     for name in list(os.environ):
         if name.startswith(("AWS_", "ROLEUI_")):
             monkeypatch.delenv(name)

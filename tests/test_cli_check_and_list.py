@@ -29,14 +29,14 @@ def test_check_on_the_example_says_ok_with_the_counts() -> None:
     result = roleui("--config", str(EXAMPLE), "check")
     assert (result.returncode, result.stdout, result.stderr) == (
         0,
-        "OK: 5 accounts, 9 roles (0 from ~/.aws/config)\n",
+        f"OK: 5 accounts, 9 roles (0 from {os.environ['AWS_CONFIG_FILE']})\n",  # the test HOME's, with no role
         "",
     )
 
 
 def test_check_counts_the_roles_that_came_from_the_aws_config_file(tmp_path: Path) -> None:
     aws_config = Path(os.environ["AWS_CONFIG_FILE"])
-    aws_config.parent.mkdir(parents=True)
+    aws_config.parent.mkdir(parents=True, exist_ok=True)
     aws_config.write_text("[profile x]\nrole_arn = arn:aws:iam::999999999999:role/R\n")
     result = roleui("--config", str(EXAMPLE), "check")
     assert result.stdout == f"OK: 6 accounts, 10 roles (1 from {aws_config})\n"
@@ -181,7 +181,7 @@ def test_check_says_at_its_line_when_an_identity_center_entry_names_an_sso_sessi
     catalog = tmp_path / "catalog.toml"
     catalog.write_text('[[identity_center]]\nsso_session = "corp"\n\n[[identity_center]]\nsso_session = "acme"\n')
     aws_config = Path(os.environ["AWS_CONFIG_FILE"])
-    aws_config.parent.mkdir(parents=True)
+    aws_config.parent.mkdir(parents=True, exist_ok=True)
     aws_config.write_text(
         "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n"
     )

@@ -25,7 +25,8 @@ def roleui(*args: str) -> subprocess.CompletedProcess[str]:
 def test_check_with_config_after_the_command_reads_that_catalog() -> None:
     after = roleui("check", "--config", EXAMPLE)
     before = roleui("--config", EXAMPLE, "check")
-    assert (after.returncode, after.stdout, after.stderr) == (0, "OK: 5 accounts, 9 roles (0 from ~/.aws/config)\n", "")
+    counts = f"OK: 5 accounts, 9 roles (0 from {os.environ['AWS_CONFIG_FILE']})\n"  # the test HOME's config
+    assert (after.returncode, after.stdout, after.stderr) == (0, counts, "")
     assert (after.stdout, after.stderr) == (before.stdout, before.stderr)
 
 

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _aws_setups import without_aws_files
 
 from roleui.core.catalog.parse import load_catalog, parse_catalog
 from roleui.core.catalog.starter import OrgProbe, starter_catalog
@@ -89,6 +90,7 @@ def test_init_writes_a_starter_catalog_naming_the_accounts_of_the_role_profiles(
 
 
 def test_init_without_credentials_leaves_discovery_commented_out_and_says_why() -> None:
+    without_aws_files(Path.home())  # a user with no ~/.aws files either
     result = roleui("init")
     assert result.returncode == 0, result.stderr
     assert "organization discovery left commented out (not readable: no base credentials found" in result.stdout

@@ -13,7 +13,7 @@ import pytest
 from _engine_helpers import ROLEUI, ROOT, StsProxy, roleui, write_catalog
 
 from roleui.core.sessions.endpoint_status import EndpointStatus, write_status
-from roleui.fast.status import render
+from roleui.fast.status import DEFAULT_FORMAT, render
 
 pytest_plugins = ("_engine_fixtures",)  # the sts and user fixtures
 
@@ -128,3 +128,23 @@ def test_expiry_times_are_read_without_datetime_exactly_as_datetime_reads_them(t
 
     assert epoch_of(text) == parse_time(text).timestamp()
     assert epoch_of(text.replace("Z", ".5+00:00")) == parse_time(text).timestamp() + 0.5
+
+
+def test_the_identity_is_the_one_checked_when_the_child_started() -> None:
+    arn = "arn:aws:sts::222222222222:assumed-role/CrossAccountS3ReadOnly/deepak.dev"
+    env = {"ROLEUI_ROLE": KEY, "AWS_CREDENTIAL_EXPIRATION": "2030-01-02T04:00:00Z", "ROLEUI_IDENTITY": arn}
+    assert status(env, "{identity}")[1] == arn + "\n"
+    assert status(env, DEFAULT_FORMAT)[1] == f"{KEY} 1h00m\n"
+    assert json.loads(status(env, as_json=True)[1])["identity"] == arn
+
+
+def test_a_profile_exported_in_the_shell_since_shows_as_not_the_role(tmp_path: Path) -> None:
+    env = {**served_shell(tmp_path, timedelta(minutes=42)), "ROLEUI_IDENTITY": "arn:aws:sts::2:assumed-role/R/s"}
+    assert status({**env, "AWS_PROFILE": "dev"}, "{identity}")[1] == "not the role: AWS_PROFILE=dev\n"
+    assert status({**env, "AWS_PROFILE": "dev"}, DEFAULT_FORMAT)[1] == f"{KEY} 42m ⚠ AWS_PROFILE=dev\n"
+    keys = status({**env, "AWS_ACCESS_KEY_ID": "AKIAOTHER"}, DEFAULT_FORMAT)[1]
+    assert keys == f"{KEY} 42m ⚠ AWS_ACCESS_KEY_ID in the environment\n"
+    told = "not the role: ~/.aws/credentials cannot be read (Permission denied) and may hold competing credentials"
+    assert status({**env, "ROLEUI_IDENTITY": told}, DEFAULT_FORMAT)[1].endswith(
+        "⚠ ~/.aws/credentials cannot be read (Permission denied) and may hold competing credentials\n"
+    )

@@ -27,6 +27,7 @@ from roleui.core.catalog.refs import resolve_role
 from roleui.core.clock import FrozenClock, utc_now
 from roleui.core.errors import RoleuiError
 from roleui.core.sessions.assume_plan import AssumeOptions
+from roleui.core.sessions.aws_overlay import child_view
 from roleui.core.sessions.endpoint_status import read_status
 from roleui.core.sessions.renewal import refresh_margin
 from roleui.core.sessions.session import Credentials, Session
@@ -54,8 +55,18 @@ def served(engine: Engine, key: str) -> Iterator[tuple[CredentialEndpoint, dict[
     """An endpoint for `key` and the environment a child of it gets."""
     role = resolve_role(engine.catalog, key)
     session = engine.assume(role)
-    with serving(engine, role, session, AssumeOptions()) as endpoint:
-        yield endpoint, endpoint_env(session_env(session, os.environ), endpoint.child_vars())
+    with serving(engine, role, session, AssumeOptions()) as endpoint, served_view(session, endpoint) as env:
+        yield endpoint, env
+
+
+@contextmanager
+def served_view(session: Session, endpoint: CredentialEndpoint) -> Iterator[dict[str, str]]:
+    """The environment roleui gives a child of `endpoint`: the test HOME's `[default]` keys overlaid away."""
+    view = child_view(session, endpoint_env(session_env(session, os.environ), endpoint.child_vars()), served=True)
+    try:
+        yield view.env
+    finally:
+        view.cleanup()
 
 
 def child(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
@@ -190,20 +201,20 @@ def test_a_renewal_that_fails_answers_an_error_the_sdks_show_and_is_reported_onc
 
     endpoint = CredentialEndpoint(session, renew, clock=lambda: now, on_error=heard.append).start()
     try:
-        env = endpoint_env(session_env(session, os.environ), endpoint.child_vars())
-        for _ in range(2):
-            status, body = fetch(endpoint.url, endpoint.token)
-            assert status == 503
-            assert body["Code"] == "CredentialsUnavailable"
-            assert "the MFA session has expired" in body["Message"]
-        done = child(env, AWS_CLI, "sts", "get-caller-identity")
-        assert done.returncode != 0
-        assert "503" in done.stderr
-        assert heard == ["the MFA session has expired — set mfa_process"]
-        assert endpoint.last_error == heard[0]
-        status_file = read_status(endpoint.status_file)
-        assert status_file is not None
-        assert status_file.error == heard[0]
+        with served_view(session, endpoint) as env:
+            for _ in range(2):
+                status, body = fetch(endpoint.url, endpoint.token)
+                assert status == 503
+                assert body["Code"] == "CredentialsUnavailable"
+                assert "the MFA session has expired" in body["Message"]
+            done = child(env, AWS_CLI, "sts", "get-caller-identity")
+            assert done.returncode != 0
+            assert "503" in done.stderr
+            assert heard == ["the MFA session has expired — set mfa_process"]
+            assert endpoint.last_error == heard[0]
+            status_file = read_status(endpoint.status_file)
+            assert status_file is not None
+            assert status_file.error == heard[0]
     finally:
         endpoint.stop()
 

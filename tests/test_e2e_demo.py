@@ -193,6 +193,8 @@ def test_s_opens_a_subshell_where_the_aws_cli_is_the_assumed_role_and_exit_retur
     show_only(demo, "CrossAccountS3ReadOnly")
     demo.press("escape", "s")
     demo.wait_for("(roleui shared-data/CrossAccountS3ReadOnly)")
+    # The banner names the identity the shell will really get (checked locally with the shell's environment).
+    demo.wait_for(f"roleui: shared-data/CrossAccountS3ReadOnly as {S3_ROLE_ARN}")
     demo.type("aws sts get-caller-identity --query Arn --output text\r")
     demo.wait_for(S3_ROLE_ARN)
     demo.type("aws s3 ls s3://my-shared-bucket/\r")

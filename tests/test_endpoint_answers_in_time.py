@@ -4,8 +4,8 @@ body): a request that needs a renewal is answered within ANSWER_WAIT, the endpoi
 and a failed renewal is told on roleui's own terminal, once.
 
 The clock is frozen (crossing an expiry is an `advance()`); a slow STS is a renewal that blocks on an event.
-The JS SDK runs from .ci/node/node_modules (`.ci/test` installs it; `npm install @aws-sdk/credential-providers
-@aws-sdk/client-sts` there by hand).
+The JS SDK runs from the test cache of tests/_aws_setups.py (`.ci/test` installs it there; by hand:
+`npm install --prefix ~/.cache/roleui-js @aws-sdk/credential-providers @aws-sdk/client-sts`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from _aws_setups import JS_MODULES
 from _engine_helpers import BASE_USER, CATALOG, MFA_SERIAL, ROOT, StsProxy, write_catalog
 
 from roleui.aws.credential_server import RETRY_AFTER, CredentialEndpoint, serving
@@ -37,7 +38,7 @@ pytest_plugins = ("_engine_fixtures",)  # the sts and user fixtures
 
 READER = "shared-data/CrossAccountS3ReadOnly"
 READER_ARN = f"arn:aws:sts::222222222222:assumed-role/CrossAccountS3ReadOnly/{BASE_USER}"
-NODE_MODULES = ROOT / ".ci" / "node" / "node_modules"
+NODE_MODULES = JS_MODULES
 JS_CREDENTIALS = """
 const { fromHttp } = require("@aws-sdk/credential-providers");
 fromHttp({})().then((c) => console.log("key " + c.accessKeyId), (e) => console.log("error " + e.message));

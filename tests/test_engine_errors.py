@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from _aws_setups import without_aws_files
 from _engine_helpers import StsProxy, free_closed_port_url, roleui, silent_server, sts_error, write_catalog
 from botocore.stub import Stubber
 
@@ -151,6 +153,7 @@ def test_throttling_that_never_stops_is_exit_status_6(sts: StsProxy, user: tuple
 def test_no_base_credentials_is_exit_status_4(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    without_aws_files(Path.home())  # a user with no ~/.aws files either
     with pytest.raises(RoleuiError) as caught:
         Engine(Catalog(accounts=(DATA,), roles=(ROLE,))).assume(ROLE)
     assert caught.value.exit_code == EXIT_CREDENTIALS
@@ -221,6 +224,7 @@ def test_the_cli_without_credentials_is_status_4(aws: str, monkeypatch: pytest.M
     write_catalog()
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    without_aws_files(Path.home())  # a user with no ~/.aws files either
     done = roleui("credential-process", "tooling/JumpRole")
     assert done.returncode == EXIT_CREDENTIALS
     assert done.stdout == ""

@@ -55,7 +55,7 @@ def signed_in(directory: Directory, expires_in: float = 3600) -> str:
 
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_env: Path) -> Iterator[Directory]:
-    (isolated_env / ".aws").mkdir()
+    (isolated_env / ".aws").mkdir(exist_ok=True)
     (isolated_env / ".aws" / "config").write_text(SSO_CONFIG)
     catalog = tmp_path / "roleui.toml"
     catalog.write_text('[[identity_center]]\nsso_session = "acme"\n')

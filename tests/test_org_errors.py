@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _aws_setups import without_aws_files
 from _org_helpers import MANAGEMENT_ID, Org, build_org, inject_error, org_client, use_catalog
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
@@ -158,6 +159,7 @@ def test_an_unreachable_endpoint_is_one_line_with_exit_status_5(
 def test_no_base_credentials_is_exit_status_4(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    without_aws_files(Path.home())  # a user with no ~/.aws files either
     use_catalog(tmp_path, monkeypatch)
     with pytest.raises(RoleuiError) as raised:
         refresh_world(None)

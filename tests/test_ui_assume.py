@@ -6,8 +6,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from _aws_setups import without_aws_files
 from _engine_helpers import StsProxy
 from _ui_helpers import (
     ADMIN,
@@ -83,6 +85,7 @@ async def test_a_failed_assume_shows_on_the_row_and_in_a_notification_with_the_e
 ) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    without_aws_files(Path.home())  # a user with no ~/.aws files either
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")

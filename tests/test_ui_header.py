@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from _aws_setups import without_aws_files
 from _org_helpers import build_org, use_catalog
 from _ui_helpers import catalog, make_app, row_text, settle, wait_for
 
@@ -36,6 +37,7 @@ async def test_the_header_names_the_base_identity_region_and_catalog_source(aws:
 async def test_a_failed_identity_lookup_says_why_in_the_header(aws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    without_aws_files(Path.home())  # a user with no ~/.aws files either
     app = make_app()
     async with app.run_test(size=(200, 40)) as pilot:
         await settle(pilot)
@@ -52,7 +54,7 @@ async def test_the_catalog_source_counts_roles_from_the_aws_config_file(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = isolated_env / ".aws" / "config"
-    config.parent.mkdir()
+    config.parent.mkdir(exist_ok=True)
     config.write_text("[profile ops]\nrole_arn = arn:aws:iam::555555555555:role/Ops\n", encoding="utf-8")
     catalog_file = isolated_env / "roleui.toml"
     catalog_file.write_text('[defaults]\nregion = "eu-west-1"\n', encoding="utf-8")

@@ -36,7 +36,7 @@ DEV_ADMIN = f"{DEV_ID}/AdministratorAccess"  # the dev-admin SSO profile: an acc
 
 @pytest.fixture
 def center(aws: str, monkeypatch: pytest.MonkeyPatch, isolated_env: Path) -> Iterator[LocalIdentityCenter]:
-    (isolated_env / ".aws").mkdir()
+    (isolated_env / ".aws").mkdir(exist_ok=True)
     (isolated_env / ".aws" / "config").write_text(SSO_CONFIG)
     yield from local_identity_center(aws, monkeypatch)
 

@@ -29,6 +29,7 @@ from roleui.commands.session_args import (
     refuse_nesting,
     serves_endpoint,
     split_command,
+    warn,
 )
 from roleui.core.errors import RoleuiError, UsageError
 
@@ -115,14 +116,44 @@ def wait_for_child(argv: list[str], env: dict[str, str]) -> int:
 
 
 def run_served(
-    args: argparse.Namespace, engine: Engine, role: Role, session: Session, argv: list[str], env: dict[str, str]
+    args: argparse.Namespace,
+    engine: Engine,
+    role: Role,
+    session: Session,
+    argv: list[str],
+    env: dict[str, str],
+    finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
 ) -> int:
-    """Run argv with `env` (a session environment) pointed at a credential endpoint that lives until it exits."""
+    """Run argv with `env` (a session environment) pointed at a credential endpoint that lives until it exits, and
+    at an overlay of the user's AWS files without the default profile's credentials (removed when it exits).
+    `finish` adds the last variables (a shell's) to the final environment."""
     from roleui.aws.credential_server import serving
+    from roleui.core.sessions.aws_overlay import child_view
     from roleui.core.sessions.session_env import endpoint_env
 
     with serving(engine, role, session, options_from_args(args)) as endpoint:
-        return wait_for_child(argv, endpoint_env(env, endpoint.child_vars()))
+        view = child_view(session, endpoint_env(env, endpoint.child_vars()), served=True)
+        try:
+            if view.warning:
+                warn(view.warning)
+            return wait_for_child(argv, finish(view.env) if finish else view.env)
+        finally:
+            view.cleanup()
+
+
+def run_static(
+    session: Session,
+    argv: list[str],
+    env: dict[str, str],
+    finish: Callable[[dict[str, str]], dict[str, str]] | None = None,
+) -> NoReturn:
+    """Replace this process with argv in `env` (a session environment with static keys: they win in every SDK)."""
+    from roleui.core.sessions.aws_overlay import child_view
+
+    view = child_view(session, env, served=False)
+    if view.warning:
+        warn(view.warning)
+    exec_in_env(argv, finish(view.env) if finish else view.env)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,5 +167,5 @@ def run(args: argparse.Namespace) -> int:
     engine = make_engine(catalog)
     session = assume(args, catalog, role, engine)
     if not serves_endpoint(args, catalog):
-        return exec_in_env(command, session_env(session, os.environ))
+        run_static(session, command, session_env(session, os.environ))
     return run_served(args, engine, role, session, command, session_env(session, os.environ))

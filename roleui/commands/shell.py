@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from roleui.commands.exec_ import exec_in_env, run_served
+from roleui.commands.exec_ import run_served, run_static
 from roleui.commands.session_args import (
     add_assume_options,
     add_credentials_option,
@@ -34,13 +34,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from roleui.aws.shell import interactive_shell_command
+    from roleui.aws.shell import interactive_shell
 
     refuse_nesting(args)
     catalog, role = load_role(args)
     engine = make_engine(catalog)
     session = assume(args, catalog, role, engine)
-    argv, env = interactive_shell_command(session)
+    command = interactive_shell(session)  # its rc files remove their own directory once read
     if not serves_endpoint(args, catalog):
-        return exec_in_env(argv, env)
-    return run_served(args, engine, role, session, argv, env)
+        run_static(session, command.argv, command.env, finish=command.finish)
+    return run_served(args, engine, role, session, command.argv, command.env, finish=command.finish)

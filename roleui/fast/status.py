@@ -7,10 +7,16 @@ its expiry comes from AWS_CREDENTIAL_EXPIRATION. No catalog, no boto3; outside a
 exits 1, so `$(roleui status)` is empty there.
 
 `--format` fills a template: {account} {role} {key} {account_id} {left} {seconds} {level} {color} {expiration}
-{renewing} {ansi} {reset}. {color} is the role's (else the account's) colour while more than 15 minutes are
-left, then yellow, then red under 5 minutes; {ansi}/{reset} are the matching terminal escapes. Names are neutral
-for every documented consumer: control characters and tmux's `#`, zsh's `%`, bash's `\\` `$` and backquote
+{renewing} {identity} {warning} {ansi} {reset}. {color} is the role's (else the account's) colour while more than 15
+minutes are left, then yellow, then red under 5 minutes; {ansi}/{reset} are the matching terminal escapes. Names are
+neutral for every documented consumer: control characters and tmux's `#`, zsh's `%`, bash's `\\` `$` and backquote
 become `?` (see `neutral`).
+
+{identity} is who the shell's commands really run as: the assumed-role ARN roleui checked once when it started
+the child, with the child's own environment and AWS files (a local walk of botocore's precedence,
+roleui/core/sessions/aws_overlay.py: ROLEUI_IDENTITY), unless a variable set since then wins over the session
+(AWS_PROFILE, keys in a served shell...): then `not the role: <that>`, and {warning} (in the default format) says
+` ⚠ <that>`; it is empty while the role wins.
 
 Imports are the standard library's cheapest (no argparse, typing, dataclasses or json): keep it that way.
 """
@@ -26,7 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 COMMAND = "status"
-DEFAULT_FORMAT = "{key} {left}"
+DEFAULT_FORMAT = "{key} {left}{warning}"
+NOT_THE_ROLE = "not the role: "  # roleui/core/sessions/aws_overlay.py writes ROLEUI_IDENTITY so
 WARNING_SECONDS = 15 * 60  # the UI's thresholds (roleui/ui/state.py)
 CRITICAL_SECONDS = 5 * 60
 EXIT_OUTSIDE = 1
@@ -42,6 +49,8 @@ FIELDS = (
     "color",
     "expiration",
     "renewing",
+    "identity",
+    "warning",
     "ansi",
     "reset",
 )
@@ -158,6 +167,29 @@ def read_status_file(path: str) -> dict[str, str] | None:
     return dict(line.partition("=")[::2] for line in text.splitlines() if "=" in line)
 
 
+def competing(environ: Mapping[str, str]) -> str | None:
+    """A variable set in the shell since roleui started it that wins over the session, or None (environment only:
+    prompts run this on every line)."""
+    for name in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
+        if environ.get(name):
+            return f"{name}={environ[name]}"
+    if environ.get("AWS_ROLE_ARN") and environ.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        return f"AWS_ROLE_ARN={environ['AWS_ROLE_ARN']} with a web identity token"
+    if environ.get("ROLEUI_STATUS_FILE") and environ.get("AWS_ACCESS_KEY_ID"):
+        return "AWS_ACCESS_KEY_ID in the environment"  # a served shell has no keys of its own
+    if environ.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"):
+        return "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+    return None
+
+
+def identity_of(environ: Mapping[str, str]) -> str:
+    """Who the shell's commands run as: ROLEUI_IDENTITY, unless a variable set since wins (see `competing`)."""
+    other = competing(environ)
+    if other is not None:
+        return NOT_THE_ROLE + other
+    return environ.get("ROLEUI_IDENTITY", "")
+
+
 def current(environ: Mapping[str, str], now: float) -> dict[str, object] | None:
     """What the shell's environment says about its session, or None outside one."""
     key = environ.get("ROLEUI_ROLE")
@@ -189,6 +221,7 @@ def current(environ: Mapping[str, str], now: float) -> dict[str, object] | None:
         "color": color,
         "expiration": plain(expiration) if isinstance(expiration, str) else None,
         "renewing": status is not None,
+        "identity": plain(identity_of(environ)),
         "error": plain(status["error"]) if status and status.get("error") else None,
     }
 
@@ -209,6 +242,8 @@ def render(fmt: str, as_json: bool, environ: Mapping[str, str], now: float) -> t
     values["seconds"] = "" if info["seconds"] is None else info["seconds"]
     values["expiration"] = info["expiration"] or ""
     values["renewing"] = "⟳" if info["renewing"] else ""
+    identity = str(info["identity"])
+    values["warning"] = " ⚠ " + identity.removeprefix(NOT_THE_ROLE) if identity.startswith(NOT_THE_ROLE) else ""
     values["ansi"] = ansi_of(str(info["color"]))
     values["reset"] = "\033[0m"
     try:

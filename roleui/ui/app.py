@@ -828,9 +828,17 @@ class RoleuiApp(SignInFlow):
                     return
                 env = subshell.served_env(env, endpoint)
             try:
+                view = subshell.child_view_of(session, env, served=endpoint is not None)
+            except OSError as error:
+                self.notify(_one_line(error), title="No subshell", severity="error")
+                return
+            stack.callback(view.cleanup)  # the overlay of the AWS files, once the shell has ended
+            env = command.finish(view.env)
+            try:
                 with self.suspend():
                     # Caught in here: an exception leaving the `with` block leaves the app unable to resume.
                     try:
+                        subshell.show(subshell.banner(session, view))
                         status = subshell.run_interactive(argv, env)
                     except OSError as error:
                         problem = f"{argv[0]}: {error.strerror}"

@@ -18,7 +18,7 @@ import signal
 import subprocess
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from types import FrameType
 from typing import IO, TYPE_CHECKING
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from roleui.aws.credential_server import CredentialEndpoint
     from roleui.aws.engine import Engine
     from roleui.core.models import Role
+    from roleui.core.sessions.aws_overlay import ChildView
     from roleui.core.sessions.session import Session
 
 
@@ -44,6 +45,16 @@ def _terminal_stdout(stack: ExitStack) -> IO[bytes] | None:
         return stack.enter_context(open("/dev/tty", "wb", buffering=0))
     except OSError:
         return None
+
+
+def show(text: str) -> None:
+    """Write `text` to the terminal the subshell will run on (the app is suspended)."""
+    with ExitStack() as stack, suppress(OSError):
+        stdout = _terminal_stdout(stack)
+        if stdout is not None:
+            stdout.write(text.encode("utf-8", "replace"))
+        else:
+            os.write(1, text.encode("utf-8", "replace"))
 
 
 def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
@@ -84,3 +95,20 @@ def served_env(env: Mapping[str, str], endpoint: CredentialEndpoint) -> dict[str
     from roleui.core.sessions.session_env import endpoint_env
 
     return endpoint_env(env, endpoint.child_vars())
+
+
+def child_view_of(session: Session, env: Mapping[str, str], *, served: bool) -> ChildView:
+    """The subshell's AWS view (the user's files overlaid when served), checked once (aws_overlay.child_view)."""
+    from roleui.core.sessions.aws_overlay import child_view
+
+    return child_view(session, env, served=served)
+
+
+def banner(session: Session, view: ChildView) -> str:
+    """The line the terminal shows before the subshell: the identity it will really get (checked locally with its
+    own environment), or the warning that names what wins instead."""
+    from roleui.core.text import terminal_safe
+
+    if view.warning:
+        return f"roleui: warning: {terminal_safe(view.warning)}\r\n"
+    return f"roleui: {terminal_safe(session.role_key)} as {terminal_safe(view.identity)} — exit to return\r\n"

@@ -3,7 +3,7 @@
 Sets the credentials, both region variables (boto3 and aws-cli v1 read only AWS_DEFAULT_REGION; v2 and other
 SDKs prefer AWS_REGION), the expiry under both names tools use, and ROLEUI_* for prompts. Removes whatever
 would compete with the session's keys: profiles (a set AWS_PROFILE still steers region and can even fail on a
-missing profile) and older keys. Keeps endpoints, CA bundle and proxy settings.
+missing profile), older keys, web identity, outer aws-vault/granted/container sessions (aws_view.COMPETING_VARS). Keeps endpoints, CA bundle and proxy settings.
 
 `endpoint_env` is the variant for a child served by a credential endpoint (roleui/aws/credential_server.py):
 no static keys and no expiry, the SDKs' container-credentials variables instead.
@@ -16,6 +16,7 @@ import shlex
 from collections.abc import Mapping
 
 from roleui.core.errors import UsageError
+from roleui.core.sessions.aws_view import COMPETING_VARS, competes
 from roleui.core.sessions.process_output import credential_process_json
 from roleui.core.sessions.session import Session
 from roleui.core.text import terminal_safe
@@ -32,6 +33,9 @@ ENDPOINT_VARS = (
     "ROLEUI_STATUS_FILE",
 )
 
+# granted's markers that exports pasted into another terminal unset (the environment there is unknown).
+KNOWN_MARKERS = ("GRANTED_SSO", "GRANTED_SSO_START_URL", "GRANTED_SSO_ROLE_NAME", "GRANTED_SSO_ACCOUNT_ID")
+
 # Variables that would compete with (or lie about) the session's credentials.
 REMOVED = (
     "AWS_PROFILE",
@@ -47,8 +51,17 @@ REMOVED = (
     "ROLEUI_ROLE",
     "ROLEUI_ROLE_ARN",
     "ROLEUI_ACCOUNT_ID",
+    "ROLEUI_IDENTITY",
     *ENDPOINT_VARS,
+    *COMPETING_VARS,  # outer profiles, web identity, aws-vault's marker (roleui/core/sessions/aws_view.py)
+    *KNOWN_MARKERS,
 )
+
+
+def removed(name: str) -> bool:
+    """Whether a session's child must not inherit `name` (REMOVED, and granted's GRANTED_* markers)."""
+    return name in REMOVED or competes(name)
+
 
 SESSION_MARKER = "ROLEUI_ROLE"  # set inside every roleui session: nested exec/shell check it
 
@@ -82,14 +95,16 @@ def credential_process_output(session: Session) -> str:
 
 def session_env(session: Session, environ: Mapping[str, str]) -> dict[str, str]:
     """The full child environment: `environ` minus competing variables, plus the session's."""
-    env = {k: v for k, v in environ.items() if k not in REMOVED}
+    env = {k: v for k, v in environ.items() if not removed(k)}
     env.update(session_vars(session))
     return env
 
 
 def _unset_names(environ: Mapping[str, str] | None, setting: Mapping[str, str]) -> list[str]:
     """What the script must unset: removed names that are present (all of them when the caller's env is unknown)."""
-    return [k for k in REMOVED if k not in setting and (environ is None or k in environ)]
+    names = list(REMOVED) if environ is None else [k for k in REMOVED if k in environ]
+    names += [k for k in environ or () if competes(k) and k not in REMOVED]
+    return [k for k in names if k not in setting]
 
 
 def _fish_quote(value: str) -> str:
