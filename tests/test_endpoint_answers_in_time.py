@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from _aws_setups import JS_MODULES
-from _engine_helpers import BASE_USER, CATALOG, MFA_SERIAL, ROOT, StsProxy, write_catalog
+from _engine_helpers import BASE_USER, CATALOG, MFA_SERIAL, StsProxy, write_catalog
 
 from roleui.aws.credential_server import RETRY_AFTER, CredentialEndpoint, serving
 from roleui.aws.engine import Engine
