@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 from roleui.commands.session_args import (
     add_assume_options,
     add_credentials_option,
+    add_handing_options,
     add_role_argument,
     assume,
     load_role,
@@ -52,6 +53,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--nest", action="store_true", help="allow running inside another roleui session")
     add_assume_options(parser)
     add_credentials_option(parser)
+    add_handing_options(parser)
     parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]", help="the command to run")
 
 
@@ -115,9 +117,15 @@ def run_served(
 ) -> int:
     """Run argv with `env` (a session environment) pointed at a credential endpoint that lives until it exits."""
     from roleui.aws.credential_server import serving
+    from roleui.commands.handing import handed_to
     from roleui.core.sessions.session_env import endpoint_env
 
-    with serving(engine, role, session, options_from_args(args)) as endpoint:
+    options = options_from_args(args)
+    with (
+        handed_to(args, engine, role, session, argv) as (limit, gate, register),
+        serving(engine, role, session, options, limit=limit, gate=gate) as endpoint,
+    ):
+        register(endpoint.port)
         return wait_for_child(argv, endpoint_env(env, endpoint.child_vars()))
 
 
@@ -128,9 +136,15 @@ def run(args: argparse.Namespace) -> int:
     if not command:
         raise UsageError("no command to run — write it after `--`: roleui exec ROLE -- aws sts get-caller-identity")
     refuse_nesting(args)
+    from roleui.commands.handing import prepare_handing
+
     catalog, role = load_role(args)
+    prepare_handing(args, serves_endpoint(args, catalog))
     engine = make_engine(catalog)
     session = assume(args, catalog, role, engine)
     if not serves_endpoint(args, catalog):
+        from roleui.core.sessions.handed import record_handed
+
+        record_handed(session, child=command[0])
         return exec_in_env(command, session_env(session, os.environ))
     return run_served(args, engine, role, session, command, session_env(session, os.environ))

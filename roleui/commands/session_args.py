@@ -40,6 +40,16 @@ def add_assume_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="assume anew even if a cached session is fresh (it replaces it)"
     )
+    parser.add_argument(
+        "--scope", metavar="NAME", help="session policy from [scopes] (built in: read-only): the session can do no more"
+    )
+    parser.add_argument(
+        "--policy-arn", action="append", default=[], metavar="ARN", help="managed policy as session policy (repeatable)"
+    )
+    parser.add_argument("--policy", metavar="FILE", help="inline session policy: a JSON policy document file")
+    parser.add_argument(
+        "--reason", metavar="TEXT", help="why: recorded in `roleui history` (and [defaults] reason_tag)"
+    )
 
 
 def add_credentials_option(parser: argparse.ArgumentParser) -> None:
@@ -52,6 +62,14 @@ def add_credentials_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_handing_options(parser: argparse.ArgumentParser) -> None:
+    """exec's options for a session handed to a tool or an agent (roleui/commands/handing.py)."""
+    parser.add_argument(
+        "--name", metavar="NAME", help="name the child: its session name, `roleui sessions`, `roleui revoke NAME`"
+    )
+    parser.add_argument("--for", dest="for_", metavar="D", help='stop renewing the session after D, e.g. "30m"')
+
+
 def add_role_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("role", metavar="ROLE", help=ROLE_HELP)
 
@@ -61,6 +79,7 @@ def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
     extra = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     add_assume_options(extra)
     add_credentials_option(extra)
+    add_handing_options(extra)
     extra.add_argument("--nest", action="store_true")
     extra.add_argument("--config")  # the global option, accepted after the command as before it (roleui/cli.py)
     defaults = {action.dest: action.default for action in extra._actions}
@@ -77,7 +96,7 @@ def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
         raise UsageError(f"unknown option {unknown[0]!r} before `--` — {hint}")
     for name, value in vars(parsed).items():
         if value != defaults.get(name):
-            setattr(args, name, getattr(args, name) + value if name == "tag" else value)
+            setattr(args, name, getattr(args, name) + value if name in ("tag", "policy_arn") else value)
 
 
 def split_command(args: argparse.Namespace) -> list[str]:
@@ -133,7 +152,23 @@ def options_from_args(args: argparse.Namespace) -> AssumeOptions:
         mfa_code=mfa_code_from(args.mfa_code, os.environ, sys.stdin),
         tags=parse_tags(args.tag),
         use_cache=not args.no_cache,
+        scope=args.scope,
+        policy_arns=tuple(args.policy_arn),
+        policy=policy_document(args.policy),
+        reason=args.reason or None,
     )
+
+
+def policy_document(path: str | None) -> str | None:
+    """The text of --policy FILE (checked with the scope in plan_assume), or a one-line UsageError."""
+    if path is None:
+        return None
+    from roleui.core.private_files import read_limited
+
+    try:
+        return read_limited(path, 64 * 1024).decode("utf-8")
+    except (OSError, ValueError, UnicodeError) as error:
+        raise UsageError(f"--policy {path}: cannot read it ({error}) — pass a JSON policy document file") from None
 
 
 def warn(message: str) -> None:
@@ -146,7 +181,9 @@ def load_role(args: argparse.Namespace) -> tuple[Catalog, Role]:
     """The merged catalog and the role ROLE names (UsageError listing candidates otherwise)."""
     from roleui.aws.sources import load_world
     from roleui.core.catalog.refs import resolve_role
+    from roleui.core.sessions import trail
 
+    trail.COMMAND = getattr(args, "command", None) or "roleui"
     catalog = load_world(args.config, warn=warn)
     return catalog, resolve_role(catalog, args.role)
 
@@ -170,9 +207,12 @@ def assume(args: argparse.Namespace, catalog: Catalog, role: Role, engine: Engin
     """Assume `role` as the command line says; MFA codes from --mfa-code, mfa_process, else the terminal."""
     from roleui.aws.clients import command_deadline
     from roleui.aws.mfa import tty_prompt
+    from roleui.core.sessions.reasons import missing_reason
 
+    options = options_from_args(args)
+    missing_reason(role, catalog.defaults, options.reason)
     with command_deadline():
-        return (engine or make_engine(catalog)).assume(role, options_from_args(args), mfa=tty_prompt)
+        return (engine or make_engine(catalog)).assume(role, options, mfa=tty_prompt)
 
 
 def serves_endpoint(args: argparse.Namespace, catalog: Catalog) -> bool:
