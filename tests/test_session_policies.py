@@ -14,8 +14,8 @@ from roleui.aws.engine import AssumeOptions, Engine
 from roleui.core.catalog.parse import parse_catalog
 from roleui.core.errors import EXIT_USAGE, ConfigError, RoleuiError, UsageError
 from roleui.core.models import Account, Catalog, Role
+from roleui.core.scopes import partition_arn
 from roleui.core.sessions.assume_plan import plan_assume
-from roleui.core.sessions.scopes import partition_arn
 
 CATALOG = """
 [defaults]

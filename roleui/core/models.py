@@ -118,7 +118,7 @@ class Role:
     sso_start_url: str | None = None
     sso_region: str | None = None
     sso_session: str | None = None
-    # Session policies sent with every AssumeRole of this role (roleui/core/sessions/scopes.py): managed policy
+    # Session policies sent with every AssumeRole of this role (roleui/core/scopes.py): managed policy
     # ARNs (or names of AWS managed policies, made partition-aware) and an inline JSON document.
     policy_arns: tuple[str, ...] = ()
     policy: str | None = None
@@ -264,7 +264,9 @@ class Catalog:
     organizations: OrgConfig = field(default_factory=OrgConfig)
     identity_center: tuple[IcConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
-    scopes: dict[str, Scope] = field(default_factory=dict)  # `[scopes]`; `read-only` is built in (sessions/scopes.py)
+    scopes: dict[str, Scope] = field(
+        default_factory=dict
+    )  # `[scopes]`; `read-only` is built in (roleui/core/scopes.py)
     path: str | None = None  # the catalog file, None when there is none
     aws_config_path: str | None = None
 

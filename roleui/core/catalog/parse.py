@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from roleui.core import limits
+from roleui.core import limits, scopes
 from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.catalog.toml_locate import Locator
 from roleui.core.catalog.toml_locate import Path as KeyPath
@@ -39,7 +39,6 @@ from roleui.core.models import (
     Source,
 )
 from roleui.core.private_files import read_limited
-from roleui.core.sessions import scopes
 from roleui.core.text import has_control, terminal_safe
 
 if sys.version_info >= (3, 11):

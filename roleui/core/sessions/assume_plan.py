@@ -13,7 +13,7 @@ from roleui.core import limits
 from roleui.core.durations import format_duration
 from roleui.core.errors import UsageError
 from roleui.core.models import CHAINED_MAX_DURATION, Catalog, Role
-from roleui.core.sessions.scopes import NONE, SessionPolicy, chained_alternatives, session_policy
+from roleui.core.scopes import NONE, SessionPolicy, chained_alternatives, session_policy
 from roleui.core.world.role_table import RoleTable
 
 MAX_CHAIN = 10  # the catalog refuses cycles; this only stops a hand-made catalog from looping
