@@ -270,6 +270,8 @@ class Engine:
         from roleui.core.sessions import trail
 
         event, child = trail.current_event()
+        if cached and event != "assume":
+            return  # an endpoint checking the cache before it renews: only what it gets from AWS is a renewal
         trail.record(
             event,
             self.clock(),
