@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _engine_helpers import roleui, write_catalog
 from _recorder_helpers import Recording, recording
 from botocore.stub import Stubber
 
@@ -264,3 +265,13 @@ def test_aws_managed_arns_follow_the_partition_and_customer_arns_stay() -> None:
     assert (
         partition_arn("arn:aws:iam::123456789012:policy/mine", "aws-us-gov") == "arn:aws:iam::123456789012:policy/mine"
     )
+
+
+def test_status_shows_the_scope_of_the_session_it_runs_in(aws: str) -> None:
+    write_catalog(CATALOG)
+    argv = ["exec", "main/AdminAccessRole", "--scope", "read-only", "--", "roleui", "status", "--format"]
+    scoped = roleui(*argv, "{key} [{scope}]")
+    assert scoped.returncode == 0, scoped.stderr
+    assert scoped.stdout == "main/AdminAccessRole [read-only]\n"
+    full = roleui("exec", "main/AdminAccessRole", "--", "roleui", "status", "--format", "{key} [{scope}]")
+    assert full.stdout == "main/AdminAccessRole []\n"

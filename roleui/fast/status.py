@@ -7,7 +7,7 @@ its expiry comes from AWS_CREDENTIAL_EXPIRATION. No catalog, no boto3; outside a
 exits 1, so `$(roleui status)` is empty there.
 
 `--format` fills a template: {account} {role} {key} {account_id} {left} {seconds} {level} {color} {expiration}
-{renewing} {ansi} {reset}. {color} is the role's (else the account's) colour while more than 15 minutes are
+{renewing} {scope} {ansi} {reset}. {scope} is the session policy's name (`read-only`...), empty for full rights. {color} is the role's (else the account's) colour while more than 15 minutes are
 left, then yellow, then red under 5 minutes; {ansi}/{reset} are the matching terminal escapes.
 
 Imports are the standard library's cheapest (no argparse, typing, dataclasses or json): keep it that way.
@@ -40,6 +40,7 @@ FIELDS = (
     "color",
     "expiration",
     "renewing",
+    "scope",
     "ansi",
     "reset",
 )
@@ -176,6 +177,7 @@ def current(environ: Mapping[str, str], now: float) -> dict[str, object] | None:
         "color": color,
         "expiration": plain(expiration) if isinstance(expiration, str) else None,
         "renewing": status is not None,
+        "scope": plain(environ.get("ROLEUI_SCOPE", "")) or None,
         "error": plain(status["error"]) if status and status.get("error") else None,
     }
 
@@ -193,6 +195,7 @@ def render(fmt: str, as_json: bool, environ: Mapping[str, str], now: float) -> t
     values["seconds"] = "" if info["seconds"] is None else info["seconds"]
     values["expiration"] = info["expiration"] or ""
     values["renewing"] = "⟳" if info["renewing"] else ""
+    values["scope"] = info["scope"] or ""
     values["ansi"] = ansi_of(str(info["color"]))
     values["reset"] = "\033[0m"
     try:

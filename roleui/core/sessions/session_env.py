@@ -47,6 +47,7 @@ REMOVED = (
     "ROLEUI_ROLE",
     "ROLEUI_ROLE_ARN",
     "ROLEUI_ACCOUNT_ID",
+    "ROLEUI_SCOPE",
     *ENDPOINT_VARS,
 )
 
@@ -70,6 +71,8 @@ def session_vars(session: Session) -> dict[str, str]:
     values["ROLEUI_ROLE"] = terminal_safe(session.role_key)
     values["ROLEUI_ROLE_ARN"] = session.role_arn
     values["ROLEUI_ACCOUNT_ID"] = session.account_id
+    if session.scope:  # a scoped session says so to prompts (`roleui status --format '{scope}'`)
+        values["ROLEUI_SCOPE"] = session.scope
     return values
 
 
