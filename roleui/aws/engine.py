@@ -99,10 +99,12 @@ class Engine:
         codes = CodeSource(options.mfa_code, self.catalog.defaults.mfa_process, mfa)
         return self._obtain(request, codes, reuse=options.use_cache, top=True)
 
-    def cached(self, role: Role) -> Session | None:
-        """The fresh cached session of `role` with the catalog's options, or None (no call, no botocore)."""
+    def cached(self, role: Role, scope: str | None = None) -> Session | None:
+        """The fresh cached session of `role` with the catalog's options (and `scope`), or None (no call, no
+        botocore)."""
+        options = AssumeOptions(scope=scope) if scope else None
         try:
-            return fresh_session(self.catalog, role, None, now=self.clock(), environ=self.environ, cache=self.cache)
+            return fresh_session(self.catalog, role, options, now=self.clock(), environ=self.environ, cache=self.cache)
         except RoleuiError:
             return None  # a request assume() would refuse has no session either
 

@@ -154,6 +154,12 @@ def session_policy(
     return result, check_plaintext(result)
 
 
+def renewal_scope(label: str | None) -> str | None:
+    """The `--scope` that assumes a session like one labelled `label` again (the role's own policies come back by
+    themselves; a custom one cannot be named, and the UI never makes one)."""
+    return None if label in (None, ROLE_POLICY, CUSTOM) else label
+
+
 def chained_alternatives(role_key: str, roles: Iterable[Role]) -> list[str]:
     """The IAM roles chained from a permission set (`via = role_key`): they can take a session policy."""
     return [r.key for r in roles if r.via == role_key and not r.is_permission_set]

@@ -55,9 +55,11 @@ def run_interactive(argv: list[str], env: Mapping[str, str]) -> int:
 def serve_session(engine: Engine, role: Role, session: Session) -> Iterator[CredentialEndpoint]:
     """A credential endpoint for `session`, renewed as the UI assumes (the catalog's options), for the `with` block."""
     from roleui.aws.credential_server import serving
+    from roleui.core.scopes import renewal_scope
     from roleui.core.sessions.assume_plan import AssumeOptions
 
-    with serving(engine, role, session, AssumeOptions()) as endpoint:
+    # Renewed with the session's own scope: a read-only session never comes back with the role's full rights.
+    with serving(engine, role, session, AssumeOptions(scope=renewal_scope(session.scope))) as endpoint:
         yield endpoint
 
 

@@ -62,6 +62,8 @@ def describe_role(
     if isinstance(state, Active):
         session = state.session
         line("Active", f"until {session.expiration:%H:%M:%S} UTC · {session.assumed_role_arn}", "green")
+        if session.scope:
+            line("Scope", f"{session.scope} (session policy: at most what it allows)", "bold cyan")
     elif isinstance(state, Assuming):
         line("Active", "assuming…", "italic")
     elif isinstance(state, Failed):

@@ -21,7 +21,7 @@ from textual.strip import Strip
 from roleui.core.clock import Clock
 from roleui.core.timefmt import format_countdown
 from roleui.ui.cells import fit_cells
-from roleui.ui.state import KEPT_ALIVE_MARK, level
+from roleui.ui.state import KEPT_ALIVE_MARK, SCOPED_MARK, level
 
 if TYPE_CHECKING:
     from roleui.core.sessions.session import Session
@@ -125,8 +125,11 @@ class SessionsPanel(ScrollView, can_focus=False):
         dim = self.get_component_rich_style("sessions-panel--dim")
         until = session.expiration.strftime("%H:%M")
         key_width = max(width - COUNTDOWN_WIDTH - len(until) - 4, 4)
-        segments = fit_cells(KEPT_ALIVE_MARK if session.role_key in self.kept_alive else "●", 2, style, None)
-        segments += fit_cells(session.role_key, key_width, base, None)
+        mark = KEPT_ALIVE_MARK if session.role_key in self.kept_alive else SCOPED_MARK if session.scope else "●"
+        segments = fit_cells(mark, 2, style, None)
+        # The scope first: a narrow panel cuts the end of the line, and the scope is what must not be missed.
+        shown = (f"[{session.scope}] " if session.scope else "") + session.role_key
+        segments += fit_cells(shown, key_width, base, None)
         segments += fit_cells(format_countdown(left).rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH + 1, style, None)
         segments += fit_cells(until, len(until) + 1, dim, None)
         return Strip(segments).adjust_cell_length(width, base)
