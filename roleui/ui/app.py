@@ -459,7 +459,10 @@ class RoleuiApp(SignInFlow):
                 role = self.find_role(key)
                 from roleui.core.scopes import renewal_scope
 
-                renewed = self.engine.cached(role, renewal_scope(session.scope)) if role is not None else None
+                scope = renewal_scope(session.scope)
+                renewed = (
+                    None if role is None else self.engine.cached(role, scope) if scope else self.engine.cached(role)
+                )
                 if renewed is not None and renewed.expiration > session.expiration:
                     session = renewed
             kept_alive = status is not None
@@ -589,7 +592,7 @@ class RoleuiApp(SignInFlow):
             self._row_changed(key)
             self._assume(role, refresh, scope, why)
 
-        fresh = not refresh and self.engine.cached(role, scope) is not None
+        fresh = not refresh and (self.engine.cached(role, scope) if scope else self.engine.cached(role)) is not None
 
         def ask_reason(confirmed: bool | None = True) -> None:
             from roleui.core.sessions.reasons import needs_reason
