@@ -35,6 +35,10 @@ touch "$OUT/go"
 wait $child || echo "child exit $?" > "$OUT/child.status"
 roleui history --json > "$OUT/history.jsonl"
 roleui history main --trail > "$OUT/trail.txt"
+roleui revoke main/AdminAccessRole --aws < /dev/null 2> "$OUT/unconfirmed.err" || true
+roleui revoke main/AdminAccessRole --aws --yes > "$OUT/revoke-aws.out"
+roleui exec main/AdminAccessRole -- aws iam get-role-policy --role-name AdminAccessRole \
+  --policy-name AWSRevokeOlderSessions --output json > "$OUT/policy.json"
 """
 
 CHILD = """
@@ -110,3 +114,13 @@ def test_a_scoped_look_a_full_session_the_history_and_a_revoked_agent_in_the_dem
     assert (out / "revoke.out").read_text().strip() == (
         "revoked agent-1 (main/AdminAccessRole): its next credential request is refused"
     )
+
+    # IAM's own revocation, after a confirmation naming the account and role: the demo's moto stores the inline
+    # deny (it does not enforce it; real AWS denies every older session).
+    assert "role AdminAccessRole in account main (123456789012)" in (out / "unconfirmed.err").read_text()
+    assert (out / "revoke-aws.out").read_text().startswith("revoked every session of main/AdminAccessRole issued")
+    (statement,) = json.loads((out / "policy.json").read_text())["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert list(statement["Condition"]["DateLessThan"]) == ["aws:TokenIssueTime"]
+    puts = [p for p in recorded_calls(recording, "PutRolePolicy") if p["PolicyName"] == "AWSRevokeOlderSessions"]
+    assert [p["RoleName"] for p in puts] == ["AdminAccessRole"]  # once: the unconfirmed one put nothing

@@ -6,6 +6,7 @@ a confirmation that names the account and the role.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from roleui.core.errors import EXIT_OK, UsageError
@@ -68,7 +69,9 @@ def _revoke_in_aws(args: argparse.Namespace) -> int:
             return EXIT_OK
     engine = make_engine(catalog)
     with command_deadline():
-        session = engine.assume(role, AssumeOptions(), mfa=tty_prompt)
+        # The role's own session, unscoped (ROLEUI_MFA_CODE, mfa_process or a prompt for an MFA role).
+        code = os.environ.get("ROLEUI_MFA_CODE") or None
+        session = engine.assume(role, AssumeOptions(mfa_code=code), mfa=tty_prompt)
         now = utc_now()
         region = region_for(role.account.partition, session.region)
         revoke_older_sessions(session.credentials, role.name, now, region, f"revoking the sessions of {role.key}")
