@@ -275,3 +275,17 @@ def test_status_shows_the_scope_of_the_session_it_runs_in(aws: str) -> None:
     assert scoped.stdout == "main/AdminAccessRole [read-only]\n"
     full = roleui("exec", "main/AdminAccessRole", "--", "roleui", "status", "--format", "{key} [{scope}]")
     assert full.stdout == "main/AdminAccessRole []\n"
+
+
+def test_check_says_what_it_checked_of_the_session_policies_and_that_the_packed_size_is_awss() -> None:
+    write_catalog(CATALOG)
+    done = roleui("check")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == (
+        "note: session policies of 1 scopes and 0 roles checked offline (JSON, ARN form, at most 10 ARNs, "
+        "2,048 characters); their packed size is AWS's own limit (PackedPolicyTooLarge)"
+    )
+    write_catalog(CATALOG.replace('"arn:aws:iam::222222222222:policy/team-logs"', '"arn:aws:iam::2222:policy/x"'))
+    bad = roleui("check")
+    assert bad.returncode == EXIT_USAGE
+    assert "scopes.logs.policy_arns: 'arn:aws:iam::2222:policy/x' is not a policy ARN" in bad.stderr
