@@ -56,6 +56,9 @@ def serve_session(engine: Engine, role: Role, session: Session) -> Iterator[Cred
     """A credential endpoint for `session`, renewed as the UI assumes (the catalog's options), for the `with` block."""
     from roleui.aws.credential_server import serving
     from roleui.core.scopes import renewal_scope
+    from roleui.core.sessions.handed import record_handed
+
+    record_handed(session, child="subshell", now=engine.clock())
     from roleui.core.sessions.assume_plan import AssumeOptions
 
     # Renewed with the session's own scope: a read-only session never comes back with the role's full rights.
