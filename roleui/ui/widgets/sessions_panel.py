@@ -148,12 +148,13 @@ class SessionsPanel(ScrollView, can_focus=False):
                 f"sessions-panel--{level(left)}", partial=True, default=Style()
             )
             countdown = format_countdown(left)
-            needed = 3 + len(session.role_key) + 1 + len(countdown)
+            shown = (f"[{session.scope}] " if session.scope else "") + session.role_key
+            needed = 3 + len(shown) + 1 + len(countdown)
             if at + needed > width:
                 segments += fit_cells(" …", min(2, max(width - at, 0)), dim, None)
                 break
-            segments += fit_cells(" ● ", 3, style, None)
-            segments += fit_cells(session.role_key, len(session.role_key) + 1, base, None)
+            segments += fit_cells(f" {SCOPED_MARK if session.scope else '●'} ", 3, style, None)
+            segments += fit_cells(shown, len(shown) + 1, base, None)
             segments += fit_cells(countdown, len(countdown), style, None)
             self._spans.append((at, at + needed, session.role_key))
             at += needed
