@@ -110,3 +110,14 @@ async def test_escape_at_the_reason_prompt_assumes_nothing(recorded: Recording) 
         await settle(pilot)
         assert "web-staging/Developer" not in app.states
         assert not recorded.calls("AssumeRole")
+
+
+async def test_at_80x24_the_one_line_sessions_summary_marks_the_scoped_session(recorded: Recording) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        go_to(app, DEVELOPER)
+        await pilot.press("v")
+        await settle(pilot)
+        assert app.sessions_panel.size.height == 1
+        line = "".join(s.text for s in app.sessions_panel.render_line(0))
+        assert f"{SCOPED_MARK} [read-only] web-staging/Developer 1h 00m" in line
