@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "credential-process": "credential_process",
     "console-url": "console_url",
     "sessions": "sessions",
+    "history": "history",
+    "revoke": "revoke",
     "forget": "forget",
     "status": "status",
     "discover": "discover",

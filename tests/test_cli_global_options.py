@@ -38,7 +38,7 @@ def test_list_with_config_after_its_filter_words_reads_that_catalog() -> None:
 
 @pytest.mark.parametrize("command", sorted(set(COMMANDS) - {"exec"}))  # exec: see the test below
 def test_every_command_takes_config_after_its_name(command: str) -> None:
-    needs = {"env": ["r"], "shell": ["r"], "credential-process": ["r"], "console-url": ["r"]}
+    needs = {"env": ["r"], "shell": ["r"], "credential-process": ["r"], "console-url": ["r"], "revoke": ["r"]}
     args = build_parser().parse_args([command, *needs.get(command, []), "--config", "after.toml"])
     assert args.config == "after.toml"
 

@@ -21,7 +21,7 @@ def test_sessions_lists_role_and_mfa_sessions_with_time_left_and_no_secret(
     done = roleui("sessions")
     assert done.returncode == 0
     lines = done.stdout.splitlines()
-    assert lines[0].split() == ["ROLE", "ACCOUNT", "SESSION", "NAME", "TIME", "LEFT", "EXPIRES", "(UTC)"]
+    assert lines[0].split() == ["ROLE", "ACCOUNT", "SESSION", "NAME", "SCOPE", "TIME", "LEFT", "EXPIRES", "(UTC)"]
     assert any(line.startswith("tooling/JumpRole") and "111111111111" in line and "59m" in line for line in lines)
     assert any(line.startswith(f"MFA {MFA_SERIAL}") for line in lines)
     secrets = [s.credentials for s, _ in CredentialCache().role_sessions()]

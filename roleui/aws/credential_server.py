@@ -75,8 +75,10 @@ class CredentialEndpoint:
         on_error: Callable[[str], None] | None = None,
         status_file: Path | None = None,
         answer_wait: float = ANSWER_WAIT,
+        gate: Callable[[], str | None] | None = None,
     ) -> None:
         self._session = session
+        self.gate = gate  # why to refuse now (a revoked child: roleui/core/sessions/handed.py), asked per request
         self._renew = renew
         self._cache_margin = cache_margin
         self._clock = clock
@@ -303,6 +305,10 @@ class _Handler(DeadlineHandler):
         if status == 403:
             self._answer(403, _error("AccessDenied", "wrong authorization token"))
             return
+        refused = endpoint.gate() if endpoint.gate is not None else None
+        if refused:
+            self._answer(403, _error("AccessDenied", refused))
+            return
         try:
             session = endpoint.current()
         except RoleuiError as error:
@@ -362,18 +368,23 @@ def serving(
     session: Session,
     options: AssumeOptions,
     on_error: Callable[[str], None] | None = None,
+    limit: Callable[[Renew], Renew] | None = None,
+    gate: Callable[[], str | None] | None = None,
 ) -> Iterator[CredentialEndpoint]:
     """An endpoint for `session` of `role`, started for the `with` block and stopped (port closed) after it; a
-    failed renewal is told by `on_error`, by default on the terminal roleui was started from."""
+    failed renewal is told by `on_error`, by default on the terminal roleui was started from. `limit` wraps its
+    renewal and `gate` refuses requests (a named child: roleui/core/sessions/handed.py)."""
     from roleui.aws.endpoint_notice import terminal_notice
 
+    renew = engine_renewal(engine, role, options)
     endpoint = CredentialEndpoint(
         session,
-        engine_renewal(engine, role, options),
+        limit(renew) if limit is not None else renew,
         cache_margin=engine.catalog.defaults.cache_margin,
         clock=engine.clock,
         color=role.effective_color(),
         on_error=on_error or terminal_notice(role.key),
+        gate=gate,
     )
     endpoint.start()
     try:

@@ -97,12 +97,14 @@ class Engine:
         """
         request = plan_assume(self.catalog, role, options)
         codes = CodeSource(options.mfa_code, self.catalog.defaults.mfa_process, mfa)
-        return self._obtain(request, codes, reuse=options.use_cache)
+        return self._obtain(request, codes, reuse=options.use_cache, top=True)
 
-    def cached(self, role: Role) -> Session | None:
-        """The fresh cached session of `role` with the catalog's options, or None (no call, no botocore)."""
+    def cached(self, role: Role, scope: str | None = None) -> Session | None:
+        """The fresh cached session of `role` with the catalog's options (and `scope`), or None (no call, no
+        botocore)."""
+        options = AssumeOptions(scope=scope) if scope else None
         try:
-            return fresh_session(self.catalog, role, None, now=self.clock(), environ=self.environ, cache=self.cache)
+            return fresh_session(self.catalog, role, options, now=self.clock(), environ=self.environ, cache=self.cache)
         except RoleuiError:
             return None  # a request assume() would refuse has no session either
 
@@ -258,21 +260,56 @@ class Engine:
         fresh = mfa is not None and is_fresh(mfa.expiration, self.clock(), self.catalog.defaults.cache_margin)
         return None if fresh else request.mfa_serial
 
-    def _obtain(self, request: AssumeRequest, codes: CodeSource, *, reuse: bool = True) -> Session:
-        """The session of `request`: a fresh cached one when `reuse`, else assumed now and written to the cache."""
+    def _obtain(self, request: AssumeRequest, codes: CodeSource, *, reuse: bool = True, top: bool = False) -> Session:
+        """The session of `request`: a fresh cached one when `reuse`, else assumed now and written to the cache.
+        `top`: the session asked for (not a hop of its chain), whose reuse from the cache is recorded too."""
         key = request_key(request, self.environ)
         if reuse:
             hit = self._hit(request, key)
             if hit is not None:
+                if top:
+                    self._record(request, hit, cached=True)
                 return hit
         with self.cache.lock(key, request.role.key):
             if reuse:
                 hit = self._hit(request, key)  # another process (or thread) may have assumed it while we waited
                 if hit is not None:
+                    if top:
+                        self._record(request, hit, cached=True)
                     return hit
-            session, base = self._call(request, codes)
+            try:
+                session, base = self._call(request, codes)
+            except RoleuiError as error:
+                self._record(request, None, error.message)
+                raise
             self.cache.save_role(key, session, base)
+            self._record(request, session)
             return session
+
+    def _record(
+        self, request: AssumeRequest, session: Session | None, failure: str | None = None, *, cached: bool = False
+    ) -> None:
+        """One line in the trail (roleui/core/sessions/trail.py) for each session obtained from AWS, or refused."""
+        from roleui.core.sessions import trail
+
+        event, child = trail.current_event()
+        if cached and event != "assume":
+            return  # an endpoint checking the cache before it renews: only what it gets from AWS is a renewal
+        trail.record(
+            event,
+            self.clock(),
+            role_key=request.role.key,
+            role_arn=request.role.arn,
+            session_name=session.session_name if session else None,
+            source_identity=request.source_identity,
+            access_key_id=session.credentials.access_key_id if session else None,
+            expiration=session.expiration if session else None,
+            scope=request.session_policy.label,
+            reason=request.reason,
+            child=child,
+            region=session.region if session else request.region,
+            result=failure or ("cached" if cached else "ok"),
+        )
 
     def _known_identity(self, session: Any, region: str, base: BaseRef) -> Identity:
         """Who the base credentials are: remembered from an earlier answer for these credentials, else asked now."""
@@ -374,6 +411,8 @@ class Engine:
                 tags=request.tags,
                 transitive_tag_keys=request.transitive_tag_keys,
                 source_identity=request.source_identity,
+                policy_arns=request.session_policy.policy_arns,
+                policy=request.session_policy.policy,
             )
         except Exception as error:
             raise aws_error(error, call) from None
@@ -389,6 +428,7 @@ class Engine:
             region=session_region_name,
             chained=chained,
             issued_at=self.clock(),
+            scope=request.session_policy.label,
         )
         return session, base_text
 

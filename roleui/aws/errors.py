@@ -174,6 +174,12 @@ def _client_error(code: str, message: str, call: Call) -> RoleuiError:
             exit_code=EXIT_THROTTLED,
         )
     text = redact(message, call.secrets)
+    if code == "PackedPolicyTooLarge":
+        return RoleuiError(
+            f"AWS refused the session policies and tags {call.doing} as too large once packed (PackedPolicyTooLarge; "
+            "AWS's own limit, not checkable offline) — use fewer or shorter policies, ARNs or session tags",
+            exit_code=EXIT_USAGE,
+        )
     if code in ("ValidationError", "InvalidParameterValue", "MalformedPolicyDocument", "PackedPolicyTooLarge"):
         return RoleuiError(
             f"AWS refused the parameters {call.doing}: {text} — fix them in the catalog or on the command line",

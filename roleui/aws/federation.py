@@ -92,6 +92,19 @@ def federated_console_url(
         raise RoleuiError(
             f"the federation endpoint {where} answered without a SigninToken — check the endpoint"
         ) from None
+    from roleui.core.sessions import trail
+
+    trail.record(
+        "console",
+        clock(),
+        role_key=session.role_key,
+        role_arn=session.role_arn,
+        session_name=session.session_name,
+        access_key_id=session.credentials.access_key_id,
+        scope=session.scope,
+        region=session.region,
+        result="ok",
+    )
     params = {
         "Action": "login",
         "Issuer": ISSUER,

@@ -416,6 +416,9 @@ def _saved(answer: dict[str, Any], target: SsoSession, registration: _Registrati
             registration_expires_at=registration.expires_at,
         )
     save_token(token)
+    from roleui.core.sessions import trail
+
+    trail.record("sign-in", clock(), role_key=target.name or target.start_url, region=target.region, result="ok")
     return token
 
 

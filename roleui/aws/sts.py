@@ -60,6 +60,8 @@ def assume_role(
     tags: dict[str, str] | None = None,
     transitive_tag_keys: tuple[str, ...] = (),
     source_identity: str | None = None,
+    policy_arns: tuple[str, ...] = (),
+    policy: str | None = None,
 ) -> tuple[Credentials, str]:
     """AssumeRole; returns the credentials and the assumed-role ARN (`arn:aws:sts::ACCT:assumed-role/ROLE/NAME`)."""
     params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name, "DurationSeconds": duration}
@@ -74,5 +76,9 @@ def assume_role(
             params["TransitiveTagKeys"] = list(transitive_tag_keys)
     if source_identity is not None:
         params["SourceIdentity"] = source_identity
+    if policy_arns:
+        params["PolicyArns"] = [{"arn": arn} for arn in policy_arns]
+    if policy is not None:
+        params["Policy"] = policy
     reply = sts.assume_role(**params)
     return _credentials(reply["Credentials"]), reply["AssumedRoleUser"]["Arn"]

@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from_aws = catalog.count(Source.AWS_CONFIG)
     where = catalog.aws_config_path or "~/.aws/config"
     print(f"OK: {len(catalog.accounts)} accounts, {len(catalog.roles)} roles ({from_aws} from {where})")
+    policy_note = session_policy_note(catalog)
+    if policy_note:
+        print(f"note: {policy_note}", file=sys.stderr)
     if catalog.organizations.enabled:
         from roleui.core.clock import utc_now
         from roleui.core.sources.organizations.cache import stale_hint
@@ -67,6 +70,19 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def session_policy_note(catalog: Catalog) -> str | None:
+    """What `check` could and could not check of the session policies (only AWS knows their packed size)."""
+    if catalog.path is None:
+        return None
+    scoped = sum(1 for role in catalog.roles if role.source is Source.CATALOG and (role.policy_arns or role.policy))
+    if not scoped and not catalog.scopes:
+        return None
+    return (
+        f"session policies of {len(catalog.scopes)} scopes and {scoped} roles checked offline (JSON, ARN form, "
+        "at most 10 ARNs, 2,048 characters); their packed size is AWS's own limit (PackedPolicyTooLarge)"
+    )
 
 
 def sign_in_problems(catalog: Catalog, catalog_path: Path, aws_path: Path) -> list[Problem]:

@@ -41,7 +41,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _plain(args: argparse.Namespace) -> bool:
     """Only the catalog's own options: the requests the fast-path index answers."""
-    return not (args.duration or args.session_name or args.region or args.mfa_code or args.tag or args.no_cache)
+    scoped = args.scope or args.policy_arn or args.policy or args.reason  # a scoped session is never the index's
+    return not (
+        args.duration or args.session_name or args.region or args.mfa_code or args.tag or args.no_cache or scoped
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,6 +80,9 @@ def _answer(args: argparse.Namespace) -> int:
         from roleui.commands.session_args import assume
 
         session = assume(args, catalog, role)
+    from roleui.core.sessions.handed import record_handed
+
+    record_handed(session, child=os.environ.get("ROLEUI_CHILD") or None)
     sys.stdout.write(credential_process_output(session))
     if _plain(args):
         _remember(args, catalog, role, session)

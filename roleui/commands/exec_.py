@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 from roleui.commands.session_args import (
     add_assume_options,
     add_credentials_option,
+    add_handing_options,
     add_role_argument,
     assume,
     load_role,
@@ -53,6 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--nest", action="store_true", help="allow running inside another roleui session")
     add_assume_options(parser)
     add_credentials_option(parser)
+    add_handing_options(parser)
     parser.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]", help="the command to run")
 
 
@@ -128,10 +130,16 @@ def run_served(
     at an overlay of the user's AWS files without the default profile's credentials (removed when it exits).
     `finish` adds the last variables (a shell's) to the final environment."""
     from roleui.aws.credential_server import serving
+    from roleui.commands.handing import handed_to
     from roleui.core.sessions.aws_overlay import child_view
     from roleui.core.sessions.session_env import endpoint_env
 
-    with serving(engine, role, session, options_from_args(args)) as endpoint:
+    options = options_from_args(args)
+    with (
+        handed_to(args, engine, role, session, argv) as (limit, gate, register),
+        serving(engine, role, session, options, limit=limit, gate=gate) as endpoint,
+    ):
+        register(endpoint.port)
         view = child_view(session, endpoint_env(env, endpoint.child_vars()), served=True)
         try:
             if view.warning:
@@ -149,10 +157,12 @@ def run_static(
 ) -> NoReturn:
     """Replace this process with argv in `env` (a session environment with static keys: they win in every SDK)."""
     from roleui.core.sessions.aws_overlay import child_view
+    from roleui.core.sessions.handed import record_handed
 
     view = child_view(session, env, served=False)
     if view.warning:
         warn(view.warning)
+    record_handed(session, child=argv[0])
     exec_in_env(argv, finish(view.env) if finish else view.env)
 
 
@@ -163,7 +173,10 @@ def run(args: argparse.Namespace) -> int:
     if not command:
         raise UsageError("no command to run — write it after `--`: roleui exec ROLE -- aws sts get-caller-identity")
     refuse_nesting(args)
+    from roleui.commands.handing import prepare_handing
+
     catalog, role = load_role(args)
+    prepare_handing(args, serves_endpoint(args, catalog))
     engine = make_engine(catalog)
     session = assume(args, catalog, role, engine)
     if not serves_endpoint(args, catalog):

@@ -43,6 +43,16 @@ def add_assume_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--yes", action="store_true", help="do not ask before a new session of a role that asks first (confirm)"
     )
+    parser.add_argument(
+        "--scope", metavar="NAME", help="session policy from [scopes] (built in: read-only): the session can do no more"
+    )
+    parser.add_argument(
+        "--policy-arn", action="append", default=[], metavar="ARN", help="managed policy as session policy (repeatable)"
+    )
+    parser.add_argument("--policy", metavar="FILE", help="inline session policy: a JSON policy document file")
+    parser.add_argument(
+        "--reason", metavar="TEXT", help="why: recorded in `roleui history` (and [defaults] reason_tag)"
+    )
 
 
 def add_credentials_option(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +65,14 @@ def add_credentials_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_handing_options(parser: argparse.ArgumentParser) -> None:
+    """exec's options for a session handed to a tool or an agent (roleui/commands/handing.py)."""
+    parser.add_argument(
+        "--name", metavar="NAME", help="name the child: its session name, `roleui sessions`, `roleui revoke NAME`"
+    )
+    parser.add_argument("--for", dest="for_", metavar="D", help='stop renewing the session after D, e.g. "30m"')
+
+
 def add_role_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("role", metavar="ROLE", help=ROLE_HELP)
 
@@ -64,6 +82,7 @@ def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
     extra = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     add_assume_options(extra)
     add_credentials_option(extra)
+    add_handing_options(extra)
     extra.add_argument("--nest", action="store_true")
     extra.add_argument("--config")  # the global option, accepted after the command as before it (roleui/cli.py)
     defaults = {action.dest: action.default for action in extra._actions}
@@ -80,7 +99,7 @@ def parse_trailing_options(args: argparse.Namespace, words: list[str]) -> None:
         raise UsageError(f"unknown option {unknown[0]!r} before `--` — {hint}")
     for name, value in vars(parsed).items():
         if value != defaults.get(name):
-            setattr(args, name, getattr(args, name) + value if name == "tag" else value)
+            setattr(args, name, getattr(args, name) + value if name in ("tag", "policy_arn") else value)
 
 
 def split_command(args: argparse.Namespace) -> list[str]:
@@ -146,7 +165,23 @@ def _options(args: argparse.Namespace) -> AssumeOptions:
         mfa_code=mfa_code_from(args.mfa_code, os.environ, sys.stdin),
         tags=parse_tags(args.tag),
         use_cache=not args.no_cache,
+        scope=args.scope,
+        policy_arns=tuple(args.policy_arn),
+        policy=policy_document(args.policy),
+        reason=args.reason or None,
     )
+
+
+def policy_document(path: str | None) -> str | None:
+    """The text of --policy FILE (checked with the scope in plan_assume), or a one-line UsageError."""
+    if path is None:
+        return None
+    from roleui.core.private_files import read_limited
+
+    try:
+        return read_limited(path, 64 * 1024).decode("utf-8")
+    except (OSError, ValueError, UnicodeError) as error:
+        raise UsageError(f"--policy {path}: cannot read it ({error}) — pass a JSON policy document file") from None
 
 
 def warn(message: str) -> None:
@@ -159,7 +194,9 @@ def load_role(args: argparse.Namespace) -> tuple[Catalog, Role]:
     """The merged catalog and the role ROLE names (UsageError listing candidates otherwise)."""
     from roleui.aws.sources import load_world
     from roleui.core.catalog.refs import resolve_role
+    from roleui.core.sessions import trail
 
+    trail.COMMAND = getattr(args, "command", None) or "roleui"
     catalog = load_world(args.config, warn=warn)
     return catalog, resolve_role(catalog, args.role)
 
@@ -185,9 +222,11 @@ def assume(args: argparse.Namespace, catalog: Catalog, role: Role, engine: Engin
     from roleui.aws.clients import command_deadline
     from roleui.aws.mfa import tty_prompt
     from roleui.commands.confirm_first import confirm_first
+    from roleui.core.sessions.reasons import missing_reason
 
     engine = engine or make_engine(catalog)
     options = options_from_args(args)
+    missing_reason(role, catalog.defaults, options.reason)
     confirm_first(engine, role, options, yes=args.yes)
     with command_deadline():
         return engine.assume(role, options, mfa=tty_prompt)

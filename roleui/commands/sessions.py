@@ -1,4 +1,5 @@
-"""`roleui sessions [--json]`: the cached sessions — role, account, time left, expiry. Never a secret.
+"""`roleui sessions [--json]`: the cached sessions — role, account, scope, time left, expiry — and the live
+children roleui serves (named by `exec --name`: scope, endpoint port, renewal limit, revoked). Never a secret.
 
 Reads the cache only: no AWS call, no boto3 import.
 """
@@ -33,44 +34,77 @@ def run(args: argparse.Namespace) -> int:
         (s for s, _ in cache.role_sessions() if not s.is_expired(now)), key=lambda s: (s.expiration, s.role_key)
     )
     mfas = sorted((m for m in cache.mfa_sessions() if m.expiration > now), key=lambda m: m.expiration)
+    from roleui.core.sessions.handed import describe, live_children
+
+    children = live_children()
     if args.json:
-        records = [
-            {
-                "kind": "role",
-                "role": s.role_key,
-                "role_arn": s.role_arn,
-                "account_id": s.account_id,
-                "session_name": s.session_name,
-                "region": s.region,
-                "chained": s.chained,
-                "expires": format_time(s.expiration),
-                "seconds_left": int(s.seconds_left(now)),
-            }
-            for s in roles
-        ] + [
-            {
-                "kind": "mfa",
-                "mfa_serial": m.serial,
-                "base": m.base,
-                "expires": format_time(m.expiration),
-                "seconds_left": int((m.expiration - now).total_seconds()),
-            }
-            for m in mfas
-        ]
+        records = (
+            [
+                {
+                    "kind": "role",
+                    "role": s.role_key,
+                    "role_arn": s.role_arn,
+                    "account_id": s.account_id,
+                    "session_name": s.session_name,
+                    "region": s.region,
+                    "chained": s.chained,
+                    "scope": s.scope,
+                    "expires": format_time(s.expiration),
+                    "seconds_left": int(s.seconds_left(now)),
+                }
+                for s in roles
+            ]
+            + [
+                {
+                    "kind": "mfa",
+                    "mfa_serial": m.serial,
+                    "base": m.base,
+                    "expires": format_time(m.expiration),
+                    "seconds_left": int((m.expiration - now).total_seconds()),
+                }
+                for m in mfas
+            ]
+            + [{"kind": "child", **describe(c, now)} for c in children]
+        )
         json.dump(records, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return EXIT_OK
-    if not roles and not mfas:
+    if not roles and not mfas and not children:
         print("roleui: no cached sessions", file=sys.stderr)
         return EXIT_OK
-    rows = [("ROLE", "ACCOUNT", "SESSION NAME", "TIME LEFT", "EXPIRES (UTC)")]
+    rows = [("ROLE", "ACCOUNT", "SESSION NAME", "SCOPE", "TIME LEFT", "EXPIRES (UTC)")]
     rows += [
-        (s.role_key, s.account_id, s.session_name, format_countdown(s.seconds_left(now)), format_time(s.expiration))
+        (
+            s.role_key,
+            s.account_id,
+            s.session_name,
+            s.scope or "-",
+            format_countdown(s.seconds_left(now)),
+            format_time(s.expiration),
+        )
         for s in roles
     ]
     rows += [
-        (f"MFA {m.serial}", "", "", format_countdown((m.expiration - now).total_seconds()), format_time(m.expiration))
+        (
+            f"MFA {m.serial}",
+            "",
+            "",
+            "",
+            format_countdown((m.expiration - now).total_seconds()),
+            format_time(m.expiration),
+        )
         for m in mfas
+    ]
+    rows += [
+        (
+            f"child {c.name}",
+            c.role_key,
+            f"{c.command} (pid {c.pid}, 127.0.0.1:{c.port})",
+            c.scope or "-",
+            "REVOKED" if c.revoked else (f"renews until {c.until[11:16]}" if c.until else "renews"),
+            "",
+        )
+        for c in children
     ]
     safe = [[terminal_safe(cell) for cell in row] for row in rows]  # names and serials from other people
     widths = [max(len(row[i]) for row in safe) for i in range(len(safe[0]))]

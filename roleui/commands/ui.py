@@ -54,6 +54,9 @@ def launch(explicit_config: str | None, *, print_env: bool = False, demo: DemoIn
     # free almost nothing (a cycle collection every 700 allocations costs the start ~10 ms). Then everything
     # allocated so far — modules, the world of 30,000 roles, the widgets — is frozen out of the collector's walks
     # for good (a full collection over the world takes ~16 ms, a visible hitch while typing) and it is enabled.
+    from roleui.core.sessions import trail
+
+    trail.COMMAND = "ui"  # the trail says which sessions the UI obtained
     gc.disable()
     try:
         return _launch(explicit_config, print_env=print_env, demo=demo)

@@ -58,6 +58,18 @@ class Defaults:
     # Roles in an account with any of these tags ask before they are assumed, as `confirm = true` does
     # ("*" = the key is present with any value).
     confirm_tags: dict[str, str] = field(default_factory=dict)
+    # Roles in an account with any of these tags need a reason for each new session (as `require_reason = true`).
+    reason_tags: dict[str, str] = field(default_factory=dict)
+    reason_tag: str | None = None  # send the reason to AWS as this session tag (needs sts:TagSession in the trust)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A named session policy (`[scopes]`): what a session assumed with `--scope NAME` may do at most."""
+
+    name: str
+    policy_arns: tuple[str, ...] = ()
+    policy: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +120,11 @@ class Role:
     sso_start_url: str | None = None
     sso_region: str | None = None
     sso_session: str | None = None
+    # Session policies sent with every AssumeRole of this role (roleui/core/scopes.py): managed policy
+    # ARNs (or names of AWS managed policies, made partition-aware) and an inline JSON document.
+    policy_arns: tuple[str, ...] = ()
+    policy: str | None = None
+    require_reason: bool = False  # each new session asks for a reason (--reason, or a prompt in the UI)
     source: Source = Source.CATALOG
     location: Location | None = None
 
@@ -250,6 +267,9 @@ class Catalog:
     identity_center: tuple[IcConfig, ...] = ()
     keys: dict[str, str] = field(default_factory=dict)
     browser: BrowserConfig = field(default_factory=BrowserConfig)  # how `o` and `console-url --open` open consoles
+    scopes: dict[str, Scope] = field(
+        default_factory=dict
+    )  # `[scopes]`; `read-only` is built in (roleui/core/scopes.py)
     path: str | None = None  # the catalog file, None when there is none
     aws_config_path: str | None = None
 

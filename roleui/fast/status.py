@@ -7,10 +7,10 @@ its expiry comes from AWS_CREDENTIAL_EXPIRATION. No catalog, no boto3; outside a
 exits 1, so `$(roleui status)` is empty there.
 
 `--format` fills a template: {account} {role} {key} {account_id} {left} {seconds} {level} {color} {expiration}
-{renewing} {identity} {warning} {ansi} {reset}. {color} is the role's (else the account's) colour while more than 15
+{renewing} {identity} {warning} {scope} {ansi} {reset}. {color} is the role's (else the account's) colour while more than 15
 minutes are left, then yellow, then red under 5 minutes; {ansi}/{reset} are the matching terminal escapes. Names are
 neutral for every documented consumer: control characters and tmux's `#`, zsh's `%`, bash's `\\` `$` and backquote
-become `?` (see `neutral`).
+become `?` (see `neutral`). {scope} is the session policy's name (`read-only`...), empty for full rights.
 
 {identity} is who the shell's commands really run as: the assumed-role ARN roleui checked once when it started
 the child, with the child's own environment and AWS files (a local walk of botocore's precedence,
@@ -51,6 +51,7 @@ FIELDS = (
     "renewing",
     "identity",
     "warning",
+    "scope",
     "ansi",
     "reset",
 )
@@ -222,6 +223,7 @@ def current(environ: Mapping[str, str], now: float) -> dict[str, object] | None:
         "expiration": plain(expiration) if isinstance(expiration, str) else None,
         "renewing": status is not None,
         "identity": plain(identity_of(environ)),
+        "scope": plain(environ.get("ROLEUI_SCOPE", "")) or None,
         "error": plain(status["error"]) if status and status.get("error") else None,
     }
 
@@ -244,6 +246,7 @@ def render(fmt: str, as_json: bool, environ: Mapping[str, str], now: float) -> t
     values["renewing"] = "⟳" if info["renewing"] else ""
     identity = str(info["identity"])
     values["warning"] = " ⚠ " + identity.removeprefix(NOT_THE_ROLE) if identity.startswith(NOT_THE_ROLE) else ""
+    values["scope"] = info["scope"] or ""
     values["ansi"] = ansi_of(str(info["color"]))
     values["reset"] = "\033[0m"
     try:

@@ -27,6 +27,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("copy_exports", "exports", "Copy the export lines", "`export AWS_...` lines for another shell"),
     Action("toggle_favorite", "fav", "Toggle favorite", "favorites come first from the next filter"),
     Action("refresh_session", "refresh", "Refresh the session", "assume again, ignoring the cache"),
+    Action("assume_scoped", "read-only", "Assume read-only (scoped)", "the role with the read-only session policy ◇"),
+    Action("history", "history", "Show the history", "what roleui assumed and handed out: when, why, key id"),
     Action("forget_session", "forget", "Forget the session", "delete the role's cached session"),
     Action(
         "sign_in", "sign in", "Sign in to Identity Center", "the highlighted permission set's sign-in, or the first one"

@@ -589,7 +589,12 @@ class RoleuiApp(SignInFlow):
             session = state.session
             if status is not None and status.expiration > session.expiration:
                 role = self.find_role(key)
-                renewed = self.engine.cached(role) if role is not None else None
+                from roleui.core.scopes import renewal_scope
+
+                scope = renewal_scope(session.scope)
+                renewed = (
+                    None if role is None else self.engine.cached(role, scope) if scope else self.engine.cached(role)
+                )
                 if renewed is not None and renewed.expiration > session.expiration:
                     session = renewed
             kept_alive = status is not None
@@ -678,44 +683,78 @@ class RoleuiApp(SignInFlow):
     def action_refresh_session(self) -> None:
         role = self._role()
         if role is not None:
-            self.start_assume(role, refresh=True)
+            state = self.states.get(role.key)
+            scope = state.session.scope if isinstance(state, Active) else None
+            from roleui.core.scopes import renewal_scope
 
-    def start_assume(self, role: Role, *, refresh: bool = False, then: Then | None = None) -> None:
-        """Assume `role` in a thread worker (asking first for `confirm` roles); `then` runs with the session."""
+            self.start_assume(role, refresh=True, scope=renewal_scope(scope))
+
+    def action_assume_scoped(self) -> None:
+        """The highlighted role with the read-only session policy (roleui/core/scopes.py): a look, not a change."""
+        role = self._role()
+        if role is not None:
+            from roleui.core.scopes import READ_ONLY
+
+            self.start_assume(role, scope=READ_ONLY)
+
+    def action_history(self) -> None:
+        from roleui.ui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(clock=self.clock))
+
+    def start_assume(
+        self, role: Role, *, refresh: bool = False, then: Then | None = None, scope: str | None = None
+    ) -> None:
+        """Assume `role` in a thread worker (asking first for `confirm` roles, and for a reason where the catalog
+        wants one); `scope` names a session policy; `then` runs with the session."""
         key = role.key
         if then is not None:
             self._pending.setdefault(key, []).append(then)
         if isinstance(self.states.get(key), Assuming):
             return  # already on its way; `then` runs when it lands
 
-        def go(confirmed: bool | None = True) -> None:
+        def go(confirmed: bool | None = True, why: str | None = None) -> None:
             if not confirmed:
                 self._pending.pop(key, None)
                 self.notify(f"{key}: not assumed", severity="information")
                 return
             self.states[key] = Assuming(refresh=refresh)
             self._row_changed(key)
-            self._assume(role, refresh)
+            self._assume(role, refresh, scope, why)
 
         from roleui.core.sessions.assume_plan import AssumeOptions
 
-        asking = self.engine.confirmations_due(role, AssumeOptions(use_cache=not refresh))  # the chain's hops too
+        fresh = not refresh and (self.engine.cached(role, scope) if scope else self.engine.cached(role)) is not None
+
+        def ask_reason(confirmed: bool | None = True) -> None:
+            from roleui.core.sessions.reasons import needs_reason
+
+            if not confirmed or fresh or not needs_reason(role, self.catalog.defaults):
+                go(confirmed)
+                return
+            from roleui.ui.screens.reason import ReasonScreen
+
+            self.push_screen(ReasonScreen(key, scope), lambda why: go(why is not None, why))
+
+        # The chain's hops ask too (a cached hop, and what is behind it, is not assumed again: it does not ask).
+        asking = self.engine.confirmations_due(role, AssumeOptions(use_cache=not refresh, scope=scope))
         if asking:
             from roleui.ui.screens.confirm import ConfirmScreen  # the first screen does not wait for dialogs
 
             reason = chain_confirmation_reason(role, asking, self.catalog.defaults)
-            self.push_screen(ConfirmScreen(key, role.arn, "Refresh" if refresh else "Assume", reason=reason), go)
+            self.push_screen(
+                ConfirmScreen(key, role.arn, "Refresh" if refresh else "Assume", reason=reason), ask_reason
+            )
         else:
-            go()
+            ask_reason()
 
     @work(thread=True, exit_on_error=False, group="assume", description="assume a role")
-    def _assume(self, role: Role, refresh: bool) -> None:
+    def _assume(self, role: Role, refresh: bool, scope: str | None = None, reason: str | None = None) -> None:
         from roleui.core.sessions.assume_plan import AssumeOptions
 
+        options = AssumeOptions(use_cache=not refresh, scope=scope, reason=reason)
         try:
-            session = self.engine.assume(
-                role, AssumeOptions(use_cache=not refresh), mfa=lambda serial: self._mfa_code(role, serial)
-            )
+            session = self.engine.assume(role, options, mfa=lambda serial: self._mfa_code(role, serial))
         except Exception as error:  # every failure goes to the row and a notification, never a traceback
             from roleui.aws.sso_login import SignInRequired  # here: the first screen does not wait for it
 
@@ -780,8 +819,12 @@ class RoleuiApp(SignInFlow):
         self.push_screen(MfaScreen(key, serial, note=self.demo.mfa_note if self.demo else None), done)
 
     def with_session(self, role: Role, then: Then) -> None:
-        """Run `then` with a fresh session of `role`: the cached one, else after assuming it."""
-        session = self.engine.cached(role)
+        """Run `then` with a fresh session of `role`: the row's own (a scoped one stays scoped), else the cached
+        one, else after assuming it."""
+        state = self.states.get(role.key)
+        held = state.session if isinstance(state, Active) else None
+        margin = self.catalog.defaults.cache_margin
+        session = held if held is not None and held.seconds_left(self.clock()) > margin else self.engine.cached(role)
         if session is None:
             self.start_assume(role, then=then)
             return
@@ -830,7 +873,7 @@ class RoleuiApp(SignInFlow):
             try:
                 view = subshell.child_view_of(session, env, served=endpoint is not None)
             except OSError as error:
-                self.notify(_one_line(error), title="No subshell", severity="error")
+                self.notify(one_line(error), title="No subshell", severity="error")
                 return
             stack.callback(view.cleanup)  # the overlay of the AWS files, once the shell has ended
             env = command.finish(view.env)

@@ -19,6 +19,7 @@ WARNING_SECONDS = 15 * 60  # the countdown turns to the warning color
 CRITICAL_SECONDS = 5 * 60  # ... to the critical color, and a notification says so once
 
 KEPT_ALIVE_MARK = "⟳"  # a subshell's credential endpoint renews this session
+SCOPED_MARK = "◇"  # a session with a session policy (`--scope`): it can do less than the role
 
 Level = Literal["ok", "warning", "critical", "expired"]
 
@@ -66,7 +67,8 @@ def describe(state: RowState | None, now: datetime) -> tuple[str, str]:
         return "failed", "failed"
     left = state.session.seconds_left(now)
     text = format_countdown(left)
-    return (f"{KEPT_ALIVE_MARK} {text}" if state.kept_alive else text), level(left)
+    marks = (KEPT_ALIVE_MARK if state.kept_alive else "") + (SCOPED_MARK if state.session.scope else "")
+    return (f"{marks} {text}" if marks else text), level(left)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,15 +78,20 @@ def serve_session(engine: Engine, role: Role, session: Session) -> Iterator[Cred
     """A credential endpoint for `session`, renewed as the UI assumes (the catalog's options), for the `with` block."""
     from roleui.aws.credential_server import serving
     from roleui.aws.endpoint_notice import terminal_notice
+    from roleui.core.scopes import renewal_scope
     from roleui.core.sessions.assume_plan import AssumeOptions
+    from roleui.core.sessions.handed import record_handed
 
+    record_handed(session, child="subshell", now=engine.clock())
     tell = terminal_notice(role.key)
 
     def on_error(message: str) -> None:
         if CHILD_ON_TERMINAL.is_set():
             tell(message)
 
-    with serving(engine, role, session, AssumeOptions(), on_error=on_error) as endpoint:
+    # Renewed with the session's own scope: a read-only session never comes back with the role's full rights.
+    options = AssumeOptions(scope=renewal_scope(session.scope))
+    with serving(engine, role, session, options, on_error=on_error) as endpoint:
         yield endpoint
 
 

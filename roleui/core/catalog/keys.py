@@ -10,6 +10,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "copy_exports": "y",
     "toggle_favorite": "f",
     "refresh_session": "r",
+    "assume_scoped": "v",
+    "history": "h",
     "forget_session": "x",
     "sign_in": "l",
     "focus_filter": "slash",

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from roleui.core import limits
+from roleui.core import limits, scopes
 from roleui.core.browser_config import BrowserConfig
 from roleui.core.catalog.browser_table import parse_browser
 from roleui.core.catalog.keys import DEFAULT_KEYS
@@ -37,6 +37,7 @@ from roleui.core.models import (
     OrgConfig,
     OrgRule,
     Role,
+    Scope,
     Source,
 )
 from roleui.core.private_files import read_limited
@@ -50,7 +51,7 @@ else:  # pragma: no cover - the package requires 3.11, but tomli keeps the door 
 MAX_CATALOG_BYTES = 32 * 1024 * 1024  # read no more: a catalog of 50,000 accounts is a few MB
 MAX_TEXT = 1024  # the longest text a name, tag or description may hold (AWS's longest name is 256)
 
-TOP_KEYS = ("defaults", "accounts", "templates", "organizations", "identity_center", "keys", "browser")
+TOP_KEYS = ("defaults", "accounts", "templates", "organizations", "identity_center", "keys", "browser", "scopes")
 DEFAULTS_KEYS = (
     "region",
     "duration",
@@ -62,6 +63,8 @@ DEFAULTS_KEYS = (
     "cache_margin",
     "credentials",
     "confirm_tags",
+    "reason_tags",
+    "reason_tag",
 )
 ACCOUNT_KEYS = ("id", "name", "aliases", "tags", "color", "region", "partition", "roles")
 ROLE_OPTION_KEYS = (
@@ -79,6 +82,9 @@ ROLE_OPTION_KEYS = (
     "confirm",
     "via",
     "source_profile",
+    "policy_arns",
+    "policy",
+    "require_reason",
 )
 ROLE_KEYS = ("name", "path", *ROLE_OPTION_KEYS)
 TEMPLATE_KEYS = (*ROLE_KEYS, "match_tags", "accounts")
@@ -374,6 +380,7 @@ def _build(document: dict[str, Any], c: _Checker, file: str) -> Catalog:
         identity_center=_identity_centers(root),
         keys=_keys(c, document.get("keys", {})),
         browser=_browser(c, document.get("browser", {})),
+        scopes=_scopes(c, document.get("scopes", {})),
         path=file,
     )
 
@@ -412,7 +419,16 @@ def _defaults(c: _Checker, value: object) -> Defaults:
         cache_margin=_margin(t),
         credentials=_credentials_mode(t),
         confirm_tags=t.str_map("confirm_tags") or {},
+        reason_tags=t.str_map("reason_tags") or {},
+        reason_tag=_reason_tag(t),
     )
+
+
+def _reason_tag(t: _Table) -> str | None:
+    key = t.text("reason_tag")
+    if key is not None and not t.checked("reason_tag", limits.check_tags({key: ""}, ())):
+        return None
+    return key
 
 
 CREDENTIAL_MODES = ("endpoint", "static")
@@ -583,6 +599,8 @@ def _role_options(t: _Table, defaults: Defaults) -> dict[str, Any] | None:
         via = None
     options["via"] = via
     options["source_profile"] = t.text("source_profile")
+    options["policy_arns"], options["policy"] = _session_policies(t)
+    options["require_reason"] = bool(t.flag("require_reason"))
     if via is not None and options["source_profile"] is not None:
         t.problem(
             "source_profile",
@@ -590,6 +608,57 @@ def _role_options(t: _Table, defaults: Defaults) -> dict[str, Any] | None:
             "a role with via uses the credentials of that role; remove one",
         )
     return options if len(t.c.problems) == before else None
+
+
+def _session_policies(t: _Table) -> tuple[tuple[str, ...], str | None]:
+    """`policy_arns` and `policy` (inline JSON, or the path of a JSON file, relative to the catalog's directory),
+    checked as AWS would: ARN form, at most 10, JSON syntax, 2,048 characters of plaintext."""
+    arns = t.str_list("policy_arns") or ()
+    if arns and not t.checked("policy_arns", scopes.check_policy_arns(arns)):
+        arns = ()
+    document: str | None = t._typed("policy", str, "a JSON policy document or the path of one")
+    if document is not None and not document.lstrip().startswith("{"):
+        where = Path(t.c.file).parent if t.c.file and not t.c.file.startswith("<") else Path()
+        try:
+            document = read_limited(where / Path(document).expanduser(), 64 * 1024).decode("utf-8")
+        except (OSError, ValueError) as error:
+            t.problem(
+                "policy",
+                f"cannot read the policy file {document!r}: {error}",
+                "fix the path (or write the JSON inline)",
+            )
+            return arns, None
+    text = None
+    if document is not None:
+        text, finding = scopes.minified(document)
+        if not t.checked("policy", finding):
+            return arns, None
+    policy = scopes.SessionPolicy(None, tuple(scopes.partition_arn(a, "aws") for a in arns), text)
+    if not t.checked("policy" if text else "policy_arns", scopes.check_plaintext(policy)):
+        return (), None
+    return arns, text
+
+
+def _scopes(c: _Checker, value: object) -> dict[str, Scope]:
+    """`[scopes]`: `name = { policy_arns = [...], policy = "..." }`; `read-only` may be redefined."""
+    data = _as_table(c, value, ("scopes",), "scopes")
+    found: dict[str, Scope] = {}
+    for name, entry in (data or {}).items():
+        label = f"scopes.{name}"
+        if not scopes.SCOPE_NAME.fullmatch(name):
+            c.add(("scopes", name), label, "is not a scope name", "use lower-case letters, digits, - and _")
+            continue
+        table = _as_table(c, entry, ("scopes", name), label)
+        if table is None:
+            continue
+        t = _Table(c, table, ("scopes", name), label)
+        t.refuse_unknown(("policy_arns", "policy"))
+        arns, policy = _session_policies(t)
+        if not arns and policy is None:
+            t.problem("", "has no policy_arns and no policy", 'add policy_arns = ["ReadOnlyAccess"] or policy = "..."')
+            continue
+        found[name] = Scope(name, arns, policy)
+    return found
 
 
 def _role(

@@ -13,6 +13,7 @@ from roleui.core import limits
 from roleui.core.durations import format_duration
 from roleui.core.errors import UsageError
 from roleui.core.models import CHAINED_MAX_DURATION, Catalog, Role
+from roleui.core.scopes import NONE, SessionPolicy, chained_alternatives, session_policy
 from roleui.core.world.role_table import RoleTable
 
 MAX_CHAIN = 10  # the catalog refuses cycles; this only stops a hand-made catalog from looping
@@ -28,6 +29,10 @@ class AssumeOptions:
     mfa_code: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     use_cache: bool = True
+    scope: str | None = None  # a `[scopes]` name or the built-in `read-only`
+    policy_arns: tuple[str, ...] = ()  # --policy-arn, added to the scope's
+    policy: str | None = None  # --policy FILE's document
+    reason: str | None = None  # --reason: recorded in the trail (and sent as the catalog's reason_tag)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class AssumeRequest:
     region: str | None  # the session's region; None = whatever the base credentials' profile says
     source_profile: str | None  # base credentials; None = botocore's default chain (ignored when via is set)
     via: AssumeRequest | None = None
+    session_policy: SessionPolicy = NONE  # the last hop's only: the roles it chains through are assumed unscoped
+    reason: str | None = None
 
     @property
     def chained(self) -> bool:
@@ -92,7 +99,15 @@ def plan_assume(
         _refuse(role, "mfa_serial", limits.check_mfa_serial(role.mfa_serial))
     if options.mfa_code is not None:
         _refuse(role, "MFA code", limits.check_token_code(options.mfa_code))
+    policy, finding = session_policy(
+        role, catalog.scopes, scope=options.scope, policy_arns=options.policy_arns, policy=options.policy
+    )
+    _refuse(role, "session policy", finding)
+    if policy and role.is_permission_set and role.via is None:
+        _refuse_permission_set(catalog, role)
     tags = merged_tags(role.session_tags, options.tags)
+    if options.reason and defaults.reason_tag:
+        tags = merged_tags(tags, {defaults.reason_tag: reason_tag_value(options.reason)})
     _refuse(role, "session tags", limits.check_tags(tags, role.transitive_tag_keys))
     if role.source_identity is not None:
         _refuse(role, "source_identity", limits.check_source_identity(role.source_identity))
@@ -119,6 +134,26 @@ def plan_assume(
         region=options.region or role.effective_region(defaults),
         source_profile=None if via is not None else (role.source_profile or defaults.source_profile),
         via=via,
+        session_policy=policy,
+        reason=options.reason,
+    )
+
+
+def reason_tag_value(reason: str) -> str:
+    """The reason as a session tag value: characters a tag cannot hold become spaces, at most 256 of them."""
+    return "".join(ch if limits.TAG_VALUE.fullmatch(ch) else " " for ch in reason)[:256]
+
+
+def _refuse_permission_set(catalog: Catalog, role: Role) -> None:
+    """A permission set's credentials come from sso:GetRoleCredentials, which takes no session policy."""
+    offer = chained_alternatives(role.key, catalog.roles)
+    hint = (
+        f"assume {offer[0]} (chained from it: AssumeRole takes a scope) instead"
+        if offer
+        else "add an IAM role with via = " + repr(role.key) + " to the catalog and scope that one"
+    )
+    raise UsageError(
+        f"{role.key} is an IAM Identity Center permission set: GetRoleCredentials takes no session policy — {hint}"
     )
 
 

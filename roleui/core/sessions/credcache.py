@@ -3,8 +3,9 @@
 Safety: the directory is 0700 and every file 0600 from its creation; a file is written to a temp file, synced
 and renamed over the old one, so a reader or a crash never sees half a file; a per-key file lock (flock(2) on
 POSIX, the `filelock` package elsewhere) keeps two roleui processes from assuming the same session twice. The key is a hash of everything that changes the session: role ARN, session name (or its template),
-ExternalId, tags, source identity, duration, MFA device, the base credentials and the chain (`via`) — so a
-changed catalog never returns a stale session. No secret appears in a file name.
+ExternalId, tags, source identity, duration, MFA device, session policies, the base credentials and the chain
+(`via`) — so a changed catalog never returns a stale session, and a scoped session is never served for an unscoped
+request or another scope (nor the reverse). No secret appears in a file name.
 
 This module is pure (no boto3): `roleui credential-process` answers a cache hit from here alone.
 """
@@ -139,6 +140,9 @@ def request_key(request: AssumeRequest, environ: Mapping[str, str]) -> str:
         base: str | None = f"identity-center\n{role.sso_session}\n{role.sso_start_url}\n{role.sso_region}"
     else:
         base = None if request.via is not None else base_ref(request.source_profile, environ).fingerprint
+    # Session policies join the key only when there are some, so the keys of unscoped sessions stay as they were.
+    policy = request.session_policy
+    scoped = [["policy", list(policy.policy_arns), policy.policy]] if policy else []
     return _digest(
         FORMAT,
         request.role.arn,
@@ -152,6 +156,7 @@ def request_key(request: AssumeRequest, environ: Mapping[str, str]) -> str:
         request.mfa_serial,
         base,
         upstream,
+        *scoped,
     )
 
 
@@ -204,6 +209,7 @@ def session_to_json(session: Session, base: str) -> dict[str, Any]:
         "chained": session.chained,
         "issued_at": session.issued_at.isoformat() if session.issued_at else None,
         "base": base,
+        "scope": session.scope,
         "credentials": credentials_to_json(session.credentials),
     }
 
@@ -220,6 +226,7 @@ def session_from_json(data: Mapping[str, Any]) -> Session:
         region=str(data["region"]) if data.get("region") else None,
         chained=bool(data.get("chained", False)),
         issued_at=parse_time(str(issued)) if issued else None,
+        scope=str(data["scope"]) if data.get("scope") else None,
     )
 
 

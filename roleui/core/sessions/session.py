@@ -31,6 +31,7 @@ class Session:
     region: str | None = None
     chained: bool = False  # assumed with another role's credentials: 1 h cap, no SessionDuration on federation
     issued_at: datetime | None = None
+    scope: str | None = None  # the session policy's label (`read-only`, `custom`...); None = the role's full rights
 
     @property
     def expiration(self) -> datetime:

@@ -52,6 +52,7 @@ REMOVED = (
     "ROLEUI_ROLE_ARN",
     "ROLEUI_ACCOUNT_ID",
     "ROLEUI_IDENTITY",
+    "ROLEUI_SCOPE",
     *ENDPOINT_VARS,
     *COMPETING_VARS,  # outer profiles, web identity, aws-vault's marker (roleui/core/sessions/aws_view.py)
     *KNOWN_MARKERS,
@@ -83,6 +84,8 @@ def session_vars(session: Session) -> dict[str, str]:
     values["ROLEUI_ROLE"] = terminal_safe(session.role_key)
     values["ROLEUI_ROLE_ARN"] = session.role_arn
     values["ROLEUI_ACCOUNT_ID"] = session.account_id
+    if session.scope:  # a scoped session says so to prompts (`roleui status --format '{scope}'`)
+        values["ROLEUI_SCOPE"] = session.scope
     return values
 
 

@@ -36,7 +36,7 @@ _SPEC_TAGS = SPEC_FIELDS.index("session_tags")
 _LOCATION = -1  # both Account and Role end with `location`
 _spec_values = attrgetter(*SPEC_FIELDS)
 _account_values = attrgetter(*ACCOUNT_FIELDS)
-FORMAT = 4  # 4: the Identity Center fields of Role
+FORMAT = 5  # 4: the Identity Center fields of Role; 5: its session policies and require_reason
 CHUNK = 256  # accounts per stored chunk
 _HEAD = struct.Struct("<III")  # format, listed accounts, CRC-32 of the rest
 

@@ -27,13 +27,11 @@ from typing import Any, NamedTuple
 from roleui import __version__
 from roleui.core.browser_config import BrowserConfig
 from roleui.core.files import file_identity, write_atomic
-from roleui.core.models import Catalog, Defaults, IcConfig, IcRule, Location, OrgConfig, OrgRule
+from roleui.core.models import Catalog, Defaults, IcConfig, IcRule, Location, OrgConfig, OrgRule, Scope
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private
 from roleui.core.world.role_table import RoleTable
 
-HEADER = (
-    f"roleui-world 5 {__version__}"  # 2: Identity Center fields; 3: [[identity_center]]; 4: confirm_tags; 5: [browser]
-)
+HEADER = f"roleui-world 6 {__version__}"  # 2: Identity Center fields; 3: [[identity_center]]; 4: confirm_tags; 5: [browser]; 6: scopes
 _LENGTH = struct.Struct("<I")
 
 
@@ -70,6 +68,7 @@ def save_world(entry: Entry, world: CachedWorld) -> None:
         catalog.path,
         catalog.aws_config_path,
         catalog.browser,
+        catalog.scopes,
     )
     head = marshal.dumps((HEADER, entry.key, identities, _settings_data(settings), world.warnings))
     table = RoleTable.of(catalog.roles, catalog.accounts)
@@ -94,7 +93,9 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
             return None
         if any(file_identity(path) != identity for path, identity in identities.items()):
             return None
-        defaults, organizations, identity_center, keys, path, aws_config_path, browser = _settings_from_data(settings)
+        defaults, organizations, identity_center, keys, path, aws_config_path, browser, scopes = _settings_from_data(
+            settings
+        )
         table = RoleTable.from_bytes(memoryview(data)[_LENGTH.size + length :])
         if (
             table is None
@@ -110,6 +111,7 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
             organizations=organizations,
             identity_center=identity_center,
             keys=keys,
+            scopes=scopes,
             path=path,
             aws_config_path=aws_config_path,
             browser=browser,
@@ -131,7 +133,9 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
 
 # The catalog's settings as marshal data: a dataclass becomes (Ellipsis, its name, its field values) — TOML
 # cannot produce an Ellipsis, so no value of the user's is ever mistaken for one.
-_SETTINGS = {cls.__name__: cls for cls in (Defaults, OrgConfig, OrgRule, IcConfig, IcRule, Location, BrowserConfig)}
+_SETTINGS = {
+    cls.__name__: cls for cls in (Defaults, OrgConfig, OrgRule, IcConfig, IcRule, Location, BrowserConfig, Scope)
+}
 
 
 def _settings_data(value: Any) -> Any:

@@ -80,7 +80,9 @@ class HelpScreen(Dialog[None]):
         colors.append("expired", style="red strike")
         colors.append(" · ")
         colors.append("failed", style="bold red")
-        colors.append(" (details in the pane)")
+        colors.append(" (details in the pane) · ")
+        colors.append("◇ 59m 12s")
+        colors.append(" scoped (a session policy: read-only with v)")
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label("roleui — keys", classes="dialog-title")
             yield Static(table, id="help-keys")

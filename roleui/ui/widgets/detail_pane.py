@@ -63,6 +63,8 @@ def describe_role(
     if isinstance(state, Active):
         session = state.session
         line("Active", f"until {session.expiration:%H:%M:%S} UTC · {session.assumed_role_arn}", "green")
+        if session.scope:
+            line("Scope", f"{session.scope} (session policy: at most what it allows)", "bold cyan")
         if console:
             line("Console", console)
     elif isinstance(state, Assuming):

@@ -23,7 +23,7 @@ from textual.strip import Strip
 from roleui.core.clock import Clock
 from roleui.core.timefmt import format_countdown
 from roleui.ui.cells import fit_cells
-from roleui.ui.state import KEPT_ALIVE_MARK, level
+from roleui.ui.state import KEPT_ALIVE_MARK, SCOPED_MARK, level
 
 if TYPE_CHECKING:
     from roleui.core.sessions.session import Session
@@ -32,6 +32,11 @@ COUNTDOWN_WIDTH = 9
 UNTIL_WIDTH = 5  # HH:MM
 CONSOLE_MARK = "⧉"
 CONSOLE_WIDTH = 7  # ⧉HH:MM and a space
+
+
+def shown_key(session: Session) -> str:
+    """The session's role key, after its scope (`[read-only] main/Admin`): a cut line keeps the scope."""
+    return (f"[{session.scope}] " if session.scope else "") + session.role_key
 
 
 class SessionsPanel(ScrollView, can_focus=False):
@@ -141,8 +146,10 @@ class SessionsPanel(ScrollView, can_focus=False):
         until = session.expiration.strftime("%H:%M")
         console = self._console_column(session.role_key)
         key_width = max(width - COUNTDOWN_WIDTH - len(until) - len(console) - 4, 4)
-        segments = fit_cells(KEPT_ALIVE_MARK if session.role_key in self.kept_alive else "●", 2, style, None)
-        segments += fit_cells(session.role_key, key_width, base, None)
+        mark = KEPT_ALIVE_MARK if session.role_key in self.kept_alive else SCOPED_MARK if session.scope else "●"
+        segments = fit_cells(mark, 2, style, None)
+        # The scope first: a narrow panel cuts the end of the line, and the scope is what must not be missed.
+        segments += fit_cells(shown_key(session), key_width, base, None)
         segments += fit_cells(format_countdown(left).rjust(COUNTDOWN_WIDTH), COUNTDOWN_WIDTH + 1, style, None)
         segments += fit_cells(until, len(until) + 1, dim, None)
         if console:
@@ -166,7 +173,7 @@ class SessionsPanel(ScrollView, can_focus=False):
         title = f"Sessions {len(self.sessions)} "
         lefts = [session.seconds_left(now) for session in self.sessions]
         full = [format_countdown(left) for left in lefts]
-        keys = [session.role_key for session in self.sessions]
+        keys = [shown_key(session) for session in self.sessions]
         fixed = len(title) + 3 * len(keys)  # " ● " before each
         if fixed + sum(len(k) + 1 + len(c) for k, c in zip(keys, full, strict=True)) > width:
             title = f"{len(self.sessions)} "
@@ -187,7 +194,7 @@ class SessionsPanel(ScrollView, can_focus=False):
                 more = f" +{rest}"
                 segments += fit_cells(more, min(len(more), max(width - at, 0)), dim, None)
                 break
-            segments += fit_cells(" ● ", 3, style, None)
+            segments += fit_cells(f" {SCOPED_MARK if session.scope else '●'} ", 3, style, None)
             segments += fit_cells(key, len(key) + 1, base, None)
             segments += fit_cells(countdown, len(countdown), style, None)
             self._spans.append((at, at + needed, session.role_key))
