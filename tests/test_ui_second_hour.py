@@ -32,7 +32,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from roleui.core.models import Catalog
-from roleui.ui.app import OrganizationRefreshed, RoleuiApp
+from roleui.ui.app import RoleuiApp
+from roleui.ui.discovery_refresh import OrganizationRefreshed
 from roleui.ui.screens.confirm import ConfirmScreen, QuestionScreen
 from roleui.ui.state import Active
 from roleui.ui.widgets.role_list import layout

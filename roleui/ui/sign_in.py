@@ -10,26 +10,20 @@ sign-in's state (`SignInsRead`), read after the first screen and again after eve
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
-from textual.app import App
 from textual.message import Message
 
 from roleui.core.models import Catalog, Role
+from roleui.ui.app_parts import AppParts
 from roleui.ui.safe import one_line
 from roleui.ui.state import SignInState
 
 if TYPE_CHECKING:
     from roleui.aws.sso_login import PendingSignIn
-    from roleui.core.clock import Clock
     from roleui.core.sources.aws_config.profiles import SsoSession
-    from roleui.ui.state import RowState
-    from roleui.ui.widgets.identity_header import IdentityHeader
-    from roleui.ui.widgets.key_bar import KeyBar
-    from roleui.ui.widgets.role_list import RoleList
 
 
 class SignInNeeded(Message):
@@ -120,23 +114,8 @@ def known_sign_ins(catalog: Catalog) -> list[SsoSession]:
     return list(found.values())
 
 
-class SignInFlow(App[None]):
+class SignInFlow(AppParts):
     """The sign-in part of RoleuiApp (kept apart: the app module holds the layout and the assume flow)."""
-
-    if TYPE_CHECKING:
-        catalog: Catalog
-        clock: Clock
-        header_bar: IdentityHeader
-        key_bar: KeyBar
-        role_list: RoleList
-        states: dict[str, RowState]
-        _pending: dict[str, list[Any]]
-
-        def start_assume(self, role: Role, *, refresh: bool = False, then: Any = None) -> None: ...
-        def find_role(self, key: str) -> Role | None: ...
-        def _row_changed(self, key: str) -> None: ...
-
-        _refresh_organization: Callable[..., Any]
 
     _sign_in_cancel: threading.Event | None = None
 
