@@ -270,6 +270,15 @@ class StaticEngine:
     def mfa_serial_needed(self, role: Role, options: AssumeOptions | None = None) -> str | None:
         return role.mfa_serial
 
+    def confirmations_due(self, role: Role, options: AssumeOptions | None = None) -> list[Role]:
+        """The role itself when it asks first and has no session to reuse (these scenes hold no chains)."""
+        from roleui.core.world.confirmation import needs_confirmation
+
+        reuse = options is None or options.use_cache
+        if (reuse and self.cached(role) is not None) or not needs_confirmation(role, self.catalog.defaults):
+            return []
+        return [role]
+
     def forget(self, role: Role) -> int:
         self.forgotten.append(role.key)
         return 1 if self.expiries.pop(role.key, None) else 0
