@@ -207,6 +207,11 @@ def without_aws_files(home: Path) -> None:
         (home / ".aws" / name).unlink(missing_ok=True)
 
 
+def without_aws_dir(home: Path) -> None:
+    """A user who never ran an AWS tool: no ~/.aws directory at all (what roleui creates, it creates itself)."""
+    shutil.rmtree(home / ".aws", ignore_errors=True)
+
+
 def snapshot(home: Path) -> dict[str, bytes]:
     """The user's AWS config and credentials files and their bytes (byte-identical after a session; the CLI's own
     caches under ~/.aws/cli may grow)."""

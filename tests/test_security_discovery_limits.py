@@ -49,7 +49,7 @@ class EndlessPortal(Directory):
 
 @pytest.fixture
 def endless(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_env: Path) -> Iterator[EndlessPortal]:
-    (isolated_env / ".aws").mkdir(mode=0o700)
+    (isolated_env / ".aws").mkdir(mode=0o700, exist_ok=True)  # beside the default profile
     (isolated_env / ".aws" / "config").write_text(SSO_CONFIG)
     catalog = tmp_path / "roleui.toml"
     catalog.write_text('[[identity_center]]\nsso_session = "acme"\n')

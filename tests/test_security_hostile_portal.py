@@ -263,6 +263,7 @@ def test_a_base_profile_whose_credential_process_prints_garbage_is_one_line_and_
     write_catalog()
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+    Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).unlink()  # the keys there would come first
     Path(os.environ["AWS_CONFIG_FILE"]).write_text(
         "[default]\ncredential_process = echo not-json\nregion = eu-west-1\n"
     )

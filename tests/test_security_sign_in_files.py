@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from _aws_setups import without_aws_dir
 from _engine_helpers import roleui, write_catalog
 
 from roleui.aws.sso_tokens import SsoToken, load_token, save_token, token_path
@@ -54,7 +55,7 @@ def under_umask_000(*argv: str, env: dict[str, str] | None = None) -> subprocess
 def test_login_under_umask_000_makes_every_directory_0700_and_the_token_0600(
     center: LocalIdentityCenter, isolated_env: Path
 ) -> None:
-    assert not (isolated_env / ".aws").exists()
+    without_aws_dir(isolated_env)  # a user who never ran an AWS tool: roleui makes ~/.aws itself
     done = under_umask_000("login", "acme", env={"BROWSER": FOLLOWING_BROWSER})
     assert done.returncode == 0, done.stderr
     aws = isolated_env / ".aws"
@@ -143,6 +144,7 @@ def test_a_token_file_planted_by_another_user_is_refused_by_login_and_discover(c
 def test_doctor_reports_a_loose_aws_directory_and_login_warns_once_without_changing_it(
     center: LocalIdentityCenter, isolated_env: Path
 ) -> None:
+    without_aws_dir(isolated_env)
     aws = isolated_env / ".aws"
     aws.mkdir()
     aws.chmod(0o777)  # made by another tool under umask 000

@@ -17,7 +17,7 @@ from roleui.core.clock import utc_now
 
 @pytest.fixture
 def center(aws: str, monkeypatch: pytest.MonkeyPatch, isolated_env: Path) -> Iterator[LocalIdentityCenter]:
-    (isolated_env / ".aws").mkdir(mode=0o700)
+    (isolated_env / ".aws").mkdir(mode=0o700, exist_ok=True)  # beside the default profile
     (isolated_env / ".aws" / "config").write_text(SSO_CONFIG)
     yield from local_identity_center(aws, monkeypatch)
 
