@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from _aws_setups import without_aws_files
 from _engine_helpers import ROLEUI, roleui
 from _sso_helpers import SSO_CONFIG, LocalIdentityCenter, local_identity_center
 
@@ -87,7 +88,10 @@ def test_only_web_urls_reach_a_graphical_browser(tmp_path: Path, monkeypatch: py
     )
     assert not open_in_browser("--new-window=file:///etc/passwd")
     assert open_in_browser("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH")
-    assert opened.read_text() == "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH"
+    # The browser's argv (in everyone's `ps`) holds a private page's name; the page sends it on to the URL.
+    page = opened.read_text()
+    assert page.startswith("file://")
+    assert "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH" in Path(page[7:]).read_text()
     monkeypatch.setenv("BROWSER", "lynx")
     assert not open_in_browser("https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH")
 
@@ -147,7 +151,6 @@ sso_region = eu-west-1
 def test_init_names_accounts_by_their_own_names_guesses_no_tags_it_cannot_and_offers_the_sso_session(
     isolated_env: Path,
 ) -> None:
-    (isolated_env / ".aws").mkdir()
     (isolated_env / ".aws" / "config").write_text(HAND_WRITTEN)
     done = roleui("init")
     assert done.returncode == 0, done.stderr
@@ -197,7 +200,7 @@ async def test_the_empty_list_and_the_header_guide_a_user_whose_profiles_have_th
 
     from roleui.aws.sources import load_world
 
-    (isolated_env / ".aws").mkdir()
+    without_aws_files(isolated_env)  # no default profile: every profile has its own source
     (isolated_env / ".aws" / "config").write_text(
         HAND_WRITTEN.replace("source_profile = default", "source_profile = base")
     )
@@ -229,7 +232,6 @@ TWO_SESSIONS = (
 
 
 def test_logout_without_naming_one_of_two_sso_sessions_says_sign_out_of(isolated_env: Path) -> None:
-    (isolated_env / ".aws").mkdir()
     (isolated_env / ".aws" / "config").write_text(TWO_SESSIONS)
     done = roleui("logout")
     assert done.returncode == 2
