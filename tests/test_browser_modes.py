@@ -182,3 +182,14 @@ def test_a_good_browser_table_reaches_the_catalog() -> None:
     assert browser.mode == "command"
     assert browser.command == ("firefox", "-P", "aws {profile}", "--new-tab", "{url}")
     assert parse_catalog(BAD_BROWSER.split("[browser]", maxsplit=1)[0]).browser == BrowserConfig()
+
+
+def test_a_container_url_is_handed_to_a_browser_only_around_a_web_url() -> None:
+    from roleui.core.web_urls import is_openable
+
+    page = "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1#/a&b"
+    assert is_openable(f"ext+granted-containers:name=main&url={quote(page, safe='')}&color=red")
+    assert is_openable(f"ext+container:name=main&url={quote(page, safe='')}")
+    assert not is_openable(f"ext+container:name=main&url={quote('javascript:alert(1)', safe='')}")
+    assert not is_openable("ext+container:name=main")
+    assert not is_openable(f"ext+other:url={quote(page, safe='')}")

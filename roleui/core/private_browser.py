@@ -22,7 +22,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from roleui.core.web_urls import is_web_url
+from roleui.core.web_urls import is_openable
 
 REMOVE_AFTER = 60  # seconds: the browser has read the page long before
 
@@ -57,8 +57,8 @@ def remove_later(path: Path, seconds: int = REMOVE_AFTER) -> None:
 def open_secret_url(url: str, opener: Callable[[str], bool] | None = None) -> bool:
     """Open `url` through a private redirect file, so the URL never appears on a command line; True if a browser
     was asked to open it. `opener` (default: a graphical browser, new tab) takes the file's URL. A URL that is not a web
-    URL (core/web_urls.py) is not opened."""
-    if not is_web_url(url):
+    URL, or a container extension's URL around one (core/web_urls.py), is not opened."""
+    if not is_openable(url):
         return False
     fd, name = tempfile.mkstemp(prefix="roleui-signin-", suffix=".html")  # 0600, random name
     path = Path(name)

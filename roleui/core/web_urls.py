@@ -46,6 +46,23 @@ def is_web_url(url: object) -> bool:
     return web_url_problem(url) is None
 
 
+# Firefox container extensions take a URL of their own around the page to open (core/browser_modes.py builds them).
+CONTAINER_SCHEMES = ("ext+granted-containers:", "ext+container:")
+
+
+def is_openable(url: object) -> bool:
+    """A web URL, or a container extension's URL around one: what a browser may be handed (through a redirect
+    page). The page inside the extension's URL (its `url` parameter) follows the web URL rule."""
+    if is_web_url(url):
+        return True
+    if not isinstance(url, str) or len(url) > MAX_URL or not url.startswith(CONTAINER_SCHEMES):
+        return False
+    from urllib.parse import parse_qs
+
+    inner = parse_qs(url.split(":", 1)[1], keep_blank_values=True).get("url", [])
+    return len(inner) == 1 and is_web_url(inner[0])
+
+
 AWS_SIGNIN_DOMAINS = ("signin.aws.amazon.com", "signin.amazonaws-us-gov.com", "signin.amazonaws.cn")
 
 
