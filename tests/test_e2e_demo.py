@@ -64,13 +64,14 @@ def organization_listed(screen: str) -> bool:
 
 
 def rows(screen: str) -> list[str]:
-    """The role list's rows: the lines between its column header and the detail pane (none on a partial frame)."""
+    """The role list's rows: the lines between its column header and the detail pane (none on a partial frame),
+    without the notifications drawn over the list (each of their lines starts with Textual's `▌`)."""
     lines = screen.splitlines()
     start = next((i for i, line in enumerate(lines) if "ACCOUNT" in line and "SESSION" in line), None)
     if start is None:
         return []
     end = next((i for i, line in enumerate(lines) if i > start and line.lstrip().startswith("╭")), len(lines))
-    return [line.strip() for line in lines[start + 1 : end] if line.strip()]
+    return [line.strip() for line in lines[start + 1 : end] if line.strip() and not line.strip().startswith("▌")]
 
 
 def show_only(terminal: Terminal, query: str, shown: str | None = None) -> list[str]:
@@ -284,4 +285,10 @@ def test_q_quits_restores_the_terminal_stops_the_local_aws_and_leaves_no_files(
     assert flags == demo.initial_local_flags
     assert not any(port_is_open(port) for port in ports)
     assert list(tmpdir_of_demo.iterdir()) == []
-    assert list(Path(os.environ["HOME"]).iterdir()) == []  # nothing written outside the demo's directory either
+    # Nothing written outside the demo's directory either: the home holds only the user's own AWS files.
+    home = Path(os.environ["HOME"])
+    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == [
+        ".aws",
+        ".aws/config",
+        ".aws/credentials",
+    ]

@@ -22,11 +22,11 @@ pytestmark = pytest.mark.e2e
 SCRIPT = """
 set -e
 export ROLEUI_MFA_CODE=123456  # the demo's AdminAccessRole wants MFA; the local AWS takes any code
-roleui env main/AdminAccessRole --scope read-only --reason "look at the prod alarms" > "$OUT/scoped.env"
-roleui env main/AdminAccessRole --reason "restart the stuck deploy" > "$OUT/full.env"
-roleui env main/AdminAccessRole --scope read-only --reason "look again" > "$OUT/scoped-again.env"
+roleui env main/AdminAccessRole --yes --scope read-only --reason "look at the prod alarms" > "$OUT/scoped.env"
+roleui env main/AdminAccessRole --yes --reason "restart the stuck deploy" > "$OUT/full.env"
+roleui env main/AdminAccessRole --yes --scope read-only --reason "look again" > "$OUT/scoped-again.env"
 roleui sessions --json > "$OUT/sessions.json"
-roleui exec main/AdminAccessRole --scope read-only --name agent-1 --for 30m -- sh "$OUT/child.sh" \
+roleui exec main/AdminAccessRole --yes --scope read-only --name agent-1 --for 30m -- sh "$OUT/child.sh" \
   > "$OUT/child.out" 2> "$OUT/child.err" &
 child=$!
 while [ ! -e "$OUT/ready" ]; do sleep 0.05; done
@@ -37,7 +37,7 @@ roleui history --json > "$OUT/history.jsonl"
 roleui history main --trail > "$OUT/trail.txt"
 roleui revoke main/AdminAccessRole --aws < /dev/null 2> "$OUT/unconfirmed.err" || true
 roleui revoke main/AdminAccessRole --aws --yes > "$OUT/revoke-aws.out"
-roleui exec main/AdminAccessRole -- aws iam get-role-policy --role-name AdminAccessRole \
+roleui exec main/AdminAccessRole --yes -- aws iam get-role-policy --role-name AdminAccessRole \
   --policy-name AWSRevokeOlderSessions --output json > "$OUT/policy.json"
 """
 

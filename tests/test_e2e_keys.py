@@ -62,7 +62,7 @@ def test_a_query_and_enter_written_in_one_burst_assume_the_filtered_role(demo: T
     screen = demo.wait_until("a session on CrossAccountS3ReadOnly", has_countdown("CrossAccountS3ReadOnly"))
     assert filter_line(screen) == "crossaccounts3"
     assert "Sessions (1)" in demo.wait_for("Sessions (1)")
-    assert all("CrossAccountS3ReadOnly" in row for row in rows(screen))
+    assert all("CrossAccountS3ReadOnly" in row for row in rows(screen)), screen
 
 
 def test_keys_5_ms_apart_and_a_paste_reach_the_filter_in_order(demo: Terminal) -> None:

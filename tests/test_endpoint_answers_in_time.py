@@ -198,7 +198,7 @@ async def test_in_the_ui_a_renewal_failing_while_the_subshell_has_the_terminal_i
     clock = frozen_now()
     app = make_app(clock=clock)
 
-    def the_shell(argv: list[str], env: dict[str, str], stdout: object = None) -> int:
+    def the_shell(argv: list[str], env: dict[str, str], stdout: object = None, **_: object) -> int:
         """The subshell's process (run_interactive's own code runs around it): STS goes away, time passes."""
         monkeypatch.setenv("AWS_ENDPOINT_URL", free_closed_port_url())
         app.engine._sessions.clear()  # let the engine make clients that see the closed port
