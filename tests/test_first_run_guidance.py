@@ -79,6 +79,26 @@ def test_a_browser_chosen_as_a_console_browser_is_not_one_roleui_starts() -> Non
     assert not is_text_browser(f"{sys.executable} -c 'print(1)' %s")
 
 
+def test_the_browser_is_the_one_browser_names_now_even_after_webbrowser_read_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    from roleui.core.browsers import open_graphical
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for recorded in (first, second):
+        monkeypatch.setenv(
+            "BROWSER", f"{sys.executable} -c 'import sys; open(sys.argv[1], \"w\").write(sys.argv[2])' {recorded}"
+        )
+        webbrowser.get()  # webbrowser reads $BROWSER once per process: the first value would stay
+        assert open_graphical("https://example.com/")
+        deadline = time.monotonic() + 15
+        while not recorded.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert recorded.read_text() == "https://example.com/"
+
+
 def test_only_web_urls_reach_a_graphical_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from roleui.aws.sso_login import open_in_browser
 

@@ -45,15 +45,37 @@ def graphical_browser() -> webbrowser.BaseBrowser | None:
     import webbrowser
 
     chosen = os.environ.get("BROWSER", "")
-    if not display_exists() and not chosen:
-        return None
-    if chosen and all(is_text_browser(name) for name in chosen.split(os.pathsep) if name):
+    if chosen:
+        return _chosen_browser(chosen)
+    if not display_exists():
         return None
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
         return None
     return None if is_text_browser(getattr(browser, "name", "") or "") else browser
+
+
+def _chosen_browser(chosen: str) -> webbrowser.BaseBrowser | None:
+    """$BROWSER as it is now: its first entry that is not a console browser. (webbrowser reads $BROWSER once per
+    process, the first time it is asked, so a value set or changed later would be ignored; and it runs a command
+    with arguments but no %s as one program name.)"""
+    import webbrowser
+
+    for entry in chosen.split(os.pathsep):
+        if not entry.strip() or is_text_browser(entry):
+            continue
+        try:
+            words = shlex.split(entry)
+        except ValueError:
+            continue
+        if len(words) == 1 and "%s" not in entry:
+            try:
+                return webbrowser.get(entry)  # a known name (firefox, chromium...) gets its own class
+            except webbrowser.Error:
+                return webbrowser.GenericBrowser(entry)  # a program: the URL is its argument
+        return webbrowser.GenericBrowser(words if "%s" in entry else [*words, "%s"])
+    return None
 
 
 def open_graphical(url: str) -> bool:
