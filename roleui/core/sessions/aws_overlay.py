@@ -32,6 +32,9 @@ NOT_THE_ROLE = "not the role: "
 MAX_AWS_FILE = 4 * MAX_SMALL_BYTES  # an AWS config with a few thousand profiles stays far below this
 
 
+FILE_VARIABLES = ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")  # in user_files' order
+
+
 def user_files(environ: Mapping[str, str]) -> tuple[Path, Path]:
     """The config and credentials files the parent's SDKs read (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)."""
     config = Path(environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
@@ -71,20 +74,27 @@ class ChildView:
             self.directory = None
 
 
-def _overlay(env: dict[str, str], problems: list[str]) -> Path | None:
-    """Point `env` at stripped copies of the user's AWS files that need it; the overlay directory, or None.
-    What cannot be read or written goes to `problems` (the child then starts with a warning)."""
-    config, credentials = user_files(env)
-    directory: Path | None = None
+def _user_texts(env: Mapping[str, str], problems: list[str] | None) -> dict[str, str]:
+    """The AWS files `env` points to, read once: variable -> text ("" for a missing file). An unreadable one is
+    left out, and said in `problems` when given (a served child then starts with a warning)."""
     texts: dict[str, str] = {}
-    for variable, path in (("AWS_CONFIG_FILE", config), ("AWS_SHARED_CREDENTIALS_FILE", credentials)):
+    for variable, path in zip(FILE_VARIABLES, user_files(env), strict=True):
         try:
             texts[variable] = _read(path)
         except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else "too large"
-            problems.append(f"{shown(path, env)} cannot be read ({reason}) and may hold competing credentials")
+            if problems is not None:
+                reason = error.strerror if isinstance(error, OSError) and error.strerror else "too large"
+                problems.append(f"{shown(path, env)} cannot be read ({reason}) and may hold competing credentials")
+    return texts
+
+
+def _overlay(env: dict[str, str], texts: dict[str, str], problems: list[str]) -> Path | None:
+    """Point `env` at stripped copies of the user's AWS files (`texts`, from _user_texts) that need it, and put the
+    copies' text in `texts`; the overlay directory, or None. What cannot be written goes to `problems`."""
+    config, credentials = user_files(env)
+    directory: Path | None = None
     outer = any(sources_default(text) for text in texts.values())
-    for variable, text in texts.items():
+    for variable, text in list(texts.items()):
         is_config = variable == "AWS_CONFIG_FILE"
         path = config if is_config else credentials
         stripped = strip_default(text, config=is_config, outer=outer)
@@ -99,18 +109,8 @@ def _overlay(env: dict[str, str], problems: list[str]) -> Path | None:
             problems.append(f"{shown(path, env)} could not be overlaid ({error.strerror or error})")
             continue
         env[variable] = str(target)
+        texts[variable] = stripped.text
     return directory
-
-
-def _texts(env: Mapping[str, str]) -> tuple[str, str]:
-    config, credentials = user_files(env)
-    texts = []
-    for path in (config, credentials):
-        try:
-            texts.append(_read(path))
-        except (OSError, ValueError):
-            texts.append("")
-    return texts[0], texts[1]
 
 
 def _ours(source: Source, env: Mapping[str, str], session: Session, served: bool) -> bool:
@@ -124,9 +124,10 @@ def child_view(session: Session, env: Mapping[str, str], *, served: bool) -> Chi
     the endpoint's variables when `served`): overlaid files when served, then checked once."""
     view_env = dict(env)
     problems: list[str] = []
-    directory = _overlay(view_env, problems) if served else None
+    texts = _user_texts(view_env, problems if served else None)
+    directory = _overlay(view_env, texts, problems) if served else None
     try:
-        source = resolve(view_env, *_texts(view_env))
+        source = resolve(view_env, texts.get("AWS_CONFIG_FILE", ""), texts.get("AWS_SHARED_CREDENTIALS_FILE", ""))
         if _ours(source, view_env, session, served) and not problems:
             identity, warning = session.assumed_role_arn, None
         else:
