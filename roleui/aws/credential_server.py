@@ -94,7 +94,6 @@ class CredentialEndpoint:
         self.last_error: str | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._background: threading.Thread | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------------------
 
@@ -219,15 +218,13 @@ class CredentialEndpoint:
             finally:
                 self._lock.release()
 
-        thread = threading.Thread(target=renew, name="roleui-credential-renewal", daemon=True)
-        self._background = thread
-        thread.start()
+        threading.Thread(target=renew, name="roleui-credential-renewal", daemon=True).start()
 
     def wait_for_renewal(self, timeout: float = 60) -> None:
-        """Until a background renewal has finished (tests, and `stop()`)."""
-        thread = self._background
-        if thread is not None:
-            thread.join(timeout)
+        """Until a running renewal has finished (tests, and `stop()`). The renewal holds the lock from before its
+        thread starts until it ends, so waiting on the lock never misses one that is just starting."""
+        if self._lock.acquire(timeout=timeout):
+            self._lock.release()
 
     def _fresh(self, session: Session) -> bool:
         return not due_for_renewal(session, self._clock(), self._cache_margin)
@@ -235,9 +232,11 @@ class CredentialEndpoint:
     def _failed(self, message: str) -> None:
         repeated = self.last_error is not None  # the same failure episode: told once
         self.last_error = message
-        self._write_status()
+        # Told before the status file says so: whoever reads a failed status (the shell's prompt, the UI once the
+        # subshell ends) can count on the terminal line having been written while the child still had it.
         if self._on_error is not None and not repeated:
             self._on_error(message)
+        self._write_status()
 
     def authorized(self, path: str, header: str | None) -> int:
         """200 when path and token match (constant-time), 404 for another path, 401 without a token, 403 wrong."""
