@@ -246,13 +246,18 @@ class Screen:
         if not data:
             raise TimeoutError(f"no output {timeout} s after {key!r}")
         first = last = at
-        self.stream.feed(data)
+        # Parsed only once the screen is quiet: pyte takes several ms for a frame of the list, and output that
+        # arrived meanwhile would be timed when the parsing ended, not when it arrived.
+        chunks = [data]
         while True:
             at, data = self._drain(SETTLED_QUIET)
             if not data:
-                return first - sent, last - sent
+                break
             last = at
-            self.stream.feed(data)
+            chunks.append(data)
+        for chunk in chunks:
+            self.stream.feed(chunk)
+        return first - sent, last - sent
 
     def send(self, text: str) -> float:
         sent = time.perf_counter()

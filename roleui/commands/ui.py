@@ -28,15 +28,19 @@ def _check_terminal() -> None:
         )
 
 
-FRAMES_PER_SECOND = "120"
+FRAMES_PER_SECOND = "1000"
+SWITCH_INTERVAL = 0.001  # seconds (Python's default: 0.005)
 
 
 def _frame_rate() -> None:
-    """Let Textual draw up to 120 frames a second instead of 60 (unless TEXTUAL_FPS says otherwise).
+    """Let Textual draw a frame as soon as one is due (unless TEXTUAL_FPS says otherwise).
 
-    A keystroke that lands just after another frame (a countdown tick) waits for the next frame slot: up to
-    16.7 ms at 60 Hz, 8.3 ms at 120. Textual reads TEXTUAL_FPS once, at import; it is removed again so the
-    subshells the UI starts do not inherit it.
+    Textual's frame rate is not a cadence but the least time between two frames: a refresh waits for the next
+    slot, 1 to 2 periods after the last frame (16.7-33 ms at its default 60 Hz). A keystroke's echo, then its list,
+    are two frames in a row: at 60 or 120 Hz the list waited a slot for nothing. At 1000 Hz a frame follows the
+    last within ~1-2 ms; an idle app draws nothing either way (the timer is paused), and a frame takes longer
+    than a millisecond to draw, so frames are never drawn faster than the app has something to show. Textual
+    reads TEXTUAL_FPS once, at import; it is removed again so the subshells the UI starts do not inherit it.
     """
     if "TEXTUAL_FPS" in os.environ or "textual.screen" in sys.modules:
         return
@@ -77,6 +81,10 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
     catalog = load_world(explicit_config, warn=notices.append, cached=True)
 
     _frame_rate()
+    # Textual writes each frame from a thread of its own, which needs the interpreter's lock while the main thread
+    # filters 30,000 roles: by default it waits up to 5 ms for it, and the echo of a key reached the terminal
+    # late. 1 ms bounds that wait; the app's other threads are idle workers, so the switches cost nothing measurable.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     from roleui.ui.app import RoleuiApp
 
     app: RoleuiApp | None = None

@@ -38,6 +38,7 @@ from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.cache_watch import CacheWatch
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.discovery_refresh import DiscoveryRefresh
+from roleui.ui.idle_gc import IdleCollector
 from roleui.ui.key_routing import focus_now, route_key
 from roleui.ui.palette import ActionsProvider
 from roleui.ui.safe import one_line, visible
@@ -147,6 +148,7 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
         self._mfa_waiting: list[Future[str | None]] = []
         self._filter = self._make_filter(catalog)
         self._detail_pending = False
+        self._idle_gc = IdleCollector(self)
         self._countdowns: Timer | None = None
         self._last_tick = 0.0
         self._endpoints_checked = 0.0
@@ -200,6 +202,8 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
         yield self.key_bar
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)):
+            self._idle_gc.typing()
         # Keys for the list and the filter act here, in the order they arrive (see ui/key_routing.py).
         if not await route_key(self, self.filter_input, self.role_list, event):
             await super().on_event(event)
@@ -395,14 +399,14 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
 
     @on(RoleList.Highlighted)
     def _highlighted(self) -> None:
-        # After the list's repaint, once per burst of keys: typing must not wait for the pane.
+        # A cursor move: after the list's repaint, once per burst of moves (a held key must not wait for the pane).
         if not self._detail_pending:
             self._detail_pending = True
             self.call_after_refresh(self._show_pending_detail)
 
     def _show_pending_detail(self) -> None:
         self._detail_pending = False
-        self._show_detail()
+        self._show_detail()  # after a refill that drew them already: the same text, so no frame (DetailPane)
 
     @on(RoleList.Chosen)
     def _chosen(self) -> None:
@@ -426,6 +430,9 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
 
     def _apply_filter(self, query: str) -> None:
         self.role_list.set_rows(self._filter.filter(query), query)
+        # The details of the new first row are drawn in the list's frame: a frame of their own would come a frame
+        # slot later, and the screen would settle later for every keystroke (the echo came first, see FilterInput).
+        self._show_detail()
         if self._countdowns is not None and time.monotonic() - self._last_tick >= TICK_SECONDS / 2:
             # While the user types, the countdowns ride along in the keystroke's frame and the 1 Hz timer starts
             # over: a tick of its own would take the next frame slot and delay the keystroke's repaint.

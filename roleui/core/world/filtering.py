@@ -18,8 +18,11 @@ a shrunk one (backspace) is a cache hit, and the haystacks are built on first us
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
+from itertools import compress
+from operator import add, itemgetter
 from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
@@ -287,7 +290,11 @@ class RoleFilter:
         # Once per account among the candidates (10,000 for 30,000 roles), then once per role in comprehensions
         # (no Python-level loop body per role: the hot path of every keystroke). NONE marks "no match".
         account_quality = [NONE] * len(account_hays)
-        for account in dict.fromkeys(map(account_of.__getitem__, indexes)):
+        # Every account once: all of them for the first word typed (no need to collect them from 30,000 roles).
+        accounts = (
+            range(len(account_hays)) if indexes is self._all else dict.fromkeys(map(account_of.__getitem__, indexes))
+        )
+        for account in accounts:
             hay = account_hays[account]
             if word in hay:
                 account_quality[account] = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
@@ -302,8 +309,10 @@ class RoleFilter:
                 strict=True,
             )
         ]
-        kept = [index for index, quality in zip(indexes, best, strict=True) if quality < NONE]
-        kept_q = [before + quality for before, quality in zip(qualities, best, strict=True) if quality < NONE]
+        # Which roles stay, decided once; the two lists are then picked out at C speed.
+        keep = [quality < NONE for quality in best]
+        kept = list(compress(indexes, keep))
+        kept_q = list(map(add, compress(qualities, keep), compress(best, keep)))
         return kept, kept_q
 
     def _match_tag(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
@@ -348,19 +357,19 @@ class RoleFilter:
             if front:
                 pairs = [(i, q) for i, q in zip(indexes, qualities, strict=True) if i not in priority]
                 indexes, qualities = [i for i, _ in pairs], [q for _, q in pairs]
-        # A typed word gives a few distinct qualities: one comprehension per quality (catalog order within it)
-        # costs less than sorting, or appending to buckets in a loop.
+        # Catalog order within a quality. One or a few qualities (most words): one comprehension each; more (the
+        # skipped letters of a short word give many): a stable sort by quality, then the buckets are slices.
         distinct = sorted(set(qualities))
-        if len(distinct) <= 8:
+        if len(distinct) <= 3:
             buckets = {v: [i for i, q in zip(indexes, qualities, strict=True) if q == v] for v in distinct}
         else:
+            order = sorted(range(len(qualities)), key=qualities.__getitem__)
+            pick = itemgetter(*order)  # more than one index here: itemgetter gives a tuple
+            by_quality, ordered = pick(qualities), pick(indexes)
             buckets = {}
-            for index, quality in zip(indexes, qualities, strict=True):
-                bucket = buckets.get(quality)
-                if bucket is None:
-                    buckets[quality] = [index]
-                else:
-                    bucket.append(index)
+            for quality in distinct:
+                start = bisect_left(by_quality, quality)
+                buckets[quality] = list(ordered[start : bisect_right(by_quality, quality, start)])
         front.sort(key=lambda entry: (entry[1] >= SUBSEQUENCE, entry))
         # A favorite or a frequent role found only with skipped letters does not go before the rows that hold
         # every word whole: `data` must show the data accounts first, not ten AdministratorAccess rows.

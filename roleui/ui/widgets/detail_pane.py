@@ -118,6 +118,7 @@ class DetailPane(Static):
     """Shows `describe_role` of the highlighted role (the app calls `show_role`)."""
 
     lines = 1  # lines of the text shown
+    _shown: Text | None = None
 
     def show_role(
         self,
@@ -134,7 +135,7 @@ class DetailPane(Static):
     ) -> None:
         if role is None:
             self.lines = 1
-            self.update(Text("no role highlighted", style="dim"), layout=False)
+            self._show(Text("no role highlighted", style="dim"))
             return
         # The text alone never changes the pane's size (a layout pass redraws the whole screen): the app grows
         # the pane into the list's empty rows when the text needs more lines (`wanted_growth`).
@@ -150,6 +151,14 @@ class DetailPane(Static):
             console=console,
         )
         self.lines = len(text.plain.split("\n"))
+        self._show(text)
+
+    def _show(self, text: Text) -> None:
+        # The same text again (the details follow every refill and every cursor move, often to the same role):
+        # no update, so no frame of its own.
+        if text == self._shown:
+            return
+        self._shown = text
         self.update(text, layout=False)
 
     def wanted_growth(self, grown: int, spare_rows: int) -> int:

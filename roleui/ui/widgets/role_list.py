@@ -23,10 +23,11 @@ from roleui.core.clock import Clock
 from roleui.core.models import Role
 from roleui.core.world.filtering import RoleFilter, parse_query
 from roleui.core.world.role_table import A_ID, A_NAME, A_OU_PATH, A_TAGS
-from roleui.ui.cells import fit_cells
+from roleui.ui.cells import LineBuilder, fit_cells
 from roleui.ui.state import RowState, describe
 
 GAP = 2
+GAP_TEXT = " " * GAP
 ID_WIDTH = 12
 SESSION_WIDTH = 11
 MARK_WIDTH = 2
@@ -36,6 +37,20 @@ MIN_TEXT = 6
 RIGHT_MARGIN = 1
 KEEP_ID_ROLE = 20  # narrowest role and account columns that still leave room for the id column
 KEEP_ID_ACCOUNT = 14
+
+
+# The session column's styles (ui/state.py `describe`).
+STATE_STYLES = ("assuming", "failed", "ok", "warning", "critical", "expired")
+
+
+class _RowStyles(NamedTuple):
+    """The styles one row is drawn with."""
+
+    base: Style
+    dim: Style
+    match: Style
+    favorite: Style
+    states: dict[str, Style]
 
 
 class Columns(NamedTuple):
@@ -165,6 +180,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._columns: Columns | None = None
         self._columns_width = 0
         self._base: Style | None = None  # self.rich_style walks the DOM on every call: kept until styles change
+        self._row_styles: list[_RowStyles | None] = [None, None]  # [other rows, the cursor's row]
         self._measure()
 
     # -- data ---------------------------------------------------------------------------------------------------
@@ -325,6 +341,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         self._base = None
+        self._row_styles = [None, None]
         super().notify_style_update()
 
     @property
@@ -333,9 +350,8 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
             self._base = self.rich_style
         return self._base
 
-    def _layout(self) -> Columns:
+    def _layout(self, width: int) -> Columns:
         # Kept per width: the vertical scrollbar comes and goes with the number of rows, without a resize event.
-        width = self.scrollable_content_region.width
         if self._columns is None or self._columns_width != width:
             self._columns = layout(width, self._account_max, self._role_max)
             self._columns_width = width
@@ -355,7 +371,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _header(self, width: int) -> Strip:
         style = self.get_component_rich_style("role-list--header")
-        cols = self._layout()
+        cols = self._layout(width)
         total = len(self.rows)
         count = f"{total:,}" if total == len(self._filter) else f"{total:,}/{len(self._filter):,}"
         segments = fit_cells("", MARK_WIDTH, style, None)
@@ -386,44 +402,60 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
             text = f"  no role matches {self.query_text.strip()!r} — edit the filter; Esc in the list clears it"
         return Strip(fit_cells(text, width, style, None))
 
+    def _styles(self, cursor: bool) -> _RowStyles:
+        """The styles of a row (the cursor's or another), kept until the styles change: a row is drawn ~40 times a
+        keystroke, and asking Textual for each component style costs more than drawing the text."""
+        kept = self._row_styles[cursor]
+        if kept is not None:
+            return kept
+        base = self.get_component_rich_style("role-list--cursor") if cursor else self.base_style
+        # Muted colors are translucent: the full (not partial) component style blends them with the background.
+        dim = base if cursor else self.get_component_rich_style("role-list--dim")
+        states = {
+            name: base + self.get_component_rich_style(f"role-list--{name}", partial=True, default=Style())
+            for name in STATE_STYLES
+        }
+        styles = _RowStyles(
+            base=base,
+            dim=dim,
+            match=base + self.get_component_rich_style("role-list--match", partial=True),
+            favorite=base + self.get_component_rich_style("role-list--favorite", partial=True),
+            states=states,
+        )
+        self._row_styles[cursor] = styles
+        return styles
+
     def _row(self, row: int, width: int) -> Strip:
         # From the table's columns: drawing a row never builds a Role (30,000 of them would be 19 MB, and garbage
         # collections walking them show as hitches while typing).
         index = self.rows[row]
         table = self._filter.roles
         account = table.account_row(table.account_of[index])
-        role_name = table.role_name(index)
         key = table.key(index)
-        cursor = row == self.cursor
-        base = self.get_component_rich_style("role-list--cursor") if cursor else self.base_style
-        # Muted colors are translucent: the full (not partial) component style blends them with the background.
-        dim = base if cursor else self.get_component_rich_style("role-list--dim")
-        match = base + self.get_component_rich_style("role-list--match", partial=True)
+        styles = self._styles(row == self.cursor)
+        base, match = styles.base, styles.match
         marks = self._highlights.get(index)
         if marks is None:
             marks = self._highlights[index] = self._filter.highlights(index, self.query_text) if self._tokens else {}
-        cols = self._layout()
+        cols = self._layout(width)
+        line = LineBuilder()
         if self._is_favorite(key):
-            mark = fit_cells(
-                "★", MARK_WIDTH, base + self.get_component_rich_style("role-list--favorite", partial=True), None
-            )
+            line.fit("★", MARK_WIDTH, styles.favorite)
         else:
-            mark = fit_cells("", MARK_WIDTH, base, None)
-        segments = mark
-        segments += fit_cells(account[A_NAME], cols.account, base, match, marks.get("account", ()))
-        segments += fit_cells("", GAP, base, None)
+            line.add(" " * MARK_WIDTH, base)
+        line.fit(account[A_NAME], cols.account, base, match, marks.get("account", ()))
+        line.add(GAP_TEXT, base)
         if cols.id:
-            segments += fit_cells(account[A_ID], cols.id, dim, match, marks.get("id", ()))
-            segments += fit_cells("", GAP, base, None)
-        segments += fit_cells(role_name, cols.role, base, match, marks.get("role", ()))
-        segments += fit_cells("", GAP, base, None)
+            line.fit(account[A_ID], cols.id, styles.dim, match, marks.get("id", ()))
+            line.add(GAP_TEXT, base)
+        line.fit(table.role_name(index), cols.role, base, match, marks.get("role", ()))
+        line.add(GAP_TEXT, base)
         text, offsets = where_text(account[A_OU_PATH], account[A_TAGS])
         positions: list[int] = []
         for label, at in offsets.items():
             positions += [at + p for p in marks.get(label, ())]
-        segments += fit_cells(text, cols.where, dim, match, sorted(positions))
-        segments += fit_cells("", GAP, base, None)
+        line.fit(text, cols.where, styles.dim, match, sorted(positions))
+        line.add(GAP_TEXT, base)
         state_text, state_style = describe(self._state_of(key), self._clock())
-        session_style = base + self.get_component_rich_style(f"role-list--{state_style}", partial=True, default=Style())
-        segments += fit_cells(state_text.rjust(cols.session), cols.session, session_style, None)
-        return Strip(segments).adjust_cell_length(width, base)
+        line.fit(state_text.rjust(cols.session), cols.session, styles.states.get(state_style, base))
+        return line.strip(width, base)

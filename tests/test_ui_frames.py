@@ -1,0 +1,103 @@
+"""How much a keystroke draws, and when: the details in the list's frame, rows of few segments, no collection
+in the middle of a burst (roleui/ui/app.py, roleui/ui/cells.py, roleui/ui/idle_gc.py; the timings themselves are
+benchmarks/bench_ui.py's)."""
+
+from __future__ import annotations
+
+import gc
+
+from _ui_helpers import make_app, settle
+from rich.style import Style
+
+from roleui.ui.cells import LineBuilder, fit_cells
+from roleui.ui.idle_gc import QUIET
+
+
+async def test_a_refill_shows_the_new_first_rows_details_in_the_same_call_as_the_list() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.filter_input.insert("developer")
+        app.filter_input.flush()  # what the frame after the echo runs: the list and the details, no frame between
+        first = app.role_list.highlighted_role
+        assert first is not None
+        assert first.name == "Developer"
+        assert f"{first.account.name} / Developer" in str(app.detail_pane.render())
+
+
+async def test_showing_the_same_details_again_asks_for_no_frame() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.detail_pane
+        refreshed: list[object] = []
+        pane.refresh = lambda *a, **k: refreshed.append(a) or pane  # type: ignore[method-assign]
+        app._show_detail()
+        assert refreshed == []
+        app.role_list.action_cursor_down()
+        app._show_detail()
+        assert refreshed != []
+
+
+def test_a_run_of_matched_letters_is_one_segment_and_pieces_of_one_style_are_joined() -> None:
+    plain, match = Style(color="white"), Style(bold=True)
+    segments = fit_cells("payments-prod", 16, plain, match, [0, 1, 2, 9, 10])
+    assert [(s.text, s.style) for s in segments] == [
+        ("pay", match),
+        ("ments-", plain),
+        ("pr", match),
+        ("od   ", plain),  # the text and its padding: one segment
+    ]
+
+
+def test_a_cut_name_never_highlights_its_ellipsis() -> None:
+    plain, match = Style(color="white"), Style(bold=True)
+    segments = fit_cells("abcdefgh", 5, plain, match, [2, 3, 4, 5])
+    assert [(s.text, s.style) for s in segments] == [("ab", plain), ("cd", match), ("…", plain)]
+
+
+def test_a_line_of_wide_characters_is_measured_and_an_ascii_line_is_not() -> None:
+    style = Style()
+    line = LineBuilder()
+    line.fit("账户", 6, style)
+    assert line.strip(8, style).cell_length == 8
+    ascii_line = LineBuilder()
+    ascii_line.fit("main", 6, style)
+    strip = ascii_line.strip(8, style)
+    assert strip.cell_length == 8
+    assert strip.text == "main    "
+
+
+def test_names_with_control_characters_are_drawn_as_pictures() -> None:
+    segments = fit_cells("evil\x1b[2Jname", 20, Style(), None)
+    assert "\x1b" not in "".join(s.text for s in segments)
+
+
+async def test_the_collector_is_paused_while_keys_arrive_and_runs_again_after_a_quiet_moment() -> None:
+    app = make_app()
+    was = gc.isenabled()
+    gc.enable()  # as commands/ui.py does once the first screen is up
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", "w", "e", "b")
+            assert not gc.isenabled()
+            await pilot.pause(QUIET + 0.3)
+            assert gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+async def test_the_collector_is_never_turned_on_by_typing_when_the_app_had_it_off() -> None:
+    app = make_app()
+    was = gc.isenabled()
+    gc.disable()  # before the first screen the app keeps it off
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            gc.disable()
+            await pilot.press("slash", "w")
+            await pilot.pause(QUIET + 0.3)
+            assert not gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
