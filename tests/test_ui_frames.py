@@ -1,16 +1,12 @@
-"""How much a keystroke draws, and when: the details in the list's frame, rows of few segments, no collection
-in the middle of a burst (roleui/ui/app.py, roleui/ui/cells.py, roleui/ui/idle_gc.py; the timings themselves are
-benchmarks/bench_ui.py's)."""
+"""How much a keystroke draws, and when: the details in the list's frame, rows of few segments (roleui/ui/app.py,
+roleui/ui/cells.py; the timings themselves are benchmarks/bench_ui.py's)."""
 
 from __future__ import annotations
-
-import gc
 
 from _ui_helpers import make_app, settle
 from rich.style import Style
 
 from roleui.ui.cells import LineBuilder, fit_cells
-from roleui.ui.idle_gc import QUIET
 
 
 async def test_a_refill_shows_the_new_first_rows_details_in_the_same_call_as_the_list() -> None:
@@ -71,33 +67,3 @@ def test_a_line_of_wide_characters_is_measured_and_an_ascii_line_is_not() -> Non
 def test_names_with_control_characters_are_drawn_as_pictures() -> None:
     segments = fit_cells("evil\x1b[2Jname", 20, Style(), None)
     assert "\x1b" not in "".join(s.text for s in segments)
-
-
-async def test_the_collector_is_paused_while_keys_arrive_and_runs_again_after_a_quiet_moment() -> None:
-    app = make_app()
-    was = gc.isenabled()
-    gc.enable()  # as commands/ui.py does once the first screen is up
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("slash", "w", "e", "b")
-            assert not gc.isenabled()
-            await pilot.pause(QUIET + 0.3)
-            assert gc.isenabled()
-    finally:
-        gc.enable() if was else gc.disable()
-
-
-async def test_the_collector_is_never_turned_on_by_typing_when_the_app_had_it_off() -> None:
-    app = make_app()
-    was = gc.isenabled()
-    gc.disable()  # before the first screen the app keeps it off
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            gc.disable()
-            await pilot.press("slash", "w")
-            await pilot.pause(QUIET + 0.3)
-            assert not gc.isenabled()
-    finally:
-        gc.enable() if was else gc.disable()

@@ -38,7 +38,6 @@ from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.cache_watch import CacheWatch
 from roleui.ui.demo_info import DemoInfo
 from roleui.ui.discovery_refresh import DiscoveryRefresh
-from roleui.ui.idle_gc import IdleCollector
 from roleui.ui.key_routing import focus_now, route_key
 from roleui.ui.palette import ActionsProvider
 from roleui.ui.safe import one_line, visible
@@ -148,7 +147,6 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
         self._mfa_waiting: list[Future[str | None]] = []
         self._filter = self._make_filter(catalog)
         self._detail_pending = False
-        self._idle_gc = IdleCollector(self)
         self._countdowns: Timer | None = None
         self._last_tick = 0.0
         self._endpoints_checked = 0.0
@@ -202,8 +200,6 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
         yield self.key_bar
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.Paste)):
-            self._idle_gc.typing()
         # Keys for the list and the filter act here, in the order they arrive (see ui/key_routing.py).
         if not await route_key(self, self.filter_input, self.role_list, event):
             await super().on_event(event)
