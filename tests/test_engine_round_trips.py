@@ -182,3 +182,43 @@ def test_a_cold_assume_exits_with_its_heap_frozen_so_the_interpreter_does_not_co
     assert "export AWS_SESSION_TOKEN=" in done.stdout  # everything was written out before the freeze
     frozen = int(done.stderr.rpartition("frozen objects:")[2])
     assert frozen > 10_000
+
+
+def _collector_after(*argv: str) -> tuple[subprocess.CompletedProcess[str], int, bool]:
+    """The console script run on argv: its result, the collections it ran, whether the collector was on at exit."""
+    probe = (
+        "import atexit, gc, sys; passes = []; "
+        "from roleui.launcher import entrypoint; "
+        "gc.callbacks.append(lambda phase, info: passes.append(phase)); "
+        "atexit.register(lambda: print('collector:', passes.count('start'), gc.isenabled(), file=sys.stderr)); "
+        f"sys.argv = ['roleui', *{list(argv)!r}]; "
+        "entrypoint()"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", probe], env=dict(os.environ), cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    passes, enabled = done.stderr.rpartition("collector:")[2].split()
+    return done, int(passes), enabled == "True"
+
+
+def test_a_cold_assume_runs_without_the_collector_and_every_other_command_keeps_it(
+    sts: StsProxy, user: tuple[str, str]
+) -> None:
+    # ~80 collections over what importing botocore allocates found nothing worth ~15 ms of the command.
+    done, passes, enabled = _collector_after("--config", os.fspath(write_catalog()), "env", "tooling/JumpRole")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "export AWS_SESSION_TOKEN=" in done.stdout
+    assert (passes, enabled) == (0, False)
+    done, passes, enabled = _collector_after("sessions")  # a command that is not listed
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert enabled
+
+
+def test_only_the_commands_that_assume_print_and_exit_are_named_to_run_without_the_collector() -> None:
+    from roleui.launcher import UNCOLLECTED, _command
+
+    assert sorted(UNCOLLECTED) == ["credential-process", "env"]  # never the UI, exec, shell or the endpoint
+    assert _command(["--config", "env", "list", "--json"]) == "list"  # --config's value is not the command
+    assert _command(["env", "tooling/JumpRole", "--no-cache"]) == "env"
+    assert _command(["--print-env"]) is None  # the UI
+    assert _command([]) is None
