@@ -125,6 +125,27 @@ def test_a_cold_assume_imports_botocore_but_not_boto3(sts: StsProxy, user: tuple
     assert "export AWS_SESSION_TOKEN=" in done.stdout
 
 
+def test_a_cold_assume_after_the_first_takes_the_world_from_its_cache_and_parses_no_toml(
+    sts: StsProxy, user: tuple[str, str]
+) -> None:
+    write_catalog()
+    assert roleui("env", "tooling/JumpRole", "--no-cache").returncode == 0  # merges, and leaves the world cache
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "roleui", "env", "tooling/JumpRole", "--no-cache"],
+        env=dict(os.environ),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "export AWS_SESSION_TOKEN=" in done.stdout
+    modules = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "roleui.core.world.world_cache" in modules
+    parsing = {"tomllib", "roleui.core.catalog.parse", "roleui.core.sources.merge", "difflib"}
+    assert sorted(modules & parsing) == []
+
+
 def test_clients_load_the_models_botocore_would_without_walking_its_data_directory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -7,7 +7,6 @@ account has it. Ambiguity is an error that lists the candidates; a miss suggests
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from collections.abc import Sequence
 
@@ -93,5 +92,7 @@ def suggestions(catalog: Catalog, ref: str) -> tuple[list[str], int]:
             by_name.setdefault(role.profile, role.key)
         if "/" not in text:
             by_name.setdefault(role.name, role.key)
+    import difflib  # here: only a miss spells suggestions, and every assume resolves a reference
+
     close = difflib.get_close_matches(ref.strip(), list(by_name), n=_SUGGESTED, cutoff=0.6)
     return list(dict.fromkeys(by_name[name] for name in close)), 0
