@@ -34,21 +34,25 @@ def _one(ref: str, found: Sequence[Role]) -> Role:
 def candidates(catalog: Catalog, ref: str) -> list[Role]:
     """Every role `ref` could mean (exact matches only)."""
     text = ref.strip()
+    roles: Sequence[Role] = catalog.roles
+    could_mean = getattr(roles, "could_mean", None)  # a RoleTable (the world cache) narrows without building roles
+    if could_mean is not None:
+        roles = [roles[i] for i in could_mean(ref)]
     if text.startswith("arn:"):
-        return [r for r in catalog.roles if r.arn.lower() == text.lower()]
+        return [r for r in roles if r.arn.lower() == text.lower()]
     if "/" in text:
         account_ref, _, role_ref = text.partition("/")
         account_ref, role_ref = account_ref.lower(), role_ref.lower()
         return [
             r
-            for r in catalog.roles
+            for r in roles
             if account_ref in (r.account.id, r.account.name.lower(), *(a.lower() for a in r.account.aliases))
             and role_ref in (r.name.lower(), r.path_and_name.lower())
         ]
-    by_profile = [r for r in catalog.roles if r.profile == text]
+    by_profile = [r for r in roles if r.profile == text]
     if by_profile:
         return by_profile
-    return [r for r in catalog.roles if r.name.lower() == text.lower()]
+    return [r for r in roles if r.name.lower() == text.lower()]
 
 
 def resolve_role(catalog: Catalog, ref: str) -> Role:
