@@ -1,6 +1,6 @@
 """Sessions-engine benchmark, in the configuration users have, each figure a ratio to its anchor from the same run.
 
-    .venv/bin/python benchmarks/bench_sessions.py [--runs 21] [--anchors DIR]
+    .venv/bin/python benchmarks/bench_sessions.py [--runs 21] [--anchors DIR] [--only PHASE ...] [--skip-large]
 
 The user's configuration: no ROLEUI_* variable, no XDG variable; a HOME (temporary) holding the catalog at
 `~/.config/roleui/config.toml`, the base keys of an IAM user in `~/.aws/credentials` (`[default]`), a role
@@ -20,6 +20,10 @@ the rounds (p25-p75) as its spread:
 3. a cold `roleui env ROLE --no-cache` (AssumeRole anew; the base identity known from an earlier run, as it is
    after a user's first assume) against `awsume data -s` (target <= 0.5x) and `aws sts assume-role` for the same
    role (target <= 0.4x); also shown: the very first assume with new base credentials (GetCallerIdentity too).
+
+By default every phase runs. `--only cold` (or `hit`, `list`; repeatable) runs only the phases named, and
+`--skip-large` leaves out the 300,000-role listing, whose first call (the one that merges the world and writes the
+index) takes minutes: `--only cold --runs 9` is a few minutes' work.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ANCHORS = ROOT / ".bench-anchors"
 ANCHOR_PACKAGES = ("awsume", "awscli")
+PHASES = ("hit", "list", "cold")  # credential-process cache hit, list --json, cold assume
 ROLE = "shared-data/CrossAccountS3ReadOnly"
 ROLE_ARN = "arn:aws:iam::222222222222:role/CrossAccountS3ReadOnly"
 CATALOG = """\
@@ -199,8 +204,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="interleaved rounds per figure (default 21)")
     parser.add_argument("--anchors", type=Path, default=ANCHORS, help=f"the anchors' venv (default {ANCHORS})")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PHASES,
+        help="run only this phase (repeatable): hit = credential-process cache hit, list = list --json, "
+        "cold = cold assume (default: all)",
+    )
+    parser.add_argument(
+        "--skip-large", action="store_true", help="list --json at 30,000 roles only, not at 300,000 (minutes)"
+    )
     args = parser.parse_args()
-    anchor_bin = anchors_venv(args.anchors)
+    phases = set(args.only or PHASES)
+    anchor_bin = anchors_venv(args.anchors) if "cold" in phases else args.anchors / "bin"
 
     from moto.server import ThreadedMotoServer
 
@@ -257,20 +273,28 @@ def main() -> int:
                 forget_identity,
             ),
         }
-        for command, program_env, _ in [*programs.values(), *cold.values()]:
-            run_once(command, program_env)  # warm up: caches filled, .pyc written, awsume's config made
-        assert list(sessions.glob("quick-*")), "the first credential-process left no index: the hit is not measured"
-        hits = interleaved(programs, args.runs)
-        colds = interleaved(cold, max(7, args.runs // 2))
-        listings: dict[str, Program] = {"python -c pass": ([str(BIN / "python"), "-c", "pass"], env, None)}
-        for accounts in (10_000, 100_000):
-            world_env = org_world(work, accounts, env)
-            name = f"roleui list --json ({accounts * 3:,} roles)"
-            listings[name] = ([roleui, "list", "--json"], world_env, None)
-            started = time.perf_counter()
-            run_once([roleui, "list", "--json"], world_env)  # merges, renders, leaves the index
-            first_list[name] = time.perf_counter() - started
-        lists = interleaved(listings, max(5, args.runs // 3))
+        hits: dict[str, list[float]] = {}
+        colds: dict[str, list[float]] = {}
+        lists: dict[str, list[float]] = {}
+        if "hit" in phases:
+            for command, program_env, _ in programs.values():
+                run_once(command, program_env)  # warm up: the first call leaves the index, .pyc written
+            assert list(sessions.glob("quick-*")), "the first credential-process left no index: the hit is not measured"
+            hits = interleaved(programs, args.runs)
+        if "cold" in phases:
+            for command, program_env, _ in cold.values():
+                run_once(command, program_env)  # warm up: caches filled, .pyc written, awsume's config made
+            colds = interleaved(cold, max(7, args.runs // 2))
+        if "list" in phases:
+            listings: dict[str, Program] = {"python -c pass": ([str(BIN / "python"), "-c", "pass"], env, None)}
+            for accounts in (10_000,) if args.skip_large else (10_000, 100_000):
+                world_env = org_world(work, accounts, env)
+                name = f"roleui list --json ({accounts * 3:,} roles)"
+                listings[name] = ([roleui, "list", "--json"], world_env, None)
+                started = time.perf_counter()
+                run_once([roleui, "list", "--json"], world_env)  # merges, renders, leaves the index
+                first_list[name] = time.perf_counter() - started
+            lists = interleaved(listings, max(5, args.runs // 3))
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -278,26 +302,30 @@ def main() -> int:
     print(
         f"{os.cpu_count()} CPUs; medians of the per-round ratios (interleaved), middle half of the rounds in brackets"
     )
-    print(f"credential-process cache hit ({args.runs} rounds):")
-    print(line(hits, "roleui credential-process (hit)", "python -c pass", 1.3))
-    print(f"roleui list --json from its index ({max(5, args.runs // 3)} rounds):")
-    print(line(lists, "roleui list --json (30,000 roles)", "python -c pass", 2.5))
-    print(line(lists, "roleui list --json (300,000 roles)", "roleui list --json (30,000 roles)", 10))
-    print(
-        "  the first call, which merges the world and leaves the index: "
-        + ", ".join(
-            f"{name.removeprefix('roleui list --json ')} {seconds:.1f} s" for name, seconds in first_list.items()
+    if hits:
+        print(f"credential-process cache hit ({args.runs} rounds):")
+        print(line(hits, "roleui credential-process (hit)", "python -c pass", 1.3))
+    if lists:
+        print(f"roleui list --json from its index ({max(5, args.runs // 3)} rounds):")
+        print(line(lists, "roleui list --json (30,000 roles)", "python -c pass", 2.5))
+        if not args.skip_large:
+            print(line(lists, "roleui list --json (300,000 roles)", "roleui list --json (30,000 roles)", 10))
+        print(
+            "  the first call, which merges the world and leaves the index: "
+            + ", ".join(
+                f"{name.removeprefix('roleui list --json ')} {seconds:.1f} s" for name, seconds in first_list.items()
+            )
         )
-    )
-    print(f"cold assume ({max(7, args.runs // 2)} rounds; local moto on 127.0.0.1):")
-    print(line(colds, "roleui env --no-cache (cold)", "awsume data -s", 0.5))
-    print(line(colds, "roleui env --no-cache (cold)", "aws sts assume-role", 0.4))
-    first = ratio(colds, "roleui env --no-cache (first with new base keys)", "awsume data -s")
-    print(
-        f"  roleui env --no-cache, first assume with new base keys (GetCallerIdentity + AssumeRole): "
-        f"{statistics.median(colds['roleui env --no-cache (first with new base keys)']) * 1000:.0f} ms, "
-        f"{first[0]:.2f}x awsume (p25-p75 {first[1]:.2f}-{first[2]:.2f}x)"
-    )
+    if colds:
+        print(f"cold assume ({max(7, args.runs // 2)} rounds; local moto on 127.0.0.1):")
+        print(line(colds, "roleui env --no-cache (cold)", "awsume data -s", 0.5))
+        print(line(colds, "roleui env --no-cache (cold)", "aws sts assume-role", 0.4))
+        first = ratio(colds, "roleui env --no-cache (first with new base keys)", "awsume data -s")
+        print(
+            f"  roleui env --no-cache, first assume with new base keys (GetCallerIdentity + AssumeRole): "
+            f"{statistics.median(colds['roleui env --no-cache (first with new base keys)']) * 1000:.0f} ms, "
+            f"{first[0]:.2f}x awsume (p25-p75 {first[1]:.2f}-{first[2]:.2f}x)"
+        )
     return 0
 
 

@@ -5,6 +5,8 @@
 - `roleui status` runs in shell prompts on every line: it reads only the environment and one status file
   (roleui/fast/status.py); only `--help` goes on to the CLI.
 - `roleui [--config P] [--print-env]` opens the UI without building every command's parser.
+- `roleui env ROLE` and `roleui credential-process ROLE` (a cold assume: import botocore, one call, print, exit)
+  run without the cyclic garbage collector (`entrypoint`).
 
 Anything else, and any request an index cannot answer, goes to roleui.cli. Every door reports a RoleuiError as
 one line and its exit status (`guarded`, roleui/doors.py); nothing escapes as a traceback.
@@ -66,15 +68,38 @@ def main() -> int:
     return cli_main(argv)
 
 
+# The commands that assume a role (or answer from the cache), print and exit: nothing runs long after the work.
+UNCOLLECTED = frozenset({"env", "credential-process"})
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command argv names: its first word that is not an option or --config's value (as roleui.cli reads it)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+        elif word == "--config":
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def entrypoint() -> None:
+    import gc
+
+    if _command(sys.argv[1:]) in UNCOLLECTED:
+        # A cold assume imports ~300 modules (botocore's models, handlers, regexes) and frees almost nothing: the
+        # collector's ~80 passes over what the imports allocate cost ~15 ms of a ~270 ms command and find no
+        # garbage worth the time. These commands do one piece of work and exit, so nothing can pile up; every
+        # other command (the UI, exec, shell, the endpoint, list over a whole organization) collects as usual.
+        gc.disable()
     code = main()
     # Exiting, the interpreter runs full collections while it tears down ~300 modules and what they hold; after a
     # cold `roleui env` one takes ~40 ms (botocore's models and handlers), and shutdown ran ~100 ms of a 600 ms
     # command. Nothing roleui made needs a collection to finish its work (files are closed and synced where they
     # are written; atexit handlers still run; stdout and stderr are still flushed), so the heap is frozen out of
-    # the collector's walks first.
-    import gc
-
+    # the collector's walks first (shutdown collects even when the collector is disabled).
     gc.freeze()
     sys.exit(code)
 

@@ -125,6 +125,27 @@ def test_a_cold_assume_imports_botocore_but_not_boto3(sts: StsProxy, user: tuple
     assert "export AWS_SESSION_TOKEN=" in done.stdout
 
 
+def test_a_cold_assume_after_the_first_takes_the_world_from_its_cache_and_parses_no_toml(
+    sts: StsProxy, user: tuple[str, str]
+) -> None:
+    write_catalog()
+    assert roleui("env", "tooling/JumpRole", "--no-cache").returncode == 0  # merges, and leaves the world cache
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "roleui", "env", "tooling/JumpRole", "--no-cache"],
+        env=dict(os.environ),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "export AWS_SESSION_TOKEN=" in done.stdout
+    modules = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "roleui.core.world.world_cache" in modules
+    parsing = {"tomllib", "roleui.core.catalog.parse", "roleui.core.sources.merge", "difflib"}
+    assert sorted(modules & parsing) == []
+
+
 def test_clients_load_the_models_botocore_would_without_walking_its_data_directory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -182,3 +203,43 @@ def test_a_cold_assume_exits_with_its_heap_frozen_so_the_interpreter_does_not_co
     assert "export AWS_SESSION_TOKEN=" in done.stdout  # everything was written out before the freeze
     frozen = int(done.stderr.rpartition("frozen objects:")[2])
     assert frozen > 10_000
+
+
+def _collector_after(*argv: str) -> tuple[subprocess.CompletedProcess[str], int, bool]:
+    """The console script run on argv: its result, the collections it ran, whether the collector was on at exit."""
+    probe = (
+        "import atexit, gc, sys; passes = []; "
+        "from roleui.launcher import entrypoint; "
+        "gc.callbacks.append(lambda phase, info: passes.append(phase)); "
+        "atexit.register(lambda: print('collector:', passes.count('start'), gc.isenabled(), file=sys.stderr)); "
+        f"sys.argv = ['roleui', *{list(argv)!r}]; "
+        "entrypoint()"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", probe], env=dict(os.environ), cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    passes, enabled = done.stderr.rpartition("collector:")[2].split()
+    return done, int(passes), enabled == "True"
+
+
+def test_a_cold_assume_runs_without_the_collector_and_every_other_command_keeps_it(
+    sts: StsProxy, user: tuple[str, str]
+) -> None:
+    # ~80 collections over what importing botocore allocates found nothing worth ~15 ms of the command.
+    done, passes, enabled = _collector_after("--config", os.fspath(write_catalog()), "env", "tooling/JumpRole")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "export AWS_SESSION_TOKEN=" in done.stdout
+    assert (passes, enabled) == (0, False)
+    done, passes, enabled = _collector_after("sessions")  # a command that is not listed
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert enabled
+
+
+def test_only_the_commands_that_assume_print_and_exit_are_named_to_run_without_the_collector() -> None:
+    from roleui.launcher import UNCOLLECTED, _command
+
+    assert sorted(UNCOLLECTED) == ["credential-process", "env"]  # never the UI, exec, shell or the endpoint
+    assert _command(["--config", "env", "list", "--json"]) == "list"  # --config's value is not the command
+    assert _command(["env", "tooling/JumpRole", "--no-cache"]) == "env"
+    assert _command(["--print-env"]) is None  # the UI
+    assert _command([]) is None

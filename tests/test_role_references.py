@@ -8,6 +8,7 @@ import pytest
 
 from roleui.core.catalog.refs import resolve_role
 from roleui.core.errors import UsageError
+from roleui.core.models import Account, Catalog, Role
 from tests._catalog_helpers import catalog_of
 
 CATALOG = catalog_of(
@@ -113,3 +114,68 @@ def test_a_word_in_many_roles_suggests_a_few_and_says_how_to_list_them_all() -> 
         "no role 'Read' in the catalog — did you mean team-1/ReadOnly, team-2/ReadOnly, team-3/ReadOnly? "
         "(3 more: `roleui list Read`)"
     )
+
+
+def _tangled() -> Catalog:
+    """Accounts whose names, ids and aliases collide (a merged world can hold what one catalog file may not)."""
+    tooling = Account(id="111111111111", name="tooling", aliases=("Shared",))
+    shared = Account(id="222222222222", name="shared")
+    numbered = Account(id="333333333333", name="111111111111")
+    gov = Account(id="444444444444", name="gov", partition="aws-us-gov")
+    roles = (
+        Role(account=tooling, name="Admin"),
+        Role(account=tooling, name="ProdSupportRole", path="/support/"),
+        Role(account=shared, name="admin", profile="Reader"),
+        Role(account=shared, name="Reader"),
+        Role(account=numbered, name="Admin", profile="ops"),
+        Role(account=gov, name="Reader", path="/a/b/"),
+        Role(account=gov, name="ops"),
+    )
+    return Catalog(accounts=(tooling, shared, numbered, gov), roles=roles)
+
+
+TANGLED = _tangled()
+TANGLED_REFS = [
+    *(role.key for role in TANGLED.roles),
+    *(role.arn for role in TANGLED.roles),
+    *(role.arn.upper().replace("ARN:", "arn:") for role in TANGLED.roles),
+    "shared/admin",  # an alias of one account and the name of another
+    "111111111111/Admin",  # an id and another account's name
+    "tooling/support/ProdSupportRole",
+    "tooling/ProdSupportRole",
+    "TOOLING/SUPPORT/PRODSUPPORTROLE",
+    "gov/a/b/Reader",
+    "admin",
+    "Reader",
+    " Reader ",
+    "ops",
+    "ARN:aws:iam::111111111111:role/Admin",
+    "tooling/Adm",
+    "nobody/Admin",
+    "Admin/",
+    "/Admin",
+    "",
+]
+
+
+@pytest.mark.parametrize("ref", TANGLED_REFS)
+def test_the_world_cache_table_finds_exactly_the_roles_the_list_of_roles_finds(ref: str) -> None:
+    # A RoleTable narrows by its columns before building roles; it may never lose a role or find another.
+    from roleui.core.catalog.refs import candidates
+    from roleui.core.world.role_table import RoleTable
+
+    table = RoleTable.from_bytes(RoleTable.of(TANGLED.roles, TANGLED.accounts).to_bytes())
+    assert table is not None
+    cached = replace(TANGLED, roles=table, accounts=table.accounts())
+    assert candidates(cached, ref) == candidates(TANGLED, ref)
+    assert len(table.could_mean(ref)) <= len(table)
+
+
+def test_the_table_builds_only_the_roles_a_reference_could_name() -> None:
+    from roleui.core.world.role_table import RoleTable
+
+    table = RoleTable.from_bytes(RoleTable.of(TANGLED.roles, TANGLED.accounts).to_bytes())
+    assert table is not None
+    assert [table.key(i) for i in table.could_mean("tooling/Admin")] == ["tooling/Admin"]
+    assert resolve_role(replace(TANGLED, roles=table), "gov/a/b/Reader").key == "gov/Reader"
+    assert table._roles.count(None) == len(table) - 1  # one Role built, not every one

@@ -77,3 +77,23 @@ def test_a_catalog_with_a_command_that_others_can_write_is_refused() -> None:
     assert f"chmod go-w {catalog}" in line
     catalog.chmod(0o600)
     assert roleui("check").returncode == 0
+
+
+def test_a_catalog_made_writable_by_others_after_its_world_was_cached_is_refused_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The world cache answers while the catalog's mtime, size and inode are unchanged: chmod changes none of them.
+    from roleui.aws.sources import load_world
+    from roleui.core.catalog import parse
+    from roleui.core.errors import ConfigError
+
+    catalog = write_catalog(WITH_COMMAND)
+    assert load_world(None, cached=True).defaults.mfa_process  # parsed, merged, cached
+    monkeypatch.setattr(parse, "load_catalog", None)  # from here on the world can only come from the cache
+    assert load_world(None, cached=True).defaults.mfa_process
+    catalog.chmod(0o666)
+    with pytest.raises(ConfigError, match="is writable by other users and holds mfa_process"):
+        load_world(None, cached=True)
+    done = roleui("env", "tooling/JumpRole")  # the commands that assume one role read the world cache too
+    assert done.returncode == EXIT_USAGE
+    assert f"chmod go-w {catalog}" in one_line(done)

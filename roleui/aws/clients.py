@@ -161,6 +161,8 @@ def lean_session(profile: str | None = None) -> Session:
     endpoints.json (~50 ms). Here the check covers SERVICES, found where botocore would find them (AWS_DATA_PATH,
     ~/.aws/models, its own data), and the endpoints are those of SERVICES (roleui/aws/endpoints_data.py); any
     other service is "unknown" — add it to SERVICES (and its endpoint prefix) first.
+
+    Its event handlers are botocore's built-in ones that can fire for SERVICES (`_register_builtin_handlers`).
     """
     from botocore.exceptions import DataNotFoundError
     from botocore.loaders import Loader, instance_cache
@@ -190,11 +192,41 @@ def lean_session(profile: str | None = None) -> Session:
                     found.append(str(self.load_service_model(service, "service-2")["metadata"]["endpointPrefix"]))
             return found
 
-    session = Session(profile=profile)
+    session = Session(profile=profile, include_builtin_handlers=False)
+    _register_builtin_handlers(session)
     data_path = session.get_config_variable("data_path")  # AWS_DATA_PATH: as botocore's create_loader reads it
     extra = [os.path.expanduser(os.path.expandvars(p)) for p in data_path.split(os.pathsep)] if data_path else None
     session.register_component("data_loader", LeanLoader(extra_search_paths=extra))
     return session
+
+
+def handles_services(event: str) -> bool:
+    """Whether a handler registered on `event` can fire for a client of SERVICES: its event names no service
+    (`before-call`), any (`*`), or one of SERVICES. Events name the service second (`before-call.s3.PutObject`),
+    documentation events third (`docs.*.s3.*.complete-section`); SERVICES are their own event names (a test
+    checks it)."""
+    parts = event.split(".")
+    at = 2 if parts[0] == "docs" else 1
+    return len(parts) <= at or parts[at] == "*" or parts[at] in SERVICES
+
+
+def _register_builtin_handlers(session: Session) -> None:
+    """botocore's built-in event handlers that can fire for SERVICES, registered as botocore's Session registers
+    them all: ~40 of its ~130. The others serve S3, EC2, Glacier and the like, and each registration costs the
+    session's event aliasing a walk of its ~65 aliases: ~10 ms of a cold assume for handlers that never fire."""
+    from botocore import handlers
+
+    events = session.get_component("event_emitter")
+    for spec in handlers.BUILTIN_HANDLERS:
+        event, handler = spec[0], spec[1]
+        if not handles_services(event):
+            continue
+        if len(spec) == 2:
+            events.register(event, handler)
+        elif spec[2] is handlers.REGISTER_FIRST:
+            events.register_first(event, handler)
+        elif spec[2] is handlers.REGISTER_LAST:
+            events.register_last(event, handler)
 
 
 def base_session(profile: str | None = None) -> Session:

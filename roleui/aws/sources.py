@@ -65,7 +65,7 @@ def load_world(
     """The merged catalog. `strict` (roleui check) turns unusable AWS config profiles into errors;
     otherwise they are skipped, with a warning through `warn`.
 
-    `cached` (the UI) takes the whole world from the world cache (roleui/core/world/world_cache.py) while none of the
+    `cached` (the UI, and the commands that assume one role) takes the whole world from the world cache (roleui/core/world/world_cache.py) while none of the
     files it came from has changed, and leaves it there otherwise: a 30,000-role world then loads in milliseconds.
     """
     path, named = config_path(explicit_config)
@@ -91,6 +91,10 @@ def load_world(
         save_world(entry, stored)
         # Read back: the stored form holds ~12 MB less than 30,000 Role objects (unless it could not be written).
         return (load_world_entry(entry) or stored).catalog
+    if stored.catalog.path is not None:
+        from roleui.core.catalog.trust import refuse_foreign_commands
+
+        refuse_foreign_commands(stored.catalog.path, stored.catalog)  # its mode may have changed, not its content
     if warn is not None:
         for text in stored.warnings:
             warn(text)

@@ -325,20 +325,10 @@ def load_catalog(path: Path | str) -> Catalog:
         line = raw[: error.start].count(b"\n") + 1
         raise ConfigError([Problem(str(path), line, "", "not valid UTF-8", "save the catalog as UTF-8")]) from None
     catalog = parse_catalog(text, str(path))
-    _refuse_foreign_commands(path, catalog)
+    from roleui.core.catalog.trust import refuse_foreign_commands
+
+    refuse_foreign_commands(path, catalog)  # a catalog another user could have written may not carry a command
     return catalog
-
-
-def _refuse_foreign_commands(path: Path, catalog: Catalog) -> None:
-    """A catalog another user could have written may not carry a command roleui runs as you (catalog/trust.py)."""
-    from roleui.core.catalog.trust import commands_in, untrusted_because
-
-    keys = commands_in(catalog)
-    found = untrusted_because(path) if keys else None
-    if found is not None:
-        why, fix = found
-        problem = f"{why} and holds {', '.join(keys)}, a command roleui would run as you"
-        raise ConfigError([Problem(str(path), 0, "", problem, f"roleui will not use it; {fix}")])
 
 
 # -- the document --------------------------------------------------------------------------------------------

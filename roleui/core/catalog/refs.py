@@ -7,7 +7,6 @@ account has it. Ambiguity is an error that lists the candidates; a miss suggests
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from collections.abc import Sequence
 
@@ -35,21 +34,25 @@ def _one(ref: str, found: Sequence[Role]) -> Role:
 def candidates(catalog: Catalog, ref: str) -> list[Role]:
     """Every role `ref` could mean (exact matches only)."""
     text = ref.strip()
+    roles: Sequence[Role] = catalog.roles
+    could_mean = getattr(roles, "could_mean", None)  # a RoleTable (the world cache) narrows without building roles
+    if could_mean is not None:
+        roles = [roles[i] for i in could_mean(ref)]
     if text.startswith("arn:"):
-        return [r for r in catalog.roles if r.arn.lower() == text.lower()]
+        return [r for r in roles if r.arn.lower() == text.lower()]
     if "/" in text:
         account_ref, _, role_ref = text.partition("/")
         account_ref, role_ref = account_ref.lower(), role_ref.lower()
         return [
             r
-            for r in catalog.roles
+            for r in roles
             if account_ref in (r.account.id, r.account.name.lower(), *(a.lower() for a in r.account.aliases))
             and role_ref in (r.name.lower(), r.path_and_name.lower())
         ]
-    by_profile = [r for r in catalog.roles if r.profile == text]
+    by_profile = [r for r in roles if r.profile == text]
     if by_profile:
         return by_profile
-    return [r for r in catalog.roles if r.name.lower() == text.lower()]
+    return [r for r in roles if r.name.lower() == text.lower()]
 
 
 def resolve_role(catalog: Catalog, ref: str) -> Role:
@@ -93,5 +96,7 @@ def suggestions(catalog: Catalog, ref: str) -> tuple[list[str], int]:
             by_name.setdefault(role.profile, role.key)
         if "/" not in text:
             by_name.setdefault(role.name, role.key)
+    import difflib  # here: only a miss spells suggestions, and every assume resolves a reference
+
     close = difflib.get_close_matches(ref.strip(), list(by_name), n=_SUGGESTED, cutoff=0.6)
     return list(dict.fromkeys(by_name[name] for name in close)), 0

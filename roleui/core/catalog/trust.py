@@ -16,6 +16,7 @@ import shlex
 import stat
 from pathlib import Path
 
+from roleui.core.errors import ConfigError, Problem
 from roleui.core.models import Catalog
 
 
@@ -52,3 +53,15 @@ def untrusted_because(path: Path | str) -> tuple[str, str] | None:
             f"move it to a directory of your own, or chmod go-w {where}",
         )
     return None
+
+
+def refuse_foreign_commands(path: Path | str, catalog: Catalog) -> None:
+    """ConfigError (one line) when `catalog`, read from `path`, carries a command and the file is not the user's
+    alone. Checked where the catalog is parsed, and again whenever a world made from it is taken from the world
+    cache: the file's owner and mode can change without its content (and so its cache entry) changing."""
+    keys = commands_in(catalog)
+    found = untrusted_because(path) if keys else None
+    if found is not None:
+        why, fix = found
+        problem = f"{why} and holds {', '.join(keys)}, a command roleui would run as you"
+        raise ConfigError([Problem(str(path), 0, "", problem, f"roleui will not use it; {fix}")])

@@ -274,6 +274,30 @@ class RoleTable(Sequence[Role]):
         found = self.indexes_of(key)
         return self[found[0]] if found else None
 
+    def could_mean(self, ref: str) -> list[int]:
+        """The indexes of the roles the reference `ref` (core/catalog/refs.py) may name, from the columns alone:
+        every role it names is among them, so refs.py builds and matches these instead of all 30,000. What each
+        form requires: an ARN ends with the role's name; `account/role` names one of the account's id, name or
+        aliases, and ends with the role's name; anything else is a profile or a role name."""
+        text = ref.strip()
+        low = text.lower()
+        names = [self.role_name(i).lower() for i in range(len(self))]
+        if text.startswith("arn:"):  # as refs.py tells the forms apart
+            return [i for i, name in enumerate(names) if low.endswith(name)]
+        if "/" in text:
+            account_ref, _, role_ref = low.partition("/")
+            slots = {
+                slot
+                for slot, row in enumerate(self.account_rows)
+                if account_ref in (row[A_ID], row[A_NAME].lower(), *(alias.lower() for alias in row[A_ALIASES]))
+            }
+            return [
+                i
+                for i, name in enumerate(names)
+                if self.account_of[i] in slots and (role_ref == name or role_ref.endswith(f"/{name}"))
+            ]
+        return [i for i, name in enumerate(names) if name == low or self.specs[self.spec_of[i]][S_PROFILE] == text]
+
     def _count_sources(self) -> dict[str, int]:
         if self._sources is None:
             counts: Counter[str] = Counter()

@@ -1,4 +1,5 @@
-"""The merged world of roles, kept between runs so the UI starts without merging 30,000 roles again.
+"""The merged world of roles, kept between runs so the UI starts without merging 30,000 roles again (and a
+command that assumes one role, `roleui env ROLE`, without parsing the catalog).
 
 Merging the catalog, ~/.aws/config and a 10,000-account organization cache costs ~180 ms; its result, stored as
 a RoleTable (roleui/core/world/role_table.py) with the catalog's settings (defaults, organizations, keys), loads in
