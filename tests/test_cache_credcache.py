@@ -219,7 +219,7 @@ sys.argv = ["roleui", *sys.argv[1:]]
 {entry}
 code = main({argv})
 print(json.dumps({{"code": code, "boto3": "boto3" in sys.modules, "botocore": "botocore" in sys.modules,
-                  "engine": "roleui.aws.engine" in sys.modules, "catalog": "roleui.core.catalog.parse" in sys.modules}}), file=sys.stderr)
+                  "engine": "roleui.aws.engine" in sys.modules, "world": "roleui.aws.sources" in sys.modules}}), file=sys.stderr)
 """
 
 
@@ -243,12 +243,12 @@ def test_a_cache_hit_of_credential_process_never_imports_boto3(sts: StsProxy, us
     assert roleui("credential-process", "tooling/JumpRole").returncode == 0  # fills the cache (and the index)
     calls = len(sts.calls)
     fast = probe("from roleui.launcher import main", "")
-    assert fast == {"code": 0, "boto3": False, "botocore": False, "engine": False, "catalog": False}
+    assert fast == {"code": 0, "boto3": False, "botocore": False, "engine": False, "world": False}
     for index in CredentialCache().directory.glob("quick-*"):
-        index.unlink()  # now the hit must come from the cache itself, through the catalog
+        index.unlink()  # now the hit must come from the cache itself, through the world (from the world cache)
     full = probe("from roleui.cli import main", "['credential-process', 'tooling/JumpRole']")
     assert full["code"] == 0
-    assert full["catalog"] is True
+    assert full["world"] is True
     assert full["boto3"] is False
     assert full["engine"] is False
     assert len(sts.calls) == calls
