@@ -301,14 +301,18 @@ class RoleFilter:
             elif pattern is not None and (found := pattern.search(hay)) is not None:
                 account_quality[account] = SUBSEQUENCE + found.end() - found.start() - len(word)
         named = [NONE if q is None else q for q in name_quality]
-        best = [
-            a if a <= n else n
-            for a, n in zip(
-                map(account_quality.__getitem__, map(account_of.__getitem__, indexes)),
-                map(named.__getitem__, map(name_of.__getitem__, indexes)),
-                strict=True,
-            )
-        ]
+        whole = indexes is self._all  # the first word typed: every role, so the columns themselves
+        of_account = account_of if whole else map(account_of.__getitem__, indexes)
+        if min(named, default=NONE) == NONE:  # no role name matches (most words): the account decides
+            best = list(map(account_quality.__getitem__, of_account))
+        else:
+            of_name = name_of if whole else map(name_of.__getitem__, indexes)
+            best = [
+                a if a <= n else n
+                for a, n in zip(
+                    map(account_quality.__getitem__, of_account), map(named.__getitem__, of_name), strict=True
+                )
+            ]
         # Which roles stay, decided once; the two lists are then picked out at C speed.
         keep = [quality < NONE for quality in best]
         kept = list(compress(indexes, keep))
