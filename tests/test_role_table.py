@@ -113,6 +113,19 @@ def test_a_role_asked_for_decodes_only_its_own_chunk_of_accounts() -> None:
     assert [chunk is not None for chunk in loaded._rows._decoded] == [False, False, True, False]
 
 
+def test_preparing_the_filter_reads_every_account_but_keeps_only_the_chunks_already_decoded() -> None:
+    from roleui.core.world.filtering import RoleFilter
+
+    roles = big_world()
+    loaded = RoleTable.from_bytes(RoleTable.of(roles).to_bytes())
+    assert loaded is not None
+    assert loaded[1] == roles[1]  # the list drew a row of the first chunk
+    found = RoleFilter(loaded)
+    found.prepare()
+    assert [chunk is not None for chunk in loaded._rows._decoded] == [True, False, False, False]
+    assert found.filter(roles[-1].account.name) == [len(roles) - 2, len(roles) - 1]  # both roles of that account
+
+
 def test_damaged_or_foreign_bytes_are_refused_rather_than_misread() -> None:
     good = RoleTable.of(big_world()).to_bytes()
     flipped = bytearray(good)

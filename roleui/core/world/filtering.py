@@ -38,7 +38,7 @@ _T = TypeVar("_T")
 EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 100
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 16
-_CACHED_ROWS = 150_000  # at most this many cached indexes in all (~3 MB): short queries match most of 30,000 rows
+_CACHED_ROWS = 90_000  # at most this many cached indexes in all (~2 MB): three results of all 30,000 rows
 
 
 NONE = 1 << 40  # the quality of "no match": above any sum of real ones
@@ -199,7 +199,7 @@ class RoleFilter:
             return
         table = self._roles
         tag_sets: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        for row in table.account_rows:
+        for row in table.each_account_row():  # not kept: the list draws ~40 rows, from their chunks alone
             tags: dict[str, str] = row[A_TAGS]
             fields = [row[A_NAME], row[A_ID], *row[A_ALIASES], row[A_OU_PATH] or "", *tags.values()]
             # Padded with newlines: "\nword" means "a field starts with word", "\nword\n" "a field is word".
@@ -217,7 +217,7 @@ class RoleFilter:
                 self._name_hays.append("\n" + "\n".join(filter(None, (name, profile))).lower() + "\n")
                 self._name_words.append(name_words(name))
             name_of_spec.append(names[name, profile])
-        needed = max(len(self._all), len(table.account_rows), len(self._name_hays))
+        needed = max(len(self._all), len(self._account_hays), len(self._name_hays))
         slots = self._all if len(self._all) >= needed else list(range(needed))  # shared ints: lists of pointers
         self._account_of = [slots[a] for a in table.account_of]
         self._name_of = [slots[name_of_spec[s]] for s in table.spec_of]

@@ -95,6 +95,16 @@ class _Rows:
         self._decoded[number] = chunk
         return chunk
 
+    def each(self) -> Iterator[tuple[Any, ...]]:
+        """Every row once, in slot order, keeping only the chunks that were decoded already: a pass over all of
+        them (the filter's haystacks) leaves ~250 bytes an account less behind than `all()`."""
+        if self._rows is not None:
+            yield from self._rows
+            return
+        assert self._chunks is not None
+        for number, chunk in enumerate(self._decoded):
+            yield from chunk if chunk is not None else marshal.loads(self._chunks[number])  # noqa: S302
+
     def all(self) -> list[tuple[Any, ...]]:
         if self._rows is None:
             self._rows = [row for n in range(len(self._decoded)) for row in (self._decoded[n] or self._decode(n))]
@@ -246,8 +256,12 @@ class RoleTable(Sequence[Role]):
 
     @property
     def account_rows(self) -> list[tuple[Any, ...]]:
-        """Every account's stored fields, by slot (decodes them all)."""
+        """Every account's stored fields, by slot (decodes them all, and keeps them)."""
         return self._rows.all()
+
+    def each_account_row(self) -> Iterator[tuple[Any, ...]]:
+        """Every account's stored fields, by slot, for one pass: what was not decoded before is not kept."""
+        return self._rows.each()
 
     def role_name(self, index: int) -> str:
         name: str = self.specs[self.spec_of[index]][S_NAME]
