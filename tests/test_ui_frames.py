@@ -67,3 +67,50 @@ def test_a_line_of_wide_characters_is_measured_and_an_ascii_line_is_not() -> Non
 def test_names_with_control_characters_are_drawn_as_pictures() -> None:
     segments = fit_cells("evil\x1b[2Jname", 20, Style(), None)
     assert "\x1b" not in "".join(s.text for s in segments)
+
+
+async def test_the_list_draws_the_same_strips_as_textuals_generic_path_and_only_its_dirty_lines() -> None:
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "d", "e", "v")
+        await settle(pilot)
+        roles = app.role_list
+        assert roles._undecorated()
+        whole, part = roles.size.region, Region(3, 2, 40, 5)  # a crop of a few columns, as the compositor asks
+
+        def generic(crop: Region) -> list[list[tuple[str, object]]]:
+            roles._styles_cache.clear()
+            return [[(s.text, s.style) for s in strip] for strip in Widget.render_lines(roles, crop)]
+
+        def direct(crop: Region) -> list[list[tuple[str, object]]]:
+            roles._styles_cache.clear()
+            return [[(s.text, s.style) for s in strip] for strip in roles.render_lines(crop)]
+
+        assert direct(whole) == generic(whole)
+        assert direct(part) == generic(part)
+        drawn: list[int] = []
+        draw = roles.render_line
+        roles.render_line = lambda y: drawn.append(y) or draw(y)  # type: ignore[method-assign]
+        roles.refresh()
+        roles.render_lines(whole)
+        assert drawn == list(range(whole.height))
+        drawn.clear()
+        roles.render_lines(whole)  # nothing refreshed since: every line from the cache
+        assert drawn == []
+        roles.refresh_line(2)
+        roles.render_lines(whole)
+        assert drawn == [2]
+
+
+async def test_a_decorated_list_takes_textuals_generic_path() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.role_list.styles.border = ("round", "red")
+        await settle(pilot)
+        assert not app.role_list._undecorated()
+        assert "╭" in app.role_list.render_lines(app.role_list.size.region)[0].text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from _ui_helpers import (
     ADMIN,
     BILLING,
@@ -247,16 +249,33 @@ async def test_the_filter_shows_its_hint_until_something_is_typed() -> None:
         assert "press / and type" not in filter_line(app)
 
 
-async def test_typing_redraws_the_countdowns_in_its_own_frame_once_they_are_due() -> None:
+async def test_a_countdown_redraw_due_while_keys_arrive_waits_for_a_pause_in_the_typing() -> None:
+    from roleui.ui.app import TYPING_QUIET
+
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        app._last_tick = 0.0  # the last countdown redraw was long ago
         await pilot.press("slash", "w")
-        assert app._last_tick > 0.0
-        ticked = app._last_tick
-        await pilot.press("e")  # within half a second: no extra redraw
-        assert app._last_tick == ticked
+        app._last_tick = time.monotonic() - 1.0  # a redraw is due
+        app.tick()  # the timer fires right after a keystroke: not in the next keystroke's frame
+        assert app._tick_waiting is not None
+        assert time.monotonic() - app._last_tick >= 1.0
+        app._tick_waiting.stop()
+        app._typed_at -= TYPING_QUIET  # the user pauses: the waiting redraw comes
+        app._tick_after_keys()
+        assert app._tick_waiting is None
+        assert time.monotonic() - app._last_tick < 0.5
+
+
+async def test_countdowns_are_redrawn_at_least_every_two_seconds_however_fast_keys_arrive() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "w")
+        app._last_tick = time.monotonic() - 2.0  # the redraw has waited a whole second already
+        app.tick()
+        assert app._tick_waiting is None
+        assert time.monotonic() - app._last_tick < 0.5
 
 
 async def test_clicking_a_key_in_the_bottom_bar_runs_its_action() -> None:

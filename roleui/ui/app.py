@@ -59,6 +59,9 @@ if TYPE_CHECKING:
     from roleui.core.sessions.session import Session
 
 TICK_SECONDS = 1.0
+# While keys arrive, a due countdown redraw waits for this much quiet (a redraw of every countdown takes a few ms:
+# in a keystroke's frame it would delay the list), but never longer than TICK_SECONDS past its time.
+TYPING_QUIET = 0.12
 ENDPOINT_CHECK_SECONDS = 5.0  # how often the UI looks for subshells keeping sessions alive (a small directory)
 
 
@@ -149,6 +152,8 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
         self._detail_pending = False
         self._countdowns: Timer | None = None
         self._last_tick = 0.0
+        self._typed_at = 0.0  # time.monotonic() of the last refill of the list by the filter
+        self._tick_waiting: Timer | None = None  # a countdown redraw waiting for a pause in the typing
         self._endpoints_checked = 0.0
         self._caches_read: datetime | None = None  # when the token and session caches were last read
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
@@ -292,8 +297,17 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
     # -- the countdown tick -------------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Once a second: redraw the visible countdowns, and warn once when a session enters its last 5 minutes."""
-        self._last_tick = time.monotonic()
+        """Once a second: redraw the visible countdowns, and warn once when a session enters its last 5 minutes.
+
+        While the user types, the redraw waits for a pause between keys (at most a second), so that it never takes
+        the CPU from a keystroke's frame."""
+        monotonic = time.monotonic()
+        since_key = monotonic - self._typed_at
+        if since_key < TYPING_QUIET and monotonic - self._last_tick < 2 * TICK_SECONDS:
+            if self._tick_waiting is None:
+                self._tick_waiting = self.set_timer(TYPING_QUIET - since_key, self._tick_after_keys)
+            return
+        self._last_tick = monotonic
         now = self.clock()
         states = self.states
         self.role_list.refresh_countdowns(lambda i: isinstance(states.get(self._filter.roles.key(i)), Active))
@@ -316,6 +330,10 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
                     severity="warning",
                     timeout=10,
                 )
+
+    def _tick_after_keys(self) -> None:
+        self._tick_waiting = None
+        self.tick()
 
     # -- the highlighted role -----------------------------------------------------------------------------------
 
@@ -429,11 +447,7 @@ class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignIn
         # The details of the new first row are drawn in the list's frame: a frame of their own would come a frame
         # slot later, and the screen would settle later for every keystroke (the echo came first, see FilterInput).
         self._show_detail()
-        if self._countdowns is not None and time.monotonic() - self._last_tick >= TICK_SECONDS / 2:
-            # While the user types, the countdowns ride along in the keystroke's frame and the 1 Hz timer starts
-            # over: a tick of its own would take the next frame slot and delay the keystroke's repaint.
-            self.tick()
-            self._countdowns.reset()
+        self._typed_at = time.monotonic()  # the countdowns' next redraw waits for a pause (see `tick`)
 
     def _filter_submitted(self) -> None:
         if self.role_list.highlighted is None:

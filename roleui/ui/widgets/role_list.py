@@ -14,7 +14,7 @@ from typing import ClassVar, NamedTuple
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -356,6 +356,49 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
             self._columns = layout(width, self._account_max, self._role_max)
             self._columns_width = width
         return self._columns
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines of `crop` (widget coordinates), drawn straight from `render_line`.
+
+        Textual's generic path (its styles cache) draws borders, padding, tint and opacity around a widget's lines
+        and builds each line again on the way: a third of the list's share of a keystroke's frame, for a widget
+        that has none of them. The list keeps that path's line cache and its dirty lines (Textual marks them on
+        every refresh), so a line is drawn again only when something refreshed it. A style with any decoration
+        takes the generic path (`_undecorated`); a test checks both paths give the same strips.
+        """
+        if not self._undecorated():
+            return super().render_lines(crop)
+        cache = self._styles_cache
+        width = self.size.width
+        if width != cache._width:
+            cache.clear()
+            cache._width = width
+        drawn, dirty = cache._cache, cache._dirty_lines
+        strips = []
+        for y in crop.line_range:
+            strip = None if y in dirty else drawn.get(y)
+            if strip is None:
+                strip = drawn[y] = self.render_line(y)
+            strips.append(strip)
+        dirty.difference_update(crop.line_range)
+        background = self.background_colors[1]
+        for line_filter in self.get_line_filters():
+            strips = [strip.apply_filter(line_filter, background) for strip in strips]
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _undecorated(self) -> bool:
+        styles = self.styles
+        return (
+            not any(styles.gutter)
+            and not any(edge for edge, _ in styles.outline)
+            and self.opacity == 1.0
+            and styles.text_opacity == 1.0
+            and not styles.tint.a
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
