@@ -178,7 +178,8 @@ def test_matching_uses_the_same_fields_as_highlighting() -> None:
     roles = RoleFilter([*ROLES, *synthetic_catalog(3).roles])
     roles.prepare()
     for index, role in enumerate(roles.roles):
-        account_fields = roles._account_hays[roles._account_of[index]].strip("\n").split("\n")
+        account = roles._account_of[index]
+        account_fields = (roles._account_hays[account] + roles._shared_hays[account][1:]).strip("\n").split("\n")
         name_field = roles._name_hays[roles._name_of[index]].strip("\n")
         expected = [f.text.lower() for f in role_fields(role)]
         assert sorted([*account_fields, name_field]) == sorted(expected)
@@ -235,3 +236,64 @@ def test_a_profile_name_finds_the_role_it_names_as_roleui_list_does() -> None:
     assert keys(roles, "sso-dev-admin") == ["payments-dev/AdministratorAccess"]
     assert "sso-dev-admin" in haystack(named)  # what `roleui list sso-dev-admin` searches
     assert {"label": "profile", "text": "sso-dev-admin"} in [f._asdict() for f in role_fields(named)]
+
+
+def _plain_rank(roles: list[Role], query: str) -> list[int]:
+    """The ranking by its definition, one role at a time: each word's quality is the better of the account's
+    haystack (every field but the role name, in order) and the role's name; tag words the best matching tag;
+    rows by summed quality, then catalog order."""
+    from roleui.core.world.filtering import (
+        EXACT,
+        NONE,
+        PREFIX,
+        SUBSTRING,
+        _hay_quality,
+        _name_quality,
+        _subsequence_pattern,
+        name_words,
+    )
+
+    ranked: list[tuple[int, int]] = []
+    for index, role in enumerate(roles):
+        fields = role_fields(role)
+        account_hay = "\n" + "\n".join(f.text for f in fields if f.label not in ("role", "profile")).lower() + "\n"
+        name_hay = "\n" + "\n".join(filter(None, (role.name, role.profile))).lower() + "\n"
+        total = 0
+        for token in parse_query(query):
+            word = token.text
+            if token.tag_key is not None:
+                tag_qualities = [
+                    EXACT if v.lower() == word else PREFIX if v.lower().startswith(word) else SUBSTRING
+                    for k, v in role.account.tags.items()
+                    if k.lower().startswith(token.tag_key) and word in v.lower()
+                ]
+                quality = min(tag_qualities, default=NONE)
+            else:
+                pattern = _subsequence_pattern(word) if len(word) > 1 else None
+                named = _name_quality(word, name_hay, name_words(role.name), pattern)
+                quality = min(
+                    _hay_quality(word, f"\n{word}\n", f"\n{word}", pattern, account_hay),
+                    NONE if named is None else named,
+                )
+            if quality >= NONE:
+                break
+            total += quality
+        else:
+            ranked.append((total, index))
+    return [index for _, index in sorted(ranked)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "d", "e", "0", "4", "p", "s", "ad", "dv", "wd", "ps", "pr", "env:", "team:d"]), max_size=3
+    )
+)
+def test_rows_rank_as_the_plain_definition_says_typed_key_by_key_or_at_once(words: list[str]) -> None:
+    world = [*ROLES, *synthetic_catalog(60).roles]
+    query = " ".join(words)
+    typed = RoleFilter(world)
+    for n in range(len(query) + 1):
+        typed.filter(query[:n])
+    assert typed.filter(query) == _plain_rank(world, query)
+    assert RoleFilter(world).filter(query) == _plain_rank(world, query)

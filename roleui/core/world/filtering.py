@@ -144,6 +144,16 @@ def _name_quality(word: str, hay: str, words: Sequence[str], pattern: re.Pattern
     return None if found is None else SUBSEQUENCE + found.end() - found.start() - len(word)
 
 
+def _hay_quality(word: str, exact: str, prefix: str, pattern: re.Pattern[str] | None, hay: str) -> int:
+    """The quality of a plain word in a haystack of fields ("\nfield\nfield\n"; `exact` is "\nword\n", `prefix`
+    "\nword"): the tier when a field holds it whole, else the extra letters of its leftmost match; NONE."""
+    if word in hay:
+        return (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
+    if pattern is None or (found := pattern.search(hay)) is None:
+        return NONE
+    return SUBSEQUENCE + found.end() - found.start() - len(word)
+
+
 def _tightest_subsequence(text: str, word: str) -> list[int] | None:
     """Positions of `word`'s chars in `text` in order, choosing the shortest span (visible rows only)."""
     best: list[int] | None = None
@@ -178,7 +188,8 @@ class RoleFilter:
         # and once per distinct role name (a handful), not once per role (30,000).
         self._account_of: list[int] = []  # role -> account slot
         self._name_of: list[int] = []  # role -> role-name slot
-        self._account_hays: list[str] = []
+        self._account_hays: list[str] = []  # an account's own fields: name, id, aliases
+        self._shared_hays: list[str] = []  # and the fields it may share with others: OU path, tag values
         self._account_tags: list[tuple[tuple[str, str], ...]] = []
         self._name_hays: list[str] = []
         self._name_words: list[tuple[str, ...]] = []
@@ -199,11 +210,15 @@ class RoleFilter:
             return
         table = self._roles
         tag_sets: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        shared: dict[str, str] = {}
         for row in table.each_account_row():  # not kept: the list draws ~40 rows, from their chunks alone
             tags: dict[str, str] = row[A_TAGS]
-            fields = [row[A_NAME], row[A_ID], *row[A_ALIASES], row[A_OU_PATH] or "", *tags.values()]
-            # Padded with newlines: "\nword" means "a field starts with word", "\nword\n" "a field is word".
-            self._account_hays.append("\n" + "\n".join(fields).lower() + "\n")
+            # Padded with newlines: "\nword" means "a field starts with word", "\nword\n" "a field is word". An
+            # account's own fields, then those it shares with many others (an OU's accounts, a team's tags: a few
+            # dozen distinct sets among 10,000 accounts), kept once and matched once per set.
+            self._account_hays.append("\n" + "\n".join([row[A_NAME], row[A_ID], *row[A_ALIASES]]).lower() + "\n")
+            common = "\n" + "\n".join([row[A_OU_PATH] or "", *tags.values()]).lower() + "\n"
+            self._shared_hays.append(shared.setdefault(common, common))
             lowered = tuple((k.lower(), v.lower()) for k, v in tags.items())
             self._account_tags.append(tag_sets.setdefault(lowered, lowered))
         # A role's own fields: its name and the profile it came from (discovered roles have none, so the
@@ -267,41 +282,24 @@ class RoleFilter:
             ):
                 indexes = old.indexes
         # Qualities are recomputed for every word: a grown word can match better or worse than before.
-        qualities = [0] * len(indexes)
+        qualities: list[int] | None = None  # None: nothing summed yet
         for token in tokens:
             indexes, qualities = self._match_token(token, indexes, qualities)
-        matches = _Matches(indexes, qualities)
+        matches = _Matches(indexes, qualities if qualities is not None else [0] * len(indexes))
         self._matches[tokens] = matches
         _trim(self._matches, lambda found: 2 * len(found.indexes))
         return matches
 
-    def _match_token(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
+    def _match_token(
+        self, token: Token, indexes: list[int], qualities: list[int] | None
+    ) -> tuple[list[int], list[int]]:
         if token.tag_key is not None:
-            return self._match_tag(token, indexes, qualities)
-        word = token.text
-        exact, prefix = f"\n{word}\n", f"\n{word}"
-        pattern = _subsequence_pattern(word) if len(word) > 1 else None
-
-        name_quality = [
-            _name_quality(word, hay, words, pattern)
-            for hay, words in zip(self._name_hays, self._name_words, strict=True)
-        ]
-        account_hays, account_of, name_of = self._account_hays, self._account_of, self._name_of
-        # Once per account among the candidates (10,000 for 30,000 roles), then once per role in comprehensions
-        # (no Python-level loop body per role: the hot path of every keystroke). NONE marks "no match".
-        account_quality = [NONE] * len(account_hays)
-        # Every account once: all of them for the first word typed (no need to collect them from 30,000 roles).
-        accounts = (
-            range(len(account_hays)) if indexes is self._all else dict.fromkeys(map(account_of.__getitem__, indexes))
-        )
-        for account in accounts:
-            hay = account_hays[account]
-            if word in hay:
-                account_quality[account] = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
-            elif pattern is not None and (found := pattern.search(hay)) is not None:
-                account_quality[account] = SUBSEQUENCE + found.end() - found.start() - len(word)
-        named = [NONE if q is None else q for q in name_quality]
+            account_quality = self._tag_qualities(token)
+            named = [NONE]  # a tag word is about the account alone
+        else:
+            account_quality, named = self._word_qualities(token.text, indexes)
         whole = indexes is self._all  # the first word typed: every role, so the columns themselves
+        account_of, name_of = self._account_of, self._name_of
         of_account = account_of if whole else map(account_of.__getitem__, indexes)
         if min(named, default=NONE) == NONE:  # no role name matches (most words): the account decides
             best = list(map(account_quality.__getitem__, of_account))
@@ -313,39 +311,77 @@ class RoleFilter:
                     map(account_quality.__getitem__, of_account), map(named.__getitem__, of_name), strict=True
                 )
             ]
-        # Which roles stay, decided once; the two lists are then picked out at C speed.
+        # Which roles stay, decided once; the two lists are then picked out at C speed (or kept whole: a first
+        # letter often keeps every role).
         keep = [quality < NONE for quality in best]
+        if all(keep):
+            return indexes, best if qualities is None else list(map(add, qualities, best))
         kept = list(compress(indexes, keep))
-        kept_q = list(map(add, compress(qualities, keep), compress(best, keep)))
-        return kept, kept_q
+        if qualities is None:
+            return kept, list(compress(best, keep))
+        return kept, list(map(add, compress(qualities, keep), compress(best, keep)))
 
-    def _match_tag(self, token: Token, indexes: list[int], qualities: list[int]) -> tuple[list[int], list[int]]:
-        assert token.tag_key is not None
-        key, value = token.tag_key, token.text
-        tags_of, account_of = self._account_tags, self._account_of
-        kept: list[int] = []
-        kept_q: list[int] = []
-        last_account = -1
-        best: int | None = None
-        for index, quality in zip(indexes, qualities, strict=True):
-            account = account_of[index]
-            if account != last_account:
-                last_account = account
-                best = None
-                for tag_key, lowered in tags_of[account]:
-                    if not tag_key.startswith(key):
-                        continue
-                    if lowered == value:
-                        best = EXACT
-                        break
-                    if lowered.startswith(value):
-                        best = PREFIX
-                    elif value in lowered and best is None:
-                        best = SUBSTRING
-            if best is not None:
-                kept.append(index)
-                kept_q.append(quality + best)
-        return kept, kept_q
+    def _word_qualities(self, word: str, indexes: list[int]) -> tuple[list[int], list[int]]:
+        """The quality of a plain word in each account's fields and in each role name (NONE: not there); only
+        the accounts of the roles `indexes` are looked at."""
+        exact, prefix = f"\n{word}\n", f"\n{word}"
+        pattern = _subsequence_pattern(word) if len(word) > 1 else None
+        named = [
+            NONE if quality is None else quality
+            for quality in (
+                _name_quality(word, hay, words, pattern)
+                for hay, words in zip(self._name_hays, self._name_words, strict=True)
+            )
+        ]
+        account_hays, shared_hays = self._account_hays, self._shared_hays
+        # Once per account among the candidates (10,000 for 30,000 roles); the caller goes once per role in
+        # comprehensions (no Python-level loop body per role: the hot path of every keystroke).
+        account_quality = [NONE] * len(account_hays)
+        # Every account once: all of them for the first word typed (no need to collect them from 30,000 roles).
+        accounts = (
+            range(len(account_hays))
+            if indexes is self._all
+            else dict.fromkeys(map(self._account_of.__getitem__, indexes))
+        )
+        # The shared fields are matched once per distinct set; they come after the account's own in the haystack
+        # order, so they decide where the own fields do not hold the word whole, or (skipping letters) at all.
+        shared_quality: dict[str, int] = {}
+        for account in accounts:
+            hay = account_hays[account]
+            shared = shared_hays[account]
+            common = shared_quality.get(shared)
+            if common is None:
+                common = shared_quality[shared] = _hay_quality(word, exact, prefix, pattern, shared)
+            if word in hay:
+                own = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
+                account_quality[account] = own if own <= common else common
+            elif common < SUBSEQUENCE or pattern is None or (found := pattern.search(hay)) is None:
+                account_quality[account] = common
+            else:
+                account_quality[account] = SUBSEQUENCE + found.end() - found.start() - len(word)
+        return account_quality, named
+
+    def _tag_qualities(self, token: Token) -> list[int]:
+        """The quality of a `key:value` word for each account: its best tag whose key starts with `key`. Accounts
+        share a handful of tag sets (`prepare` keeps one tuple per distinct set), each looked at once."""
+        key, value = token.tag_key or "", token.text
+        by_set: dict[int, int] = {}
+        for tags in self._account_tags:
+            if id(tags) in by_set:
+                continue
+            best = NONE
+            for tag_key, lowered in tags:
+                if not tag_key.startswith(key):
+                    continue
+                if lowered == value:
+                    best = EXACT
+                    break
+                if lowered.startswith(value):
+                    best = PREFIX
+                elif value in lowered and best == NONE:
+                    best = SUBSTRING
+            by_set[id(tags)] = best
+        return [by_set[id(tags)] for tags in self._account_tags]
 
     def _rank(self, indexes: list[int], qualities: list[int] | None) -> list[int]:
         # Bucket by quality instead of sorting 30,000 tuples; only the few prioritised rows are really sorted.
