@@ -3,7 +3,7 @@ roleui/ui/cells.py; the timings themselves are benchmarks/bench_ui.py's)."""
 
 from __future__ import annotations
 
-from _ui_helpers import make_app, settle
+from _ui_helpers import make_app, settle, synthetic_catalog
 from rich.style import Style
 
 from roleui.ui.cells import LineBuilder, fit_cells
@@ -73,28 +73,34 @@ async def test_the_list_draws_the_same_strips_as_textuals_generic_path_and_only_
     from textual.geometry import Region
     from textual.widget import Widget
 
-    app = make_app()
+    app = make_app(synthetic_catalog(40))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", "d", "e", "v")
+        await pilot.press("slash", "d", "a")
         await settle(pilot)
         roles = app.role_list
         assert roles._undecorated()
+        assert roles.show_vertical_scrollbar  # the rows' width is not the widget's
         whole, part = roles.size.region, Region(3, 2, 40, 5)  # a crop of a few columns, as the compositor asks
+
+        visible = roles.scrollable_content_region.width  # the column under the scrollbar is never seen
 
         def generic(crop: Region) -> list[list[tuple[str, object]]]:
             roles._styles_cache.clear()
-            return [[(s.text, s.style) for s in strip] for strip in Widget.render_lines(roles, crop)]
+            lines = Widget.render_lines(roles, crop)
+            return [[(s.text, s.style) for s in strip.crop(0, visible)] for strip in lines]
 
         def direct(crop: Region) -> list[list[tuple[str, object]]]:
             roles._styles_cache.clear()
-            return [[(s.text, s.style) for s in strip] for strip in roles.render_lines(crop)]
+            lines = roles.render_lines(crop)
+            assert {strip.cell_length for strip in lines} == {crop.width}
+            return [[(s.text, s.style) for s in strip.crop(0, visible)] for strip in lines]
 
         assert direct(whole) == generic(whole)
         assert direct(part) == generic(part)
         drawn: list[int] = []
-        draw = roles.render_line
-        roles.render_line = lambda y: drawn.append(y) or draw(y)  # type: ignore[method-assign]
+        draw = roles._line
+        roles._line = lambda y, width, padded: drawn.append(y) or draw(y, width, padded)  # type: ignore[method-assign]
         roles.refresh()
         roles.render_lines(whole)
         assert drawn == list(range(whole.height))

@@ -153,9 +153,9 @@ async def test_only_visible_rows_are_drawn_and_a_tick_redraws_only_visible_rows_
         drawn: list[int] = []
         original = roles._row
 
-        def spy(row: int, width: int):  # type: ignore[no-untyped-def]
+        def spy(row: int, width: int, padded: int):  # type: ignore[no-untyped-def]
             drawn.append(row)
-            return original(row, width)
+            return original(row, width, padded)
 
         roles._row = spy  # type: ignore[method-assign]
         roles.refresh()
@@ -257,6 +257,7 @@ async def test_a_countdown_redraw_due_while_keys_arrive_waits_for_a_pause_in_the
         await pilot.pause()
         await pilot.press("slash", "w")
         app._last_tick = time.monotonic() - 1.0  # a redraw is due
+        app._typed_at = time.monotonic()  # as a key is typed
         app.tick()  # the timer fires right after a keystroke: not in the next keystroke's frame
         assert app._tick_waiting is not None
         assert time.monotonic() - app._last_tick >= 1.0

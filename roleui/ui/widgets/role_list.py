@@ -374,11 +374,13 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
             cache.clear()
             cache._width = width
         drawn, dirty = cache._cache, cache._dirty_lines
+        # The rows are laid out in the width left of the scrollbar, and padded under it (it is drawn over them).
+        content_width = self.scrollable_content_region.width  # a walk over the layout: once, not per line
         strips = []
         for y in crop.line_range:
             strip = None if y in dirty else drawn.get(y)
             if strip is None:
-                strip = drawn[y] = self.render_line(y)
+                strip = drawn[y] = self._line(y, content_width, width)
             strips.append(strip)
         dirty.difference_update(crop.line_range)
         background = self.background_colors[1]
@@ -402,15 +404,21 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        return self._line(y, width, width)
+
+    def _line(self, y: int, width: int, padded: int) -> Strip:
+        """Line `y` laid out in `width` cells and `padded` wide."""
         base = self.base_style
-        if y == 0:
-            return self._header(width)
         row = round(self.scroll_y) + y - 1
-        if row >= len(self.rows):
-            if row == 0:
-                return self._empty_line(width)
-            return Strip.blank(width, base)
-        return self._row(row, width)
+        if y > 0 and row < len(self.rows):
+            return self._row(row, width, padded)
+        if y == 0:
+            strip = self._header(width)
+        elif row == 0:
+            strip = self._empty_line(width)
+        else:
+            return Strip.blank(padded, base)
+        return strip.extend_cell_length(padded, base)
 
     def _header(self, width: int) -> Strip:
         style = self.get_component_rich_style("role-list--header")
@@ -468,7 +476,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._row_styles[cursor] = styles
         return styles
 
-    def _row(self, row: int, width: int) -> Strip:
+    def _row(self, row: int, width: int, padded: int) -> Strip:
         # From the table's columns: drawing a row never builds a Role (30,000 of them would be 19 MB, and garbage
         # collections walking them show as hitches while typing).
         index = self.rows[row]
@@ -501,4 +509,4 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         line.add(GAP_TEXT, base)
         state_text, state_style = describe(self._state_of(key), self._clock())
         line.fit(state_text.rjust(cols.session), cols.session, styles.states.get(state_style, base))
-        return line.strip(width, base)
+        return line.strip(padded, base)
