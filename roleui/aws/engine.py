@@ -346,7 +346,6 @@ class Engine:
         """Assume `request.role` now (its `via` role first); returns the session and who it was assumed as."""
         from roleui.aws import sts
         from roleui.aws.clients import region_for, session_region
-        from roleui.aws.errors import Call, aws_error
 
         role = request.role
         partition = role.account.partition
@@ -390,15 +389,6 @@ class Engine:
                 request.mfa_serial,
                 codes.code(request.mfa_serial),
             )  # a role caller cannot open an MFA session
-        call = Call(
-            doing=f"assuming {role.key}",
-            base=base_text,
-            caller=caller_arn,
-            role_arn=role.arn,
-            mfa_serial=request.mfa_serial,
-            region=region,
-            secrets=tuple(s for s in (request.external_id, code) if s),
-        )
         try:
             credentials, assumed_arn = sts.assume_role(
                 self._sts(caller, region),
@@ -415,6 +405,18 @@ class Engine:
                 policy=request.session_policy.policy,
             )
         except Exception as error:
+            # Only a failure needs the words of its message (and roleui/aws/errors.py: ~2 ms of a cold assume).
+            from roleui.aws.errors import Call, aws_error
+
+            call = Call(
+                doing=f"assuming {role.key}",
+                base=base_text,
+                caller=caller_arn,
+                role_arn=role.arn,
+                mfa_serial=request.mfa_serial,
+                region=region,
+                secrets=tuple(s for s in (request.external_id, code) if s),
+            )
             raise aws_error(error, call) from None
         if credentials.expiration is None:
             raise RoleuiError(f"AWS returned no expiry for the session of {role.key} — try again")

@@ -25,7 +25,7 @@ from roleui.core.catalog.toml_locate import Locator
 from roleui.core.catalog.toml_locate import Path as KeyPath
 from roleui.core.colors import CONSOLE_COLORS, console_color
 from roleui.core.durations import format_duration, parse_duration
-from roleui.core.errors import ConfigError, Problem
+from roleui.core.errors import ConfigError
 from roleui.core.models import (
     CHAINED_MAX_DURATION,
     Account,
@@ -41,6 +41,7 @@ from roleui.core.models import (
     Source,
 )
 from roleui.core.private_files import read_limited
+from roleui.core.problems import Problem
 from roleui.core.text import has_control, terminal_safe
 
 if sys.version_info >= (3, 11):
