@@ -71,4 +71,3 @@ def test_a_cold_assume_builds_no_record_that_only_failures_history_or_the_aws_fi
     assert "roleui.core.sessions.session.Session" in seen["dataclasses"]
     assert sorted(NOT_LOADED & set(seen["modules"])) == []
     assert sorted(NOT_BUILT & set(seen["dataclasses"])) == []
-
