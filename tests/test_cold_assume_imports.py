@@ -43,6 +43,10 @@ NOT_BUILT = {
     "roleui.core.sessions.trail_search.Query",  # `roleui history`
     "roleui.core.sessions.aws_view.Stripped",  # the AWS files walked for a child's view
     "roleui.core.sessions.aws_view.Source",
+    "roleui.core.sessions.mfa_session.MfaSession",  # a role with an MFA device
+    "roleui.core.discovery_settings.OrgRule",  # a catalog's discovery rules and Identity Center sign-ins
+    "roleui.core.discovery_settings.IcRule",
+    "roleui.core.discovery_settings.IcConfig",
 }
 NOT_LOADED = {name.rpartition(".")[0] for name in NOT_BUILT}
 
@@ -60,7 +64,7 @@ def _cold_env() -> tuple[subprocess.CompletedProcess[str], dict[str, list[str]]]
     return done, json.loads(done.stderr.rpartition("PROBE")[2])
 
 
-def test_a_cold_assume_builds_no_record_that_only_failures_history_or_the_aws_files_walk_use(
+def test_a_cold_assume_builds_no_record_that_only_failures_history_mfa_or_discovery_use(
     sts: StsProxy, user: tuple[str, str]
 ) -> None:
     write_catalog()

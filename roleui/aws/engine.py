@@ -25,7 +25,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roleui.aws.mfa import CodeSource, MfaCodeProvider
 from roleui.aws.sts import Identity
@@ -36,7 +36,6 @@ from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, clamp
 from roleui.core.sessions.credcache import (
     BaseRef,
     CredentialCache,
-    MfaSession,
     base_ref,
     fresh_session,
     identity_center_base,
@@ -48,6 +47,9 @@ from roleui.core.sessions.credcache import (
 )
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.sessions.session_name import is_iam_user_arn, is_role_session_arn, render_session_name, user_from_arn
+
+if TYPE_CHECKING:
+    from roleui.core.sessions.mfa_session import MfaSession
 
 __all__ = ["AssumeOptions", "Engine", "Identity", "MfaCodeProvider"]
 
@@ -506,6 +508,8 @@ class Engine:
             found = cached()
             if found is not None:
                 return found
+            from roleui.core.sessions.mfa_session import MfaSession
+
             credentials = self._open_mfa_session(session, region, base, serial, codes)
             self.cache.save_mfa(key, MfaSession(serial, base.description, credentials))
             return credentials

@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from roleui.core import limits
-from roleui.core.models import Account, Catalog, Location, Role, Source, permission_set_role
+from roleui.core.location import Location
+from roleui.core.models import Account, Catalog, Role, Source, permission_set_role
 from roleui.core.problems import Problem
 
 ROLE_ARN = re.compile(
