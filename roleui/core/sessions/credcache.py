@@ -19,12 +19,13 @@ import json
 import os
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roleui.core.errors import RoleuiError
+from roleui.core.frozen_record import FrozenRecord
 from roleui.core.models import Catalog, Role
 from roleui.core.paths import cache_dir
 from roleui.core.private_files import (
@@ -63,13 +64,16 @@ _IDENTITY_KEYS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class BaseRef:
+class BaseRef(FrozenRecord):
     """Which base credentials a session starts from: for messages (`description`) and the cache key."""
 
+    __slots__ = ("profile", "description", "fingerprint")  # noqa: RUF023 - in field order, as a dataclass lists them
     profile: str | None  # what boto3 is given; None = botocore's default chain
     description: str  # "profile tooling", "environment credentials AKIA...", ...
     fingerprint: str
+
+    def __init__(self, profile: str | None, description: str, fingerprint: str) -> None:
+        self._init(profile, description, fingerprint)
 
 
 def _profile_items(profile: str, environ: Mapping[str, str]) -> list[str]:
