@@ -1,8 +1,8 @@
 """`FrozenRecord`: the base of the few small records a cold assume builds, written as plain classes.
 
 Python 3.11 writes and compiles six methods for each frozen dataclass when its module is imported: ~1.5 ms a class
-on the benchmark's machine, ~5% of a cold `roleui env` for the fifteen it makes. The records below share those
-methods instead (one copy, compiled with this module); everything else stays a dataclass. A record behaves as a
+on the benchmark's machine, paid by every cold `roleui env`. The records built on this base share those methods
+instead (one copy, compiled with this module); everything else stays a dataclass. A record behaves as a
 frozen dataclass with slots does: it compares equal to a record of its own class with equal fields, hashes on its
 fields, shows them in its repr, and refuses assignment and deletion with FrozenInstanceError. It is not a dataclass
 (no `dataclasses.replace` or `fields`): records that need those stay dataclasses.
