@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from roleui.core.models import OrgConfig, OrgRule
+from roleui.core.discovery_settings import OrgRule
+from roleui.core.models import OrgConfig
 from roleui.core.sources.organizations.model import DiscoveredAccount
 from roleui.core.sources.organizations.rules import is_included, ou_matches, plan_for, tag_rules_without_tags
 from roleui.core.tags import tags_match

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roleui.core.catalog.parse import parse_catalog
-from roleui.core.models import Account, Location, Role, Source
+from roleui.core.location import Location
+from roleui.core.models import Account, Role, Source
 from roleui.core.sources.organizations.merge import merge_organization
 from roleui.core.sources.organizations.model import DiscoveredAccount, OrgSnapshot
 from roleui.core.world.role_table import CHUNK, RoleTable

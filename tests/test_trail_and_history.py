@@ -17,6 +17,7 @@ from _recorder_helpers import Recording, recording
 from roleui.core.errors import EXIT_USAGE
 from roleui.core.sessions import trail
 from roleui.core.sessions.credcache import CredentialCache
+from roleui.core.sessions.trail_search import Query, matching
 
 pytest_plugins = ("_engine_fixtures",)  # the sts and user fixtures
 
@@ -128,7 +129,7 @@ def test_since_leaves_out_older_entries(tmp_path: Path) -> None:
     now = datetime(2026, 5, 1, 12, tzinfo=UTC)
     trail.record("assume", now - timedelta(days=3), path, role_key="old/Role")
     trail.record("assume", now - timedelta(hours=2), path, role_key="new/Role")
-    found = trail.matching(trail.read_entries(path), trail.Query(since=timedelta(days=1)), now)
+    found = matching(trail.read_entries(path), Query(since=timedelta(days=1)), now)
     assert [e["role_key"] for e in found] == ["new/Role"]
 
 

@@ -25,7 +25,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roleui.aws.mfa import CodeSource, MfaCodeProvider
 from roleui.aws.sts import Identity
@@ -36,7 +36,6 @@ from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, clamp
 from roleui.core.sessions.credcache import (
     BaseRef,
     CredentialCache,
-    MfaSession,
     base_ref,
     fresh_session,
     identity_center_base,
@@ -48,6 +47,9 @@ from roleui.core.sessions.credcache import (
 )
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.sessions.session_name import is_iam_user_arn, is_role_session_arn, render_session_name, user_from_arn
+
+if TYPE_CHECKING:
+    from roleui.core.sessions.mfa_session import MfaSession
 
 __all__ = ["AssumeOptions", "Engine", "Identity", "MfaCodeProvider"]
 
@@ -346,7 +348,6 @@ class Engine:
         """Assume `request.role` now (its `via` role first); returns the session and who it was assumed as."""
         from roleui.aws import sts
         from roleui.aws.clients import region_for, session_region
-        from roleui.aws.errors import Call, aws_error
 
         role = request.role
         partition = role.account.partition
@@ -390,15 +391,6 @@ class Engine:
                 request.mfa_serial,
                 codes.code(request.mfa_serial),
             )  # a role caller cannot open an MFA session
-        call = Call(
-            doing=f"assuming {role.key}",
-            base=base_text,
-            caller=caller_arn,
-            role_arn=role.arn,
-            mfa_serial=request.mfa_serial,
-            region=region,
-            secrets=tuple(s for s in (request.external_id, code) if s),
-        )
         try:
             credentials, assumed_arn = sts.assume_role(
                 self._sts(caller, region),
@@ -415,6 +407,18 @@ class Engine:
                 policy=request.session_policy.policy,
             )
         except Exception as error:
+            # Only a failure needs the words of its message (and roleui/aws/errors.py: ~2 ms of a cold assume).
+            from roleui.aws.errors import Call, aws_error
+
+            call = Call(
+                doing=f"assuming {role.key}",
+                base=base_text,
+                caller=caller_arn,
+                role_arn=role.arn,
+                mfa_serial=request.mfa_serial,
+                region=region,
+                secrets=tuple(s for s in (request.external_id, code) if s),
+            )
             raise aws_error(error, call) from None
         if credentials.expiration is None:
             raise RoleuiError(f"AWS returned no expiry for the session of {role.key} — try again")
@@ -504,6 +508,8 @@ class Engine:
             found = cached()
             if found is not None:
                 return found
+            from roleui.core.sessions.mfa_session import MfaSession
+
             credentials = self._open_mfa_session(session, region, base, serial, codes)
             self.cache.save_mfa(key, MfaSession(serial, base.description, credentials))
             return credentials

@@ -29,8 +29,9 @@ from roleui.aws.errors import THROTTLING_CODES, Call, aws_error
 from roleui.aws.sso_login import sign_in_required, valid_token
 from roleui.core.clock import Clock, utc_now
 from roleui.core.discovery_limits import DiscoveryLimits
+from roleui.core.discovery_settings import IcConfig
 from roleui.core.errors import EXIT_THROTTLED, EXIT_USAGE, RoleuiError
-from roleui.core.models import Catalog, IcConfig
+from roleui.core.models import Catalog
 from roleui.core.sources.aws_config.profiles import SsoSession
 from roleui.core.sources.identity_center.cache import load_ic_snapshots, save_ic_snapshots
 from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot

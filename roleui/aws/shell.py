@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from roleui.core.sessions.aws_view import COMPETING_VARS
+from roleui.core.sessions.competing import COMPETING_VARS
 from roleui.core.sessions.session import Session
 from roleui.core.sessions.session_env import ENDPOINT_VARS, session_env
 

@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from roleui.core.errors import ConfigError, Problem
+from roleui.core.errors import ConfigError
 from roleui.core.models import Catalog
 from roleui.core.paths import aws_config_path, cache_dir, config_path
 
 if TYPE_CHECKING:
+    from roleui.core.problems import Problem
     from roleui.core.sources.aws_config.profiles import SsoSession
 
 Warn = Callable[[str], None]
@@ -44,6 +45,8 @@ def read_aws_config(
         text = path.read_text(encoding="utf-8", errors="replace")
         config = load_config(str(path))
     except (BotoCoreError, OSError, UnicodeError) as error:
+        from roleui.core.problems import Problem
+
         problem = Problem(str(path), 0, "", f"cannot parse the AWS config file: {error}", "fix its syntax (INI)")
         return {}, {}, {}, [problem]
     return config.get("profiles", {}), config.get("sso_sessions", {}), profile_lines(text), []

@@ -6,20 +6,23 @@ roleui's own types with expiry times in aware UTC. Failures are left to the call
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from roleui.core.frozen_record import FrozenRecord
 from roleui.core.sessions.session import Credentials
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(FrozenRecord):
     """Who a set of credentials is (sts:GetCallerIdentity)."""
 
+    __slots__ = ("account", "arn", "user_id")  # in field order, as a dataclass lists them
     account: str
     arn: str
     user_id: str
+
+    def __init__(self, account: str, arn: str, user_id: str) -> None:
+        self._init(account, arn, user_id)
 
 
 def _credentials(data: dict[str, Any]) -> Credentials:

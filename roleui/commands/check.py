@@ -13,8 +13,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from roleui.core.errors import EXIT_OK, ConfigError, Problem, UsageError
+from roleui.core.errors import EXIT_OK, ConfigError, UsageError
 from roleui.core.models import Source
+from roleui.core.problems import Problem
 
 if TYPE_CHECKING:
     from pathlib import Path

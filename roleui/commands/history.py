@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     from roleui.core.clock import utc_now
     from roleui.core.sessions import trail
+    from roleui.core.sessions.trail_search import Query, matching
     from roleui.core.text import terminal_safe
 
     since = None
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             since = timedelta(seconds=_days(args.since))
         except ValueError as error:
             raise UsageError(f"--since: {error}") from None
-    entries = trail.matching(trail.read_entries(), trail.Query(tuple(args.filter), since), utc_now())
+    entries = matching(trail.read_entries(), Query(tuple(args.filter), since), utc_now())
     if args.json:
         for entry in entries:
             sys.stdout.write(json.dumps(entry, ensure_ascii=False) + "\n")

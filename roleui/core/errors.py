@@ -6,7 +6,10 @@ Nothing here ever holds a secret.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from roleui.core.problems import Problem
 
 # Documented exit statuses (README "Exit status").
 EXIT_OK = 0
@@ -38,22 +41,6 @@ class UsageError(RoleuiError):
     """Bad input from the command line or a role reference that does not resolve."""
 
     exit_code = EXIT_USAGE
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem found in a catalog: where it is, which key, what is wrong and what to do."""
-
-    file: str
-    line: int
-    key: str
-    message: str
-    hint: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-        return f"{text} — {self.hint}" if self.hint else text
 
 
 class ConfigError(RoleuiError):

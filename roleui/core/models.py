@@ -3,6 +3,10 @@
 Everything is an immutable dataclass with slots: a catalog of 10,000 accounts x 3 roles stays small, and
 nothing downstream can change what the loader validated. Durations are seconds; `None` means "not set here,
 fall back to the account, then the catalog defaults".
+
+Discovery's rules and Identity Center sign-ins (`OrgRule`, `IcRule`, `IcConfig`) are in discovery_settings.py:
+Python compiles a dataclass's methods when its module is imported, and a catalog without them (a cold `roleui env`
+among others) never builds those three. `Location` (where an entry was written) is in location.py, which both use.
 """
 
 from __future__ import annotations
@@ -10,8 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from roleui.core.browser_config import BrowserConfig
+
+if TYPE_CHECKING:
+    from roleui.core.discovery_settings import IcConfig, OrgRule
+    from roleui.core.location import Location
 
 DEFAULT_DURATION = 3600
 CHAINED_MAX_DURATION = 3600
@@ -29,17 +38,6 @@ class Source(StrEnum):
     AWS_CONFIG = "aws-config"
     ORGANIZATIONS = "organizations"
     IDENTITY_CENTER = "identity-center"
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where an entry was written, for messages: `file:line`."""
-
-    file: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,19 +182,6 @@ def permission_set_role(
 
 
 @dataclass(frozen=True, slots=True)
-class OrgRule:
-    """An `[[organizations.rules]]` entry: accounts matched by OU glob and/or tags get these settings."""
-
-    ou: str | None = None  # glob over the OU path, e.g. "Workloads/Prod/*"
-    tags: dict[str, str] = field(default_factory=dict)  # all must match; value "*" = key present
-    roles: tuple[str, ...] = ()
-    color: str | None = None
-    region: str | None = None
-    confirm: bool = False
-    location: Location | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class OrgConfig:
     """The `[organizations]` table: discover accounts from AWS Organizations."""
 
@@ -212,43 +197,6 @@ class OrgConfig:
     cache_lifetime: int = 24 * 3600
     include_inactive_roles: bool = False  # offer roles in suspended/closed accounts
     region: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IcRule:
-    """An `[[identity_center.rules]]` entry: accounts (name or id globs) and/or permission sets (globs) get these."""
-
-    accounts: tuple[str, ...] = ()  # globs over the account name or id; empty = every account
-    roles: tuple[str, ...] = ()  # globs over the permission set name; empty = every permission set
-    color: str | None = None
-    region: str | None = None
-    confirm: bool = False
-    location: Location | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IcConfig:
-    """An `[[identity_center]]` entry: discover the accounts and permission sets one sign-in is assigned.
-
-    Either `sso_session` (an `[sso-session NAME]` of ~/.aws/config, which holds the start URL and region) or
-    `start_url` + `region` (the legacy form; its token is cached under the start URL).
-    """
-
-    sso_session: str | None = None
-    start_url: str | None = None
-    region: str | None = None  # the Identity Center region (sso_region)
-    include_accounts: tuple[str, ...] = ()
-    exclude_accounts: tuple[str, ...] = ()
-    include_roles: tuple[str, ...] = ()
-    exclude_roles: tuple[str, ...] = ()
-    rules: tuple[IcRule, ...] = ()
-    cache_lifetime: int = 24 * 3600
-    location: Location | None = None
-
-    @property
-    def name(self) -> str:
-        """What identifies this sign-in: the session name, else the start URL (also its token cache key)."""
-        return self.sso_session or self.start_url or ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
+from roleui.core.frozen_record import FrozenRecord
 from roleui.core.models import Role, Scope
 
 MAX_POLICY_ARNS = 10
@@ -34,13 +34,16 @@ SCOPE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.ASCII)
 Finding = tuple[str, str] | None
 
 
-@dataclass(frozen=True, slots=True)
-class SessionPolicy:
+class SessionPolicy(FrozenRecord):
     """What one AssumeRole sends as session policies; `label` names it in the UI, `status` and the trail."""
 
-    label: str | None = None
-    policy_arns: tuple[str, ...] = ()
-    policy: str | None = None  # minified JSON
+    __slots__ = ("label", "policy_arns", "policy")  # noqa: RUF023 - in field order, as a dataclass lists them
+    label: str | None
+    policy_arns: tuple[str, ...]
+    policy: str | None  # minified JSON
+
+    def __init__(self, label: str | None = None, policy_arns: tuple[str, ...] = (), policy: str | None = None) -> None:
+        self._init(label, policy_arns, policy)
 
     def __bool__(self) -> bool:
         return bool(self.policy_arns or self.policy)

@@ -24,23 +24,22 @@ from roleui.core.catalog.keys import DEFAULT_KEYS
 from roleui.core.catalog.toml_locate import Locator
 from roleui.core.catalog.toml_locate import Path as KeyPath
 from roleui.core.colors import CONSOLE_COLORS, console_color
+from roleui.core.discovery_settings import IcConfig, IcRule, OrgRule
 from roleui.core.durations import format_duration, parse_duration
-from roleui.core.errors import ConfigError, Problem
+from roleui.core.errors import ConfigError
+from roleui.core.location import Location
 from roleui.core.models import (
     CHAINED_MAX_DURATION,
     Account,
     Catalog,
     Defaults,
-    IcConfig,
-    IcRule,
-    Location,
     OrgConfig,
-    OrgRule,
     Role,
     Scope,
     Source,
 )
 from roleui.core.private_files import read_limited
+from roleui.core.problems import Problem
 from roleui.core.text import has_control, terminal_safe
 
 if sys.version_info >= (3, 11):

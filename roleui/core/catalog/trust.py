@@ -16,7 +16,7 @@ import shlex
 import stat
 from pathlib import Path
 
-from roleui.core.errors import ConfigError, Problem
+from roleui.core.errors import ConfigError
 from roleui.core.models import Catalog
 
 
@@ -62,6 +62,8 @@ def refuse_foreign_commands(path: Path | str, catalog: Catalog) -> None:
     keys = commands_in(catalog)
     found = untrusted_because(path) if keys else None
     if found is not None:
+        from roleui.core.problems import Problem
+
         why, fix = found
         problem = f"{why} and holds {', '.join(keys)}, a command roleui would run as you"
         raise ConfigError([Problem(str(path), 0, "", problem, f"roleui will not use it; {fix}")])

@@ -5,8 +5,8 @@ the environment, web identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE), and 
 `default`) names in ~/.aws/credentials and ~/.aws/config (keys, role_arn, sso_*, credential_process...). Any of
 them left in a child's view makes the child run as someone else, silently. This module knows them:
 
-- `COMPETING_VARS` / `competes(name)`: environment variables a session child must not inherit (outer profiles,
-  web identity, an outer container's or aws-vault's or granted's session...);
+- the environment variables a session child must not inherit (outer profiles, web identity, an outer
+  container's or aws-vault's or granted's session...) are in competing.py, which a cold `roleui env` loads alone;
 - `strip_default(text, config=...)`: a user's config or credentials file without the credential-bearing keys of
   its `default` profile, everything else byte for byte (other profiles keep working: one whose
   `source_profile = default` is pointed at a copy of those keys under `OUTER_DEFAULT`);
@@ -20,18 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-# Environment variables that would compete with the session's credentials (the session's own are set after).
-COMPETING_VARS = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ROLE_ARN",  # web identity: CI runners, EKS pods, devcontainers
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_SESSION_NAME",
-    "AWS_CREDENTIAL_FILE",  # botocore's legacy EC2 tools file, read before the container provider
-    "AWS_VAULT",  # an outer aws-vault session's marker (its keys are removed with the other keys)
-)
-COMPETING_PREFIXES = ("GRANTED_",)  # an outer granted session's markers (GRANTED_SSO, GRANTED_AWS_ROLE_PROFILE...)
 
 # Keys of a profile that give it credentials (botocore, the CLI and the JS/Go/Java SDKs all read these).
 CREDENTIAL_KEYS = frozenset(
@@ -60,10 +48,6 @@ CREDENTIAL_KEYS = frozenset(
 )
 KEY_PAIR = ("aws_access_key_id", "aws_secret_access_key")
 OUTER_DEFAULT = "roleui-outer-default"  # where the default profile's credentials go when another profile uses them
-
-
-def competes(name: str) -> bool:
-    return name in COMPETING_VARS or name.startswith(COMPETING_PREFIXES)
 
 
 def _section_name(line: str) -> str | None:

@@ -19,12 +19,13 @@ import json
 import os
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roleui.core.errors import RoleuiError
+from roleui.core.frozen_record import FrozenRecord
 from roleui.core.models import Catalog, Role
 from roleui.core.paths import cache_dir
 from roleui.core.private_files import (
@@ -38,6 +39,9 @@ from roleui.core.private_files import (
 from roleui.core.sessions.assume_plan import AssumeOptions, AssumeRequest, plan_assume
 from roleui.core.sessions.session import Credentials, Session
 from roleui.core.timefmt import parse_time
+
+if TYPE_CHECKING:
+    from roleui.core.sessions.mfa_session import MfaSession
 
 FORMAT = 1
 LOCK_TIMEOUT = 120.0  # another roleui may be waiting for its MFA code; then give up with a clear message
@@ -60,27 +64,16 @@ _IDENTITY_KEYS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class BaseRef:
+class BaseRef(FrozenRecord):
     """Which base credentials a session starts from: for messages (`description`) and the cache key."""
 
+    __slots__ = ("profile", "description", "fingerprint")  # noqa: RUF023 - in field order, as a dataclass lists them
     profile: str | None  # what boto3 is given; None = botocore's default chain
     description: str  # "profile tooling", "environment credentials AKIA...", ...
     fingerprint: str
 
-
-@dataclass(frozen=True, slots=True)
-class MfaSession:
-    """An MFA session (GetSessionToken with a device code): reused by every role that needs that device."""
-
-    serial: str
-    base: str
-    credentials: Credentials
-
-    @property
-    def expiration(self) -> datetime:
-        assert self.credentials.expiration is not None
-        return self.credentials.expiration
+    def __init__(self, profile: str | None, description: str, fingerprint: str) -> None:
+        self._init(profile, description, fingerprint)
 
 
 def _profile_items(profile: str, environ: Mapping[str, str]) -> list[str]:
@@ -280,6 +273,8 @@ class CredentialCache:
             return None
 
     def load_mfa(self, key: str) -> MfaSession | None:
+        from roleui.core.sessions.mfa_session import MfaSession  # only roles with an MFA device come here
+
         data = self._read(self.mfa_path(key))
         if data is None or data.get("kind") != "mfa":
             return None

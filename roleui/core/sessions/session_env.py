@@ -3,7 +3,7 @@
 Sets the credentials, both region variables (boto3 and aws-cli v1 read only AWS_DEFAULT_REGION; v2 and other
 SDKs prefer AWS_REGION), the expiry under both names tools use, and ROLEUI_* for prompts. Removes whatever
 would compete with the session's keys: profiles (a set AWS_PROFILE still steers region and can even fail on a
-missing profile), older keys, web identity, outer aws-vault/granted/container sessions (aws_view.COMPETING_VARS). Keeps endpoints, CA bundle and proxy settings.
+missing profile), older keys, web identity, outer aws-vault/granted/container sessions (competing.py). Keeps endpoints, CA bundle and proxy settings.
 
 `endpoint_env` is the variant for a child served by a credential endpoint (roleui/aws/credential_server.py):
 no static keys and no expiry, the SDKs' container-credentials variables instead.
@@ -16,7 +16,7 @@ import shlex
 from collections.abc import Mapping
 
 from roleui.core.errors import UsageError
-from roleui.core.sessions.aws_view import COMPETING_VARS, competes
+from roleui.core.sessions.competing import COMPETING_VARS, competes
 from roleui.core.sessions.process_output import credential_process_json
 from roleui.core.sessions.session import Session
 from roleui.core.text import terminal_safe
@@ -54,7 +54,7 @@ REMOVED = (
     "ROLEUI_IDENTITY",
     "ROLEUI_SCOPE",
     *ENDPOINT_VARS,
-    *COMPETING_VARS,  # outer profiles, web identity, aws-vault's marker (roleui/core/sessions/aws_view.py)
+    *COMPETING_VARS,  # outer profiles, web identity, aws-vault's marker (roleui/core/sessions/competing.py)
     *KNOWN_MARKERS,
 )
 

@@ -6,7 +6,8 @@ sign-in, and each session handed to a child (exec, shell, credential-process, en
 event, the role ARN and key, the session name, the access key id, the scope, the reason, the command or child and
 the result — never a secret key, session token, ExternalId or MFA code. roleui only appends; past 1 MiB the file
 is rotated (history.1.jsonl ... history.3.jsonl, the oldest dropped). Writing never fails the action it records:
-a trail that cannot be written is skipped (`roleui doctor` is where private files are audited).
+a trail that cannot be written is skipped (`roleui doctor` is where private files are audited). Which lines
+`roleui history` shows is trail_search.py's part.
 
 Each session's CloudTrail event history is one link away (`event_history_url`), filtered by its access key id.
 The console's URL form (`/cloudtrail/home?region=R#/events?AccessKeyId=ID`) is the one the console itself opens;
@@ -20,15 +21,14 @@ import json
 import os
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from roleui.core.paths import data_dir
 from roleui.core.private_files import check_private_file, private_dir, read_private
-from roleui.core.timefmt import format_time, parse_time
+from roleui.core.timefmt import format_time
 
 MAX_BYTES = 1024 * 1024
 KEEP = 3  # rotated files kept
@@ -143,29 +143,6 @@ def read_entries(path: Path | None = None) -> list[dict[str, Any]]:
             if isinstance(entry, dict) and isinstance(entry.get("time"), str) and isinstance(entry.get("event"), str):
                 entries.append(entry)
     return entries
-
-
-@dataclass(frozen=True)
-class Query:
-    """`roleui history [FILTER] [--since D]`: words that must all appear, and how far back."""
-
-    words: tuple[str, ...] = ()
-    since: timedelta | None = None
-
-
-def matching(entries: list[dict[str, Any]], query: Query, now: datetime) -> list[dict[str, Any]]:
-    found = []
-    for entry in entries:
-        if query.since is not None:
-            try:
-                if parse_time(entry["time"]) < now - query.since:
-                    continue
-            except (ValueError, TypeError):
-                continue
-        text = " ".join(str(v) for v in entry.values()).lower()
-        if all(word.lower() in text for word in query.words):
-            found.append(entry)
-    return found
 
 
 CONSOLE_HOSTS = {

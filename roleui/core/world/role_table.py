@@ -24,7 +24,8 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any, overload
 
-from roleui.core.models import Account, Location, Role, Source
+from roleui.core.location import Location
+from roleui.core.models import Account, Role, Source
 
 ACCOUNT_FIELDS = tuple(f.name for f in fields(Account))
 SPEC_FIELDS = tuple(f.name for f in fields(Role) if f.name != "account")

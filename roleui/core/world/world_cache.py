@@ -28,7 +28,8 @@ from typing import Any, NamedTuple
 from roleui import __version__
 from roleui.core.browser_config import BrowserConfig
 from roleui.core.files import file_identity, write_atomic
-from roleui.core.models import Catalog, Defaults, IcConfig, IcRule, Location, OrgConfig, OrgRule, Scope
+from roleui.core.location import Location
+from roleui.core.models import Catalog, Defaults, OrgConfig, Scope
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private
 from roleui.core.world.role_table import RoleTable
 
@@ -134,13 +135,21 @@ def load_world_entry(entry: Entry) -> CachedWorld | None:
 
 # The catalog's settings as marshal data: a dataclass becomes (Ellipsis, its name, its field values) — TOML
 # cannot produce an Ellipsis, so no value of the user's is ever mistaken for one.
-_SETTINGS = {
-    cls.__name__: cls for cls in (Defaults, OrgConfig, OrgRule, IcConfig, IcRule, Location, BrowserConfig, Scope)
-}
+_SETTINGS = {cls.__name__: cls for cls in (Defaults, OrgConfig, Location, BrowserConfig, Scope)}
+# Discovery's rules and sign-ins: their module is imported only for a world that holds some (discovery_settings.py).
+_DISCOVERY_SETTINGS = frozenset({"OrgRule", "IcConfig", "IcRule"})
+
+
+def _setting_class(name: str) -> Any:
+    if name in _DISCOVERY_SETTINGS:
+        from roleui.core import discovery_settings
+
+        return getattr(discovery_settings, name)
+    return _SETTINGS[name]
 
 
 def _settings_data(value: Any) -> Any:
-    if type(value).__name__ in _SETTINGS:
+    if type(value).__name__ in _SETTINGS or type(value).__name__ in _DISCOVERY_SETTINGS:
         return (Ellipsis, type(value).__name__, tuple(_settings_data(getattr(value, f.name)) for f in fields(value)))
     if isinstance(value, tuple):
         return tuple(_settings_data(v) for v in value)
@@ -152,7 +161,7 @@ def _settings_data(value: Any) -> Any:
 def _settings_from_data(value: Any) -> Any:
     if isinstance(value, tuple):
         if len(value) == 3 and value[0] is Ellipsis:
-            return _SETTINGS[value[1]](*(_settings_from_data(v) for v in value[2]))
+            return _setting_class(value[1])(*(_settings_from_data(v) for v in value[2]))
         return tuple(_settings_from_data(v) for v in value)
     if isinstance(value, dict):
         return {k: _settings_from_data(v) for k, v in value.items()}

@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from roleui.core import limits
-from roleui.core.errors import Problem
-from roleui.core.models import Account, Catalog, Location, Role, Source, permission_set_role
+from roleui.core.location import Location
+from roleui.core.models import Account, Catalog, Role, Source, permission_set_role
+from roleui.core.problems import Problem
 
 ROLE_ARN = re.compile(
     r"^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role(/(?:[\x21-\x7e]+/)?)?([\w+=,.@-]{1,64})$", re.ASCII

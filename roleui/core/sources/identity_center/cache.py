@@ -15,10 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from roleui.core.discovery_settings import IcConfig
 from roleui.core.durations import format_duration
 from roleui.core.errors import RoleuiError
 from roleui.core.files import file_identity
-from roleui.core.models import Catalog, IcConfig
+from roleui.core.models import Catalog
 from roleui.core.paths import identity_center_cache_file
 from roleui.core.private_files import MAX_CACHE_BYTES, read_private, write_private
 from roleui.core.sources.identity_center.model import IcAccount, IcSnapshot

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from roleui.core.models import Account, Catalog, IcConfig, Role, Source, permission_set_role
+from roleui.core.discovery_settings import IcConfig
+from roleui.core.models import Account, Catalog, Role, Source, permission_set_role
 from roleui.core.sources.identity_center import rules as ic_rules
 from roleui.core.sources.identity_center.model import IcSnapshot
 from roleui.core.sources.joining import partition_of, regroup, unique_name

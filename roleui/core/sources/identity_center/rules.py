@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from roleui.core.models import IcConfig
+from roleui.core.discovery_settings import IcConfig
 
 
 def glob_matches(patterns: Iterable[str], *names: str) -> bool:
