@@ -44,6 +44,7 @@ from roleui.ui.safe import one_line, visible
 from roleui.ui.session_actions import SessionActions
 from roleui.ui.sign_in import SignInFlow
 from roleui.ui.state import CRITICAL_SECONDS, Active, RowState
+from roleui.ui.styled_once import StyledOnce
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
 from roleui.ui.widgets.identity_header import IdentityHeader, own_bases, without_detail
@@ -69,7 +70,7 @@ class IdentityFetched(Message):
         self.error = error
 
 
-class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignInFlow):
+class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignInFlow):
     """roleui's UI over a catalog and a sessions engine (see roleui/aws/engine.py)."""
 
     CSS_PATH = "app.tcss"
