@@ -69,6 +69,13 @@ def launch(explicit_config: str | None, *, print_env: bool = False, demo: DemoIn
 
 
 def _after_first_screen() -> None:
+    from roleui.core.process_guard import not_dumpable
+
+    # No core file, no ptrace by the user's other processes from here on (core/process_guard.py): the app calls
+    # this before it reads any session or token (and the engine factory in _launch too, for a key pressed before
+    # the first screen). Not earlier: prctl needs ctypes (~4 ms of the first screen), and until now the process
+    # held the world (no secret) and the environment its shell holds too.
+    not_dumpable()
     gc.freeze()
     gc.enable()
 
@@ -97,7 +104,9 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
 
     def engine() -> Engine:
         from roleui.aws.engine import Engine
+        from roleui.core.process_guard import not_dumpable
 
+        not_dumpable()  # already done if the first screen is up; a key pressed before it may come here first
         return Engine(catalog, warn=warn)
 
     driver_class = None
@@ -115,9 +124,6 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
         driver_class=driver_class,
         on_first_screen=_after_first_screen,
     )
-    from roleui.core.process_guard import not_dumpable
-
-    not_dumpable()  # the UI holds sessions for as long as it runs: no core file, no ptrace (core/process_guard.py)
     app.run()
     if app.return_code:
         return app.return_code
