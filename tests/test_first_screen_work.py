@@ -1,6 +1,7 @@
 """What the UI does before its first screen, and what it leaves for after (the time itself is
-benchmarks/bench_ui.py's): each widget styled once, no ctypes or OpenSSL loaded, and the process made non-dumpable
-once the screen is up, before any session is read (roleui/ui/styled_once.py, roleui/commands/ui.py)."""
+benchmarks/bench_ui.py's): each widget styled once, no ctypes, OpenSSL or sign-in dataclass loaded, and the
+process made non-dumpable once the screen is up, before any session is read (roleui/ui/styled_once.py,
+roleui/commands/ui.py, roleui/ui/sign_in_state.py)."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def hooked():
             report.setdefault("drawn", True)  # the first frame is on its way to the terminal
 
     def at_first_screen(self):
-        report["modules"] = [name for name in ("ctypes", "hashlib", "_hashlib") if name in sys.modules]
+        report["modules"] = [name for name in ("ctypes", "hashlib", "_hashlib", "roleui.ui.sign_in_state") if name in sys.modules]
         first_screen(self)
 
     def at_load_sessions(self):
