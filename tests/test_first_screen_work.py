@@ -1,7 +1,7 @@
 """What the UI does before its first screen, and what it leaves for after (the time itself is
-benchmarks/bench_ui.py's): each widget styled once, no ctypes, OpenSSL or sign-in dataclass loaded, and the
-process made non-dumpable once the screen is up, before any session is read (roleui/ui/styled_once.py,
-roleui/commands/ui.py, roleui/ui/sign_in_state.py)."""
+benchmarks/bench_ui.py's): each widget styled once; no ctypes, OpenSSL, trail or sign-in dataclass loaded; the
+process made non-dumpable and the trail told it is the UI once the screen is up, before any session is read
+(roleui/ui/styled_once.py, roleui/commands/ui.py, roleui/ui/sign_in_state.py)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ import json, os, sys
 import roleui.commands.ui as ui_command
 
 report = {"passes": []}
+LATER = ("ctypes", "hashlib", "_hashlib", "roleui.ui.sign_in_state", "roleui.core.sessions.trail", "roleui.ui.demo_info")
 frame_rate = ui_command._frame_rate
 
 
@@ -69,13 +70,15 @@ def hooked():
             report.setdefault("drawn", True)  # the first frame is on its way to the terminal
 
     def at_first_screen(self):
-        report["modules"] = [name for name in ("ctypes", "hashlib", "_hashlib", "roleui.ui.sign_in_state") if name in sys.modules]
+        report["modules"] = [name for name in LATER if name in sys.modules]
         first_screen(self)
 
     def at_load_sessions(self):
         import ctypes
+        from roleui.core.sessions import trail
 
         report["dumpable"] = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)
+        report["trail_command"] = trail.COMMAND
         with open(os.environ["REPORT"], "w") as out:
             json.dump(report, out)
         self.exit()
@@ -94,7 +97,7 @@ sys.exit(main())
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
-def test_the_real_ui_styles_its_widgets_once_loads_no_ctypes_nor_openssl_and_reads_sessions_non_dumpable(
+def test_the_real_ui_styles_its_widgets_once_loads_what_it_needs_later_later_and_reads_sessions_non_dumpable(
     tmp_path: Path,
 ) -> None:
     catalog = tmp_path / "catalog.toml"
@@ -113,3 +116,4 @@ def test_the_real_ui_styles_its_widgets_once_loads_no_ctypes_nor_openssl_and_rea
     assert found["modules"] == []
     # (tests/test_security_processes.py shows that a fresh process reads 1 there, and not_dumpable makes it 0)
     assert found["dumpable"] == 0
+    assert found["trail_command"] == "ui"  # what the trail records for the sessions the UI obtains

@@ -36,7 +36,6 @@ from roleui.ui.app_parts import Then, Warned
 from roleui.ui.assuming import AssumeFlow
 from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.cache_watch import CacheWatch
-from roleui.ui.demo_info import DemoInfo
 from roleui.ui.discovery_refresh import DiscoveryRefresh
 from roleui.ui.key_routing import focus_now, route_key
 from roleui.ui.palette import ActionsProvider
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
 
     from roleui.aws.engine import Engine
     from roleui.core.sessions.session import Session
+    from roleui.ui.demo_info import DemoInfo
 
 TICK_SECONDS = 1.0
 ENDPOINT_CHECK_SECONDS = 5.0  # how often the UI looks for subshells keeping sessions alive (a small directory)
