@@ -359,7 +359,7 @@ def scene_app(scene: str, data_dir: Path) -> tuple[RoleuiApp, Callable[[Pilot[An
 async def sign_in_scene(pilot: Pilot[Any], app: RoleuiApp, clock: FrozenClock) -> None:
     """Two Identity Center sign-ins in the header (one signed in, one out), and the sign-in modal of the second."""
     from roleui.ui.screens.sign_in import SignInScreen
-    from roleui.ui.state import SignInState
+    from roleui.ui.sign_in_state import SignInState
 
     await app.workers.wait_for_complete()  # the header's own reading of the sign-ins (none here) has landed
     await pilot.pause()

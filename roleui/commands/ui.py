@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from roleui.core.errors import EXIT_OK, UsageError
 from roleui.core.text import terminal_safe
-from roleui.ui.demo_info import DemoInfo
 
 if TYPE_CHECKING:
     from roleui.aws.engine import Engine
     from roleui.ui.app import RoleuiApp
+    from roleui.ui.demo_info import DemoInfo
 
 
 def _check_terminal() -> None:
@@ -58,9 +58,6 @@ def launch(explicit_config: str | None, *, print_env: bool = False, demo: DemoIn
     # free almost nothing (a cycle collection every 700 allocations costs the start ~10 ms). Then everything
     # allocated so far — modules, the world of 30,000 roles, the widgets — is frozen out of the collector's walks
     # for good (a full collection over the world takes ~16 ms, a visible hitch while typing) and it is enabled.
-    from roleui.core.sessions import trail
-
-    trail.COMMAND = "ui"  # the trail says which sessions the UI obtained
     gc.disable()
     try:
         return _launch(explicit_config, print_env=print_env, demo=demo)
@@ -68,7 +65,23 @@ def launch(explicit_config: str | None, *, print_env: bool = False, demo: DemoIn
         gc.enable()
 
 
+def _before_credentials() -> None:
+    """What must hold before the UI reads or obtains any session or token: no core file, no ptrace by the user's
+    other processes (core/process_guard.py), and the trail naming the UI as the command that obtained them.
+
+    Called once the first screen is up, before the app reads the caches (and by the engine factory in _launch, for
+    a key pressed before the first screen). Not earlier: prctl needs ctypes (~4 ms of the first screen), the trail
+    module ~2 ms, and until then the process holds the world (no secret) and the environment its shell holds too.
+    """
+    from roleui.core.process_guard import not_dumpable
+    from roleui.core.sessions import trail
+
+    not_dumpable()
+    trail.COMMAND = "ui"
+
+
 def _after_first_screen() -> None:
+    _before_credentials()
     gc.freeze()
     gc.enable()
 
@@ -98,6 +111,7 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
     def engine() -> Engine:
         from roleui.aws.engine import Engine
 
+        _before_credentials()  # done already if the first screen is up; a key pressed before it may come here first
         return Engine(catalog, warn=warn)
 
     driver_class = None
@@ -115,9 +129,6 @@ def _launch(explicit_config: str | None, *, print_env: bool, demo: DemoInfo | No
         driver_class=driver_class,
         on_first_screen=_after_first_screen,
     )
-    from roleui.core.process_guard import not_dumpable
-
-    not_dumpable()  # the UI holds sessions for as long as it runs: no core file, no ptrace (core/process_guard.py)
     app.run()
     if app.return_code:
         return app.return_code

@@ -25,7 +25,6 @@ In every mode the browser gets a private redirect file (roleui/ui/browser.py), n
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from pathlib import Path
@@ -54,6 +53,8 @@ def container_color(role: Role, config: BrowserConfig) -> str:
     name = color_name(hex_) if hex_ else config.color
     if name in FIREFOX_COLORS:
         return name
+    import hashlib  # here: the UI imports this module before its first screen, and hashlib loads OpenSSL (~3 ms)
+
     digest = hashlib.sha256(role.account.id.encode()).digest()
     return FIREFOX_COLORS[digest[0] % len(FIREFOX_COLORS)]
 
@@ -89,6 +90,8 @@ def profile_directory(role: Role, config: BrowserConfig) -> str:
     """`roleui-<slug>-<hash>`: a directory name any file system takes, distinct for names that slug alike."""
     name = profile_name(role, config)
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "role"
+    import hashlib  # here, as in container_color
+
     return f"roleui-{slug}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 

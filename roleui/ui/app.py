@@ -36,7 +36,6 @@ from roleui.ui.app_parts import Then, Warned
 from roleui.ui.assuming import AssumeFlow
 from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.cache_watch import CacheWatch
-from roleui.ui.demo_info import DemoInfo
 from roleui.ui.discovery_refresh import DiscoveryRefresh
 from roleui.ui.key_routing import focus_now, route_key
 from roleui.ui.palette import ActionsProvider
@@ -44,6 +43,7 @@ from roleui.ui.safe import one_line, visible
 from roleui.ui.session_actions import SessionActions
 from roleui.ui.sign_in import SignInFlow
 from roleui.ui.state import CRITICAL_SECONDS, Active, RowState
+from roleui.ui.styled_once import StyledOnce
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
 from roleui.ui.widgets.identity_header import IdentityHeader, own_bases, without_detail
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
     from roleui.aws.engine import Engine
     from roleui.core.sessions.session import Session
+    from roleui.ui.demo_info import DemoInfo
 
 TICK_SECONDS = 1.0
 # While keys arrive, a due countdown redraw waits for this much quiet (a redraw of every countdown takes a few ms:
@@ -72,7 +73,7 @@ class IdentityFetched(Message):
         self.error = error
 
 
-class RoleuiApp(AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignInFlow):
+class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignInFlow):
     """roleui's UI over a catalog and a sessions engine (see roleui/aws/engine.py)."""
 
     CSS_PATH = "app.tcss"

@@ -19,11 +19,11 @@ from textual.message import Message
 from roleui.core.models import Catalog, Role
 from roleui.ui.app_parts import AppParts
 from roleui.ui.safe import one_line
-from roleui.ui.state import SignInState
 
 if TYPE_CHECKING:
     from roleui.aws.sso_login import PendingSignIn
     from roleui.core.sources.aws_config.profiles import SsoSession
+    from roleui.ui.sign_in_state import SignInState
 
 
 class SignInNeeded(Message):
@@ -245,6 +245,7 @@ class SignInFlow(AppParts):
     def read_sign_ins(self) -> None:
         from roleui.aws.sso_tokens import load_token
         from roleui.core.private_files import UnsafePathError
+        from roleui.ui.sign_in_state import SignInState
 
         now = self.clock()
         states: list[SignInState] = []

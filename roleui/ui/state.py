@@ -6,7 +6,6 @@ clock, so a timer that did not tick (a subshell blocked the app, the machine sle
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -69,12 +68,3 @@ def describe(state: RowState | None, now: datetime) -> tuple[str, str]:
     text = format_countdown(left)
     marks = (KEPT_ALIVE_MARK if state.kept_alive else "") + (SCOPED_MARK if state.session.scope else "")
     return (f"{marks} {text}" if marks else text), level(left)
-
-
-@dataclass(frozen=True, slots=True)
-class SignInState:
-    """One sign-in as the header shows it: valid until `expires_at`, renewable (a refresh token), or signed out."""
-
-    name: str
-    expires_at: datetime | None  # None: no usable token
-    renewable: bool = False

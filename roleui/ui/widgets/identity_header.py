@@ -17,7 +17,7 @@ from roleui.core.models import Catalog, Source
 from roleui.ui.safe import visible
 
 if TYPE_CHECKING:
-    from roleui.ui.state import SignInState
+    from roleui.ui.sign_in_state import SignInState
 
 
 def _home(path: str) -> str:

@@ -68,7 +68,9 @@ class SessionsPanel(ScrollView, can_focus=False):
     def __init__(
         self, *, clock: Clock, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        # Empty (so hidden) from the start: a class added once mounted would restyle the panel before the first
+        # screen for nothing (see roleui/ui/styled_once.py).
+        super().__init__(name=name, id=id, classes=f"-empty {classes or ''}".strip())
         self._clock = clock
         self.sessions: list[Session] = []
         self.kept_alive: frozenset[str] = frozenset()

@@ -1,0 +1,119 @@
+"""What the UI does before its first screen, and what it leaves for after (the time itself is
+benchmarks/bench_ui.py's): each widget styled once; no ctypes, OpenSSL, trail or sign-in dataclass loaded; the
+process made non-dumpable and the trail told it is the UI once the screen is up, before any session is read
+(roleui/ui/styled_once.py, roleui/commands/ui.py, roleui/ui/sign_in_state.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from _ui_helpers import CATALOG, make_app, settle
+
+from roleui.ui.widgets.sessions_panel import SessionsPanel
+
+
+async def test_the_first_screen_has_the_styles_its_early_changes_asked_for() -> None:
+    """The list focused (the filter was Textual's first pick), with its focused cursor; the empty panel hidden."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.focused is app.role_list
+        assert app.role_list.get_component_rich_style("role-list--cursor").bold
+        assert app.sessions_panel.has_class("-empty")
+        assert app.sessions_panel.styles.display == "none"
+
+
+async def test_a_class_changed_after_the_first_screen_restyles_at_once() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(SessionsPanel)
+        panel.remove_class("-empty")
+        assert panel.styles.display == "block"
+
+
+# The real program, in a pseudo-terminal: what is loaded at the first screen, and whether the process is dumpable
+# when it starts reading sessions (prctl PR_GET_DUMPABLE = 3).
+REPORTING_UI = """
+import json, os, sys
+import roleui.commands.ui as ui_command
+
+report = {"passes": []}
+LATER = ("ctypes", "hashlib", "_hashlib", "roleui.ui.sign_in_state", "roleui.core.sessions.trail", "roleui.ui.demo_info")
+frame_rate = ui_command._frame_rate
+
+
+def hooked():
+    frame_rate()  # as `roleui` does, before textual is imported (so the hooks below import it after)
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+    from roleui.ui import app as app_module
+
+    first_screen = app_module.RoleuiApp._after_first_screen
+    update_nodes = Stylesheet.update_nodes
+    display = App._display
+
+    def counted(self, nodes, animate=False):
+        nodes = list(nodes)
+        if "drawn" not in report:
+            report["passes"].append([type(node).__name__ for node in nodes])
+        update_nodes(self, nodes, animate)
+
+    def drawn(self, screen, renderable):
+        display(self, screen, renderable)
+        if renderable is not None:
+            report.setdefault("drawn", True)  # the first frame is on its way to the terminal
+
+    def at_first_screen(self):
+        report["modules"] = [name for name in LATER if name in sys.modules]
+        first_screen(self)
+
+    def at_load_sessions(self):
+        import ctypes
+        from roleui.core.sessions import trail
+
+        report["dumpable"] = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)
+        report["trail_command"] = trail.COMMAND
+        with open(os.environ["REPORT"], "w") as out:
+            json.dump(report, out)
+        self.exit()
+
+    Stylesheet.update_nodes = counted
+    App._display = drawn
+    app_module.RoleuiApp._after_first_screen = at_first_screen
+    app_module.RoleuiApp._load_sessions = at_load_sessions
+
+
+ui_command._frame_rate = hooked
+sys.argv = ["roleui"]
+from roleui.launcher import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_real_ui_styles_its_widgets_once_loads_what_it_needs_later_later_and_reads_sessions_non_dumpable(
+    tmp_path: Path,
+) -> None:
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(CATALOG)
+    report = tmp_path / "report.json"
+    env = dict(os.environ, ROLEUI_CONFIG=str(catalog), REPORT=str(report), TERM="xterm-256color")
+    child = pexpect.spawn(sys.executable, ["-c", REPORTING_UI], env=env, dimensions=(40, 120), timeout=60)
+    child.expect(pexpect.EOF)
+    child.close()
+    found = json.loads(report.read_text())
+    # Up to the first frame: one pass over the whole screen as Textual first shows it; before it, no widget
+    # restyled on its own for nothing (Textual's focus on the filter, the move to the list, the empty sessions
+    # panel: roleui/ui/styled_once.py).
+    assert [nodes[0] for nodes in found["passes"]] == ["Screen"], json.dumps(found["passes"])
+    assert {"RoleList", "FilterInput", "SessionsPanel", "IdentityHeader", "KeyBar"} <= set(found["passes"][0])
+    assert found["modules"] == []
+    # (tests/test_security_processes.py shows that a fresh process reads 1 there, and not_dumpable makes it 0)
+    assert found["dumpable"] == 0
+    assert found["trail_command"] == "ui"  # what the trail records for the sessions the UI obtains
