@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -65,6 +66,8 @@ def hooked():
         update_nodes(self, nodes, animate)
 
     def drawn(self, screen, renderable):
+        if renderable is not None and "drawn" not in report:
+            report["first_frame"] = {"classes": sorted(self.screen.classes), "details": self.detail_pane.size.height}
         display(self, screen, renderable)
         if renderable is not None:
             report.setdefault("drawn", True)  # the first frame is on its way to the terminal
@@ -96,18 +99,23 @@ sys.exit(main())
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
-def test_the_real_ui_styles_its_widgets_once_loads_what_it_needs_later_later_and_reads_sessions_non_dumpable(
-    tmp_path: Path,
-) -> None:
+def run_reporting_ui(tmp_path: Path, lines: int, columns: int) -> dict[str, Any]:
     catalog = tmp_path / "catalog.toml"
     catalog.write_text(CATALOG)
     report = tmp_path / "report.json"
     env = dict(os.environ, ROLEUI_CONFIG=str(catalog), REPORT=str(report), TERM="xterm-256color")
-    child = pexpect.spawn(sys.executable, ["-c", REPORTING_UI], env=env, dimensions=(40, 120), timeout=60)
+    child = pexpect.spawn(sys.executable, ["-c", REPORTING_UI], env=env, dimensions=(lines, columns), timeout=60)
     child.expect(pexpect.EOF)
     child.close()
-    found = json.loads(report.read_text())
+    found: dict[str, Any] = json.loads(report.read_text())
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_the_real_ui_styles_its_widgets_once_loads_what_it_needs_later_later_and_reads_sessions_non_dumpable(
+    tmp_path: Path,
+) -> None:
+    found = run_reporting_ui(tmp_path, 40, 120)
     # Up to the first frame: one pass over the whole screen as Textual first shows it; before it, no widget
     # restyled on its own for nothing (Textual's focus on the filter, the move to the list, the empty sessions
     # panel: roleui/ui/styled_once.py).
@@ -117,3 +125,16 @@ def test_the_real_ui_styles_its_widgets_once_loads_what_it_needs_later_later_and
     # (tests/test_security_processes.py shows that a fresh process reads 1 there, and not_dumpable makes it 0)
     assert found["dumpable"] == 0
     assert found["trail_command"] == "ui"  # what the trail records for the sessions the UI obtains
+
+    assert {"-wide", "-tall"} <= set(found["first_frame"]["classes"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_at_80x24_the_first_frame_already_has_the_narrow_short_layout(tmp_path: Path) -> None:
+    """Textual sets the screen's size classes on its first Resize, which the terminal driver sends after the first
+    frame: that frame used to have the wide layout (the details 14 lines high), and the next one moved every row."""
+    found = run_reporting_ui(tmp_path, 24, 80)
+    first = found["first_frame"]
+    assert {"-narrow", "-short"} <= set(first["classes"])
+    assert not {"-wide", "-tall"} & set(first["classes"])
+    assert first["details"] < 12  # app.tcss: 14 lines with the border (12 inside) from 36 lines up, fewer below

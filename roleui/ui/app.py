@@ -20,6 +20,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -64,6 +65,18 @@ TICK_SECONDS = 1.0
 # in a keystroke's frame it would delay the list), but never longer than TICK_SECONDS past its time.
 TYPING_QUIET = 0.12
 ENDPOINT_CHECK_SECONDS = 5.0  # how often the UI looks for subshells keeping sessions alive (a small directory)
+
+
+def size_classes(size: Size) -> dict[str, bool]:
+    """The screen classes of RoleuiApp's breakpoints for a terminal `size`, as Textual sets them on a resize."""
+
+    def chosen(dimension: int, breakpoints: list[tuple[int, str]]) -> str:
+        return next(name for at, name in sorted(breakpoints, reverse=True) if dimension >= at)
+
+    classes = {name: False for _, name in RoleuiApp.HORIZONTAL_BREAKPOINTS + RoleuiApp.VERTICAL_BREAKPOINTS}
+    classes[chosen(size.width, RoleuiApp.HORIZONTAL_BREAKPOINTS)] = True
+    classes[chosen(size.height, RoleuiApp.VERTICAL_BREAKPOINTS)] = True
+    return classes
 
 
 class IdentityFetched(Message):
@@ -211,6 +224,10 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
             await super().on_event(event)
 
     def on_mount(self) -> None:
+        # The screen's size classes come with its first Resize, which a terminal's driver sends after the first
+        # frame: at 80x24 that frame had the wide layout (details 14 lines high) and the next one moved every
+        # row. Set from the terminal's size now, they are in the screen's first style pass.
+        self.screen.update_classes(size_classes(self.size), animate=False)
         self.detail_pane.border_title = "Role"
         self.sessions_panel.set_sessions([])
         self.role_list.set_rows(self._filter.filter(""), "")

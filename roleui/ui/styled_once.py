@@ -28,9 +28,10 @@ class StyledOnce(App[None]):
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
         if not self._screen_styled:
             if isinstance(node, Screen) and node.stack_updates:
-                # The default screen's first ScreenResume (which counts itself in `stack_updates` before its pass;
-                # a pass of the screen before it, for its size classes, does not count).
+                # The default screen's first ScreenResume (which counts itself in `stack_updates` before its pass).
                 self._screen_styled = True
-            elif not isinstance(node, Screen | App):
-                return  # the screen's first pass, still to come, styles this node with its classes as they are then
+            elif not isinstance(node, App):
+                # The screen's first pass, still to come, styles this node with its classes as they are then (the
+                # screen itself too: the app gives it its size classes before that pass).
+                return
         super().update_styles(node, animate)
