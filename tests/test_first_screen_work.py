@@ -104,6 +104,8 @@ def run_reporting_ui(tmp_path: Path, lines: int, columns: int) -> dict[str, Any]
     catalog.write_text(CATALOG)
     report = tmp_path / "report.json"
     env = dict(os.environ, ROLEUI_CONFIG=str(catalog), REPORT=str(report), TERM="xterm-256color")
+    for name in ("COLUMNS", "LINES"):  # Textual takes them over the terminal's own size (a test runner sets them)
+        env.pop(name, None)
     child = pexpect.spawn(sys.executable, ["-c", REPORTING_UI], env=env, dimensions=(lines, columns), timeout=60)
     child.expect(pexpect.EOF)
     child.close()

@@ -34,7 +34,7 @@ from roleui.core.console import switch_role_url
 from roleui.core.sessions.assume_plan import AssumeOptions
 from roleui.core.sessions.credcache import CredentialCache
 from roleui.core.sessions.endpoint_status import EndpointStatus, prune_dead, status_dir, write_status
-from roleui.core.sessions.session import Session
+from roleui.core.sessions.session import Credentials, Session
 from roleui.core.world.frecency import Usage
 from roleui.demo.federation import FederationEndpoint
 from roleui.ui import browser, subshell
@@ -198,7 +198,9 @@ def later_in_the_cache(cache: CredentialCache, session: Session, *, minutes: int
     later = session.expiration + timedelta(minutes=minutes)
     data["credentials"]["Expiration"] = later.isoformat()
     path.write_text(json.dumps(data))
-    return replace(session, credentials=replace(session.credentials, expiration=later))
+    keys = session.credentials
+    renewed = Credentials(keys.access_key_id, keys.secret_access_key, keys.session_token, expiration=later)
+    return replace(session, credentials=renewed)
 
 
 async def test_a_session_another_process_endpoint_renewed_is_taken_up_and_its_countdown_restarts(aws: str) -> None:

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from roleui.core.clock import Clock
@@ -25,6 +26,7 @@ from roleui.core.world.filtering import RoleFilter, parse_query
 from roleui.core.world.role_table import A_ID, A_NAME, A_OU_PATH, A_TAGS
 from roleui.ui.cells import LineBuilder, fit_cells
 from roleui.ui.state import RowState, describe
+from roleui.ui.widgets.thumb_scrollbar import ThumbScrollBar
 
 GAP = 2
 GAP_TEXT = " " * GAP
@@ -338,6 +340,24 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
                 self.post_message(self.Chosen(self.rows[row]))
 
     # -- drawing --------------------------------------------------------------------------------------------------
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own (`Widget.vertical_scrollbar`), made as a ThumbScrollBar: the number of rows changes on
+        nearly every keystroke, the bar it draws rarely (roleui/ui/widgets/thumb_scrollbar.py)."""
+        if self._vertical_scrollbar is None:
+            bar = self._vertical_scrollbar = ThumbScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        bar = self.vertical_scrollbar
+        assert isinstance(bar, ThumbScrollBar)
+        with bar.size_update():
+            super()._scroll_update(virtual_size)
 
     def notify_style_update(self) -> None:
         self._base = None
