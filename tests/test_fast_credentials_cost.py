@@ -1,5 +1,5 @@
 """A `credential-process` cache hit in the user's own configuration pays for nothing but reading and answering:
-no pathlib, platformdirs, hashlib, json, re or datetime (each costs a hit milliseconds), and what replaces them
+no pathlib, platformdirs, hashlib, json, re, datetime or contextlib (each costs a hit milliseconds), and what replaces them
 gives the same answers."""
 
 from __future__ import annotations
@@ -24,7 +24,18 @@ from roleui.fast.index import sha256_hex
 
 pytest_plugins = ("_engine_fixtures",)  # the sts and user fixtures
 
-EXPENSIVE = ("pathlib", "platformdirs", "hashlib", "_hashlib", "json", "re", "datetime", "typing", "argparse")
+EXPENSIVE = (
+    "pathlib",
+    "platformdirs",
+    "hashlib",
+    "_hashlib",
+    "json",
+    "re",
+    "datetime",
+    "typing",
+    "argparse",
+    "contextlib",
+)
 
 
 def imported_by(argv: list[str], env: dict[str, str]) -> tuple[str, set[str]]:
