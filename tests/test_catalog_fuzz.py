@@ -68,19 +68,19 @@ def _loads_or_config_error(text: str) -> None:
     assert all(str(p).startswith("fuzz.toml") for p in problems)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_arbitrary_text_gives_a_catalog_or_a_config_error(text: str) -> None:
     _loads_or_config_error(text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_arbitrary_toml_documents_give_a_catalog_or_a_config_error(document: dict[str, Any]) -> None:
     _loads_or_config_error(_to_toml(document))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.dictionaries(st.sampled_from(ACCOUNT_KEYS), values, max_size=6), max_size=4))
 def test_arbitrary_account_tables_give_a_catalog_or_a_config_error(accounts: list[dict[str, Any]]) -> None:
     text = "\n".join("[[accounts]]\n" + _to_toml(account) for account in accounts)
@@ -97,7 +97,7 @@ structured_accounts = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(structured_accounts, st.lists(st.dictionaries(st.sampled_from(TEMPLATE_KEYS), values, max_size=6), max_size=2))
 def test_arbitrary_roles_and_templates_give_a_catalog_or_a_config_error(
     accounts: list[dict[str, Any]], templates: list[dict[str, Any]]
