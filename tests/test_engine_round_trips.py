@@ -108,8 +108,8 @@ def test_one_sts_client_serves_the_identity_and_the_assume_and_every_later_assum
     assert len(made) == 1
 
 
-def test_a_cold_assume_imports_botocore_but_not_boto3(sts: StsProxy, user: tuple[str, str]) -> None:
-    write_catalog()
+def _cold_env_with_import_times() -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """`roleui env tooling/JumpRole --no-cache` under `-X importtime`: its result and the modules it imported."""
     done = subprocess.run(
         [PYTHON, "-X", "importtime", "-m", "roleui", "env", "tooling/JumpRole", "--no-cache"],
         env=dict(os.environ),
@@ -120,6 +120,12 @@ def test_a_cold_assume_imports_botocore_but_not_boto3(sts: StsProxy, user: tuple
     )
     assert done.returncode == 0, done.stderr[-2000:]
     modules = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return done, modules
+
+
+def test_a_cold_assume_imports_botocore_but_not_boto3(sts: StsProxy, user: tuple[str, str]) -> None:
+    write_catalog()
+    done, modules = _cold_env_with_import_times()
     assert "botocore.client" in modules
     assert sorted(modules & {"boto3", "s3transfer"}) == []
     assert "export AWS_SESSION_TOKEN=" in done.stdout
@@ -130,17 +136,8 @@ def test_a_cold_assume_after_the_first_takes_the_world_from_its_cache_and_parses
 ) -> None:
     write_catalog()
     assert roleui("env", "tooling/JumpRole", "--no-cache").returncode == 0  # merges, and leaves the world cache
-    done = subprocess.run(
-        [PYTHON, "-X", "importtime", "-m", "roleui", "env", "tooling/JumpRole", "--no-cache"],
-        env=dict(os.environ),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done, modules = _cold_env_with_import_times()
     assert "export AWS_SESSION_TOKEN=" in done.stdout
-    modules = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "roleui.core.world.world_cache" in modules
     parsing = {"tomllib", "roleui.core.catalog.parse", "roleui.core.sources.merge", "difflib"}
     assert sorted(modules & parsing) == []
