@@ -233,10 +233,10 @@ def test_a_cold_assume_runs_without_the_collector_and_every_other_command_keeps_
 
 
 def test_only_the_commands_that_assume_print_and_exit_are_named_to_run_without_the_collector() -> None:
-    from roleui.launcher import UNCOLLECTED, command_word
+    from roleui.launcher import UNCOLLECTED, _command
 
     assert sorted(UNCOLLECTED) == ["credential-process", "env"]  # never the UI, exec, shell or the endpoint
-    assert command_word(["--config", "env", "list", "--json"]) == "list"  # --config's value is not the command
-    assert command_word(["env", "tooling/JumpRole", "--no-cache"]) == "env"
-    assert command_word(["--print-env"]) is None  # the UI
-    assert command_word([]) is None
+    assert _command(["--config", "env", "list", "--json"]) == "list"  # --config's value is not the command
+    assert _command(["env", "tooling/JumpRole", "--no-cache"]) == "env"
+    assert _command(["--print-env"]) is None  # the UI
+    assert _command([]) is None
