@@ -16,7 +16,6 @@ from types import ModuleType
 from roleui import __version__
 from roleui.core.errors import EXIT_USAGE
 from roleui.doors import guarded, open_ui, ui_request
-from roleui.launcher import command_word
 
 # Subcommand name -> module in roleui.commands. Each module has `register(subparsers)` and `run(args) -> int`.
 COMMANDS: dict[str, str] = {
@@ -57,9 +56,16 @@ def _command_module(name: str) -> ModuleType:
 
 
 def named_command(words: Sequence[str]) -> str | None:
-    """The command `words` name (`command_word`), if roleui has it."""
-    word = command_word(list(words))
-    return word if word in COMMANDS else None
+    """The command `words` name (their first word that is not an option or --config's value), if roleui has it."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--config":
+            skip = True
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -72,11 +72,10 @@ def main() -> int:
 UNCOLLECTED = frozenset({"env", "credential-process"})
 
 
-def command_word(words: list[str]) -> str | None:
-    """The word of `words` that names the command: the first that is not an option or --config's value (roleui.cli
-    reads the command line by it too)."""
+def _command(argv: list[str]) -> str | None:
+    """The command argv names: its first word that is not an option or --config's value (as roleui.cli reads it)."""
     skip = False
-    for word in words:
+    for word in argv:
         if skip:
             skip = False
         elif word == "--config":
@@ -89,7 +88,7 @@ def command_word(words: list[str]) -> str | None:
 def entrypoint() -> None:
     import gc
 
-    if command_word(sys.argv[1:]) in UNCOLLECTED:
+    if _command(sys.argv[1:]) in UNCOLLECTED:
         # A cold assume imports ~300 modules (botocore's models, handlers, regexes) and frees almost nothing: the
         # collector's ~80 passes over what the imports allocate cost ~15 ms of a ~270 ms command and find no
         # garbage worth the time. These commands do one piece of work and exit, so nothing can pile up; every
