@@ -73,7 +73,10 @@ UNCOLLECTED = frozenset({"env", "credential-process"})
 
 
 def _command(argv: list[str]) -> str | None:
-    """The command argv names: its first word that is not an option or --config's value (as roleui.cli reads it)."""
+    """The command argv names: its first word that is not an option or --config's value (as roleui.cli reads it).
+
+    roleui.cli's `named_command` reads it the same way; the two are not one function because roleui.cli imports
+    argparse (a cost here, on every door) and this module imports roleui.cli (an import cycle the other way)."""
     skip = False
     for word in argv:
         if skip:
