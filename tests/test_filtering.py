@@ -26,7 +26,7 @@ def keys(roles: RoleFilter, query: str) -> list[str]:
 
 
 def test_an_empty_query_keeps_every_role_in_catalog_order() -> None:
-    assert RoleFilter(ROLES).filter("  ") == [0, 1, 2, 3, 4]
+    assert RoleFilter(ROLES).filter("  ") == (0, 1, 2, 3, 4)
 
 
 def test_words_match_the_account_name_id_alias_role_ou_and_tag_values_case_insensitively() -> None:
@@ -71,7 +71,7 @@ def test_exact_fields_rank_before_prefixes_before_substrings_before_subsequences
             Role(account=account, name="Admin"),  # exact
         ]
     )
-    assert roles.filter("admin") == [3, 2, 0, 1]
+    assert roles.filter("admin") == (3, 2, 0, 1)
 
 
 def test_favorites_come_first_then_frecency_then_match_quality() -> None:
@@ -95,7 +95,7 @@ def test_a_grown_query_narrows_the_previous_result_instead_of_scanning_everythin
     scanned: list[int] = []
     original = roles._match_token
 
-    def spy(token: Token, indexes: list[int], qualities: list[int]):  # type: ignore[no-untyped-def]
+    def spy(token: Token, indexes: tuple[int, ...], qualities: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
         scanned.append(len(indexes))
         return original(token, indexes, qualities)
 
@@ -106,6 +106,27 @@ def test_a_grown_query_narrows_the_previous_result_instead_of_scanning_everythin
     scanned.clear()
     roles.filter("pay")  # backspace: from the cache
     assert scanned == []
+
+
+def test_backspace_through_a_long_query_finds_every_result_it_was_typed_through_in_the_cache() -> None:
+    roles = RoleFilter(synthetic_catalog(10_000).roles)  # 30,000 rows: the first letters keep most of them
+    query = "environment:prod dev"
+    typed = [roles.filter(query[:end]) for end in range(len(query) + 1)]
+    assert sum(map(len, typed)) > 100_000  # more than the old budget of 90,000 cached rows
+    scanned: list[int] = []
+    original = roles._match_token
+
+    def spy(token: Token, indexes: tuple[int, ...], qualities: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
+        scanned.append(len(indexes))
+        return original(token, indexes, qualities)
+
+    roles._match_token = spy  # type: ignore[method-assign]
+    erased = [roles.filter(query[:end]) for end in range(len(query), -1, -1)]
+    assert scanned == []
+    assert erased == typed[::-1]
+    roles.filter("zzz")  # another query: the old one's results may go, the newest never
+    roles.filter("yyy")
+    assert roles.filter("yyy") is roles.filter("yyy")
 
 
 def test_parse_query_splits_words_and_key_value_tokens() -> None:
@@ -238,7 +259,7 @@ def test_a_profile_name_finds_the_role_it_names_as_roleui_list_does() -> None:
     assert {"label": "profile", "text": "sso-dev-admin"} in [f._asdict() for f in role_fields(named)]
 
 
-def _plain_rank(roles: list[Role], query: str) -> list[int]:
+def _plain_rank(roles: list[Role], query: str) -> tuple[int, ...]:
     """The ranking by its definition, one role at a time: each word's quality is the better of the account's
     haystack (every field but the role name, in order) and the role's name; tag words the best matching tag;
     rows by summed quality, then catalog order."""
@@ -280,7 +301,7 @@ def _plain_rank(roles: list[Role], query: str) -> list[int]:
             total += quality
         else:
             ranked.append((total, index))
-    return [index for _, index in sorted(ranked)]
+    return tuple(index for _, index in sorted(ranked))
 
 
 @settings(max_examples=80, deadline=None)

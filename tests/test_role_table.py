@@ -124,7 +124,7 @@ def test_preparing_the_filter_reads_every_account_but_keeps_only_the_chunks_alre
     found = RoleFilter(loaded)
     found.prepare()
     assert [chunk is not None for chunk in loaded._rows._decoded] == [True, False, False, False]
-    assert found.filter(roles[-1].account.name) == [len(roles) - 2, len(roles) - 1]  # both roles of that account
+    assert found.filter(roles[-1].account.name) == (len(roles) - 2, len(roles) - 1)  # both roles of that account
 
 
 def test_damaged_or_foreign_bytes_are_refused_rather_than_misread() -> None:

@@ -3,8 +3,11 @@ roleui/ui/cells.py; the timings themselves are benchmarks/bench_ui.py's)."""
 
 from __future__ import annotations
 
-from _ui_helpers import make_app, settle, synthetic_catalog
+import pytest
+from _ui_helpers import make_app, settle, synthetic_catalog, wait_for
 from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
 
 from roleui.ui.cells import LineBuilder, fit_cells
 
@@ -120,3 +123,106 @@ async def test_a_decorated_list_takes_textuals_generic_path() -> None:
         await settle(pilot)
         assert not app.role_list._undecorated()
         assert "╭" in app.role_list.render_lines(app.role_list.size.region)[0].text
+
+
+async def test_the_list_skips_the_true_color_filter_its_colors_do_not_need_and_keeps_one_that_changes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.filter import ANSIToTruecolor, Monochrome
+
+    for no_color in (False, True):
+        if no_color:
+            monkeypatch.setenv("NO_COLOR", "1")
+        app = make_app(synthetic_catalog(40))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", "d", "a")
+            await settle(pilot)
+            roles = app.role_list
+            background = roles.background_colors[1]
+            kinds = {type(f) for f in roles._changing_filters(background)}
+            assert kinds == ({Monochrome} if no_color else set())
+            assert ANSIToTruecolor in {type(f) for f in roles.get_line_filters()}
+            roles._styles_cache.clear()
+            drawn = roles.render_lines(roles.size.region)
+            filtered = list(drawn)
+            for line_filter in roles.get_line_filters():  # what Textual's own path does to every line
+                filtered = [strip.apply_filter(line_filter, background) for strip in filtered]
+            assert [[(s.text, s.style) for s in strip] for strip in drawn] == [
+                [(s.text, s.style) for s in strip] for strip in filtered
+            ]
+            colors = {s.style.color for strip in drawn for s in strip if s.style and s.style.color}
+            assert all(color.triplet for color in colors)
+            if no_color:
+                assert all(len(set(color.triplet)) == 1 for color in colors)  # Monochrome: grays only
+
+
+async def test_a_keystroke_draws_again_only_the_widgets_it_changed_and_the_others_hand_back_their_lines() -> None:
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        header = app.header_bar
+        await wait_for(pilot, lambda: bool(header.identity or header.identity_error))  # asked of a child process
+        await pilot.press("slash")
+        await settle(pilot)
+        drawn: list[str] = []
+        render_widget = StylesCache.render_widget
+
+        def recording(cache: StylesCache, widget: Widget, crop: Region) -> list[object]:
+            drawn.append(type(widget).__name__)
+            return render_widget(cache, widget, crop)
+
+        StylesCache.render_widget = recording  # type: ignore[assignment, method-assign]
+        try:
+            await pilot.press("w")  # web-staging's roles first: new rows, new details
+            await settle(pilot)
+        finally:
+            StylesCache.render_widget = render_widget  # type: ignore[method-assign]
+        assert f"{app.role_list.highlighted_role.account.name} / " in str(app.detail_pane.render())  # type: ignore[union-attr]
+        assert set(drawn) == {"FilterInput"}  # the details: inside their border only (BoxedText); the list: its own
+        for widget in (app.key_bar, app.header_bar, app.bottom, app.screen, app.detail_pane, app.role_list):
+            crop = widget.outer_size.region
+            kept = widget.render_lines(crop)
+            assert widget.render_lines(crop) is kept  # nothing changed: the lines drawn last
+            widget.refresh()
+            again = widget.render_lines(crop)
+            assert again is not kept
+            assert [strip.text for strip in again] == [strip.text for strip in kept]
+
+
+def _cells(strips: list[Strip]) -> list[list[tuple[str, object]]]:
+    """Every cell of the lines with its style: two paths may cut the same line into other segments."""
+    return [[(char, segment.style) for segment in strip for char in segment.text] for strip in strips]
+
+
+async def test_a_new_text_redraws_the_details_inside_their_border_exactly_as_textuals_generic_path_would() -> None:
+    from textual.widget import Widget
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        pane = app.detail_pane
+        whole = pane.outer_size.region
+        redrawn: list[int] = []
+        generic = Widget.render_lines
+        for row in (1, 2, 1, 4):
+            app.role_list.move_cursor(row)
+            app._show_detail()  # what the list's frame does after a keystroke
+            assert pane._text_only, "a new text after a generic draw: the text-only path"
+            drawn = pane.render_lines(whole)
+            assert not pane._text_only
+            pane._styles_cache.clear()
+            expected = generic(pane, whole)
+            assert _cells(drawn) == _cells(expected)
+            redrawn.append(len(drawn))
+            part = Region(2, 1, 30, 4)  # a crop, as the compositor may ask under a notification
+            pane.update_text(pane._shown)  # type: ignore[arg-type]
+            assert _cells(pane.render_lines(part)) == _cells([s.crop(2, 32) for s in expected[1:5]])
+        assert redrawn == [whole.height] * 4
+        pane.styles.tint = "red 20%"  # a decoration the text-only path does not compose: the generic path
+        await pilot.pause()
+        app.role_list.action_cursor_down()
+        app._show_detail()
+        assert pane._text_lines(whole) is None

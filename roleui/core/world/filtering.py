@@ -37,8 +37,10 @@ _T = TypeVar("_T")
 # per matched row of every cached query would otherwise be an object of its own).
 EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 100
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-_CACHED_QUERIES = 16
-_CACHED_ROWS = 90_000  # at most this many cached indexes in all (~2 MB): three results of all 30,000 rows
+_CACHED_QUERIES = 32
+# At most this many cached indexes in all, per cache (8 bytes each: ~1.3 MB): the results of every query a long
+# query was typed through, at 30,000 rows (`env:prod dev`: 124,000 indexes), and the empty query's.
+_CACHED_ROWS = 160_000
 
 
 NONE = 1 << 40  # the quality of "no match": above any sum of real ones
@@ -171,31 +173,40 @@ def _tightest_subsequence(text: str, word: str) -> list[int] | None:
     return best
 
 
+# Results are tuples, not lists: the collector walks every item of a list of ints at each collection of its
+# generation (the cached results, ~250,000 items, made a full collection ~6 ms, a visible hitch while typing), and
+# it stops tracking a tuple of ints at the first one.
+Rows = tuple[int, ...]
+
+
 class _Matches(NamedTuple):
-    indexes: list[int]  # ascending catalog indexes
-    qualities: list[int]  # parallel: summed quality of every word
+    indexes: Rows  # ascending catalog indexes
+    qualities: Rows  # parallel: summed quality of every word
 
 
 class RoleFilter:
-    """Filters and ranks a fixed sequence of roles; results are lists of indexes into that sequence."""
+    """Filters and ranks a fixed sequence of roles; results are tuples of indexes into that sequence."""
 
     def __init__(self, roles: Sequence[Role]) -> None:
         # The columns of a RoleTable (roleui/core/world/role_table.py): matching never builds a Role object.
         self._roles = RoleTable.of(roles)
-        self._all = list(range(len(roles)))
+        self._all: Rows = tuple(range(len(roles)))
         self._prepared = False
         # Roles of one account share every field but the role name: words are matched once per account (10,000)
         # and once per distinct role name (a handful), not once per role (30,000).
+        # Made once by `prepare`. Tuples (see Rows) but for these two lists: they are looked up through
+        # `map(x.__getitem__, ...)` on every keystroke, and list.__getitem__ is a fast builtin, tuple's a slot
+        # wrapper, three times slower.
         self._account_of: list[int] = []  # role -> account slot
         self._name_of: list[int] = []  # role -> role-name slot
-        self._account_hays: list[str] = []  # an account's own fields: name, id, aliases
-        self._shared_hays: list[str] = []  # and the fields it may share with others: OU path, tag values
-        self._account_tags: list[tuple[tuple[str, str], ...]] = []
-        self._name_hays: list[str] = []
-        self._name_words: list[tuple[str, ...]] = []
+        self._account_hays: tuple[str, ...] = ()  # an account's own fields: name, id, aliases
+        self._shared_hays: tuple[str, ...] = ()  # and the fields it may share with others: OU path, tag values
+        self._account_tags: tuple[tuple[tuple[str, str], ...], ...] = ()
+        self._name_hays: tuple[str, ...] = ()
+        self._name_words: tuple[tuple[str, ...], ...] = ()
         self._priority: dict[int, tuple[int, float]] = {}
         self._matches: OrderedDict[tuple[Token, ...], _Matches] = OrderedDict()
-        self._ranked: dict[tuple[Token, ...], list[int]] = {}
+        self._ranked: dict[tuple[Token, ...], Rows] = {}
 
     def __len__(self) -> int:
         return len(self._roles)
@@ -211,31 +222,42 @@ class RoleFilter:
         table = self._roles
         tag_sets: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
         shared: dict[str, str] = {}
+        account_hays: list[str] = []
+        shared_hays: list[str] = []
+        account_tags: list[tuple[tuple[str, str], ...]] = []
         for row in table.each_account_row():  # not kept: the list draws ~40 rows, from their chunks alone
             tags: dict[str, str] = row[A_TAGS]
             # Padded with newlines: "\nword" means "a field starts with word", "\nword\n" "a field is word". An
             # account's own fields, then those it shares with many others (an OU's accounts, a team's tags: a few
             # dozen distinct sets among 10,000 accounts), kept once and matched once per set.
-            self._account_hays.append("\n" + "\n".join([row[A_NAME], row[A_ID], *row[A_ALIASES]]).lower() + "\n")
+            account_hays.append("\n" + "\n".join([row[A_NAME], row[A_ID], *row[A_ALIASES]]).lower() + "\n")
             common = "\n" + "\n".join([row[A_OU_PATH] or "", *tags.values()]).lower() + "\n"
-            self._shared_hays.append(shared.setdefault(common, common))
+            shared_hays.append(shared.setdefault(common, common))
             lowered = tuple((k.lower(), v.lower()) for k, v in tags.items())
-            self._account_tags.append(tag_sets.setdefault(lowered, lowered))
+            account_tags.append(tag_sets.setdefault(lowered, lowered))
         # A role's own fields: its name and the profile it came from (discovered roles have none, so the
         # 30,000 roles of an organization still share a handful of these).
         names: dict[tuple[str, str | None], int] = {}
         name_of_spec: list[int] = []
+        name_hays: list[str] = []
+        words: list[tuple[str, ...]] = []
         for spec in table.specs:
             name, profile = spec[S_NAME], spec[S_PROFILE]
             if (name, profile) not in names:
-                names[name, profile] = len(self._name_hays)
-                self._name_hays.append("\n" + "\n".join(filter(None, (name, profile))).lower() + "\n")
-                self._name_words.append(name_words(name))
+                names[name, profile] = len(name_hays)
+                name_hays.append("\n" + "\n".join(filter(None, (name, profile))).lower() + "\n")
+                words.append(name_words(name))
             name_of_spec.append(names[name, profile])
-        needed = max(len(self._all), len(self._account_hays), len(self._name_hays))
-        slots = self._all if len(self._all) >= needed else list(range(needed))  # shared ints: lists of pointers
+        needed = max(len(self._all), len(account_hays), len(name_hays))
+        slots = self._all if len(self._all) >= needed else tuple(range(needed))  # shared ints: tuples of pointers
         self._account_of = [slots[a] for a in table.account_of]
         self._name_of = [slots[name_of_spec[s]] for s in table.spec_of]
+        self._account_hays, self._shared_hays, self._account_tags = (
+            tuple(account_hays),
+            tuple(shared_hays),
+            tuple(account_tags),
+        )
+        self._name_hays, self._name_words = tuple(name_hays), tuple(words)
         self._prepared = True
 
     def set_priority(self, favorites: Collection[str], frecency: Mapping[str, float]) -> None:
@@ -252,8 +274,8 @@ class RoleFilter:
         self._priority = priority
         self._ranked.clear()
 
-    def filter(self, query: str) -> list[int]:
-        """Indexes of the roles matching `query`, best first. Do not mutate the returned list."""
+    def filter(self, query: str) -> Rows:
+        """Indexes of the roles matching `query`, best first."""
         tokens = parse_query(query)
         ranked = self._ranked.get(tokens)
         if ranked is None:
@@ -263,7 +285,9 @@ class RoleFilter:
             else:
                 ranked = self._rank(self._all, None)
             self._ranked[tokens] = ranked
-            _trim(self._ranked, len)
+            # Backspace goes back through the queries this one was typed through: their results stay (the first
+            # letters' are the largest, and the slowest to find again).
+            _trim(self._ranked, len, keep={parse_query(query[:end]) for end in range(len(query))})
         return ranked
 
     def _match(self, tokens: tuple[Token, ...]) -> _Matches:
@@ -282,17 +306,15 @@ class RoleFilter:
             ):
                 indexes = old.indexes
         # Qualities are recomputed for every word: a grown word can match better or worse than before.
-        qualities: list[int] | None = None  # None: nothing summed yet
+        qualities: Rows | None = None  # None: nothing summed yet
         for token in tokens:
             indexes, qualities = self._match_token(token, indexes, qualities)
-        matches = _Matches(indexes, qualities if qualities is not None else [0] * len(indexes))
+        matches = _Matches(indexes, qualities if qualities is not None else (0,) * len(indexes))
         self._matches[tokens] = matches
         _trim(self._matches, lambda found: 2 * len(found.indexes))
         return matches
 
-    def _match_token(
-        self, token: Token, indexes: list[int], qualities: list[int] | None
-    ) -> tuple[list[int], list[int]]:
+    def _match_token(self, token: Token, indexes: Rows, qualities: Rows | None) -> tuple[Rows, Rows]:
         if token.tag_key is not None:
             account_quality = self._tag_qualities(token)
             named = [NONE]  # a tag word is about the account alone
@@ -311,17 +333,17 @@ class RoleFilter:
                     map(account_quality.__getitem__, of_account), map(named.__getitem__, of_name), strict=True
                 )
             ]
-        # Which roles stay, decided once; the two lists are then picked out at C speed (or kept whole: a first
-        # letter often keeps every role).
-        keep = [quality < NONE for quality in best]
+        # Which roles stay, decided once; the two lists are then picked out at C speed. A first letter often keeps
+        # every role: when every account matched, no role needs looking at.
+        keep = [] if whole and NONE not in account_quality else [quality < NONE for quality in best]
         if all(keep):
-            return indexes, best if qualities is None else list(map(add, qualities, best))
-        kept = list(compress(indexes, keep))
+            return indexes, tuple(best) if qualities is None else tuple(map(add, qualities, best))
+        kept = tuple(compress(indexes, keep))
         if qualities is None:
-            return kept, list(compress(best, keep))
-        return kept, list(map(add, compress(qualities, keep), compress(best, keep)))
+            return kept, tuple(compress(best, keep))
+        return kept, tuple(map(add, compress(qualities, keep), compress(best, keep)))
 
-    def _word_qualities(self, word: str, indexes: list[int]) -> tuple[list[int], list[int]]:
+    def _word_qualities(self, word: str, indexes: Rows) -> tuple[list[int], list[int]]:
         """The quality of a plain word in each account's fields and in each role name (NONE: not there); only
         the accounts of the roles `indexes` are looked at."""
         exact, prefix = f"\n{word}\n", f"\n{word}"
@@ -346,6 +368,7 @@ class RoleFilter:
         # The shared fields are matched once per distinct set; they come after the account's own in the haystack
         # order, so they decide where the own fields do not hold the word whole, or (skipping letters) at all.
         shared_quality: dict[str, int] = {}
+        last = word[-1]  # not in the fields at all (most accounts, for most words): no need to look for the rest
         for account in accounts:
             hay = account_hays[account]
             shared = shared_hays[account]
@@ -355,7 +378,7 @@ class RoleFilter:
             if word in hay:
                 own = (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
                 account_quality[account] = own if own <= common else common
-            elif common < SUBSEQUENCE or pattern is None or (found := pattern.search(hay)) is None:
+            elif common < SUBSEQUENCE or pattern is None or last not in hay or (found := pattern.search(hay)) is None:
                 account_quality[account] = common
             else:
                 account_quality[account] = SUBSEQUENCE + found.end() - found.start() - len(word)
@@ -383,15 +406,16 @@ class RoleFilter:
             by_set[id(tags)] = best
         return [by_set[id(tags)] for tags in self._account_tags]
 
-    def _rank(self, indexes: list[int], qualities: list[int] | None) -> list[int]:
+    def _rank(self, indexes: Sequence[int], qualities: Sequence[int] | None) -> Rows:
         # Bucket by quality instead of sorting 30,000 tuples; only the few prioritised rows are really sorted.
         priority = self._priority
         front: list[tuple[tuple[int, float], int, int]] = []
         if qualities is None:
-            rest = [i for i in indexes if i not in priority] if priority else list(indexes)
+            if not priority:
+                return tuple(indexes)
             front = [(priority[i], 0, i) for i in priority]
             front.sort()
-            return [i for _, _, i in front] + rest
+            return (*[i for _, _, i in front], *[i for i in indexes if i not in priority])
         if priority:
             front = [(priority[i], q, i) for i, q in zip(indexes, qualities, strict=True) if i in priority]
             if front:
@@ -400,7 +424,12 @@ class RoleFilter:
         # Catalog order within a quality. One or a few qualities (most words): one comprehension each; more (the
         # skipped letters of a short word give many): a stable sort by quality, then the buckets are slices.
         distinct = sorted(set(qualities))
-        if len(distinct) <= 3:
+        buckets: dict[int, Sequence[int]]
+        if len(distinct) == 1:  # a first letter, often: the order is the catalog's
+            if not front:
+                return tuple(indexes)  # the matches themselves (a tuple is not copied)
+            buckets = {distinct[0]: indexes}
+        elif len(distinct) <= 3:
             buckets = {v: [i for i, q in zip(indexes, qualities, strict=True) if q == v] for v in distinct}
         else:
             order = sorted(range(len(qualities)), key=qualities.__getitem__)
@@ -409,7 +438,7 @@ class RoleFilter:
             buckets = {}
             for quality in distinct:
                 start = bisect_left(by_quality, quality)
-                buckets[quality] = list(ordered[start : bisect_right(by_quality, quality, start)])
+                buckets[quality] = ordered[start : bisect_right(by_quality, quality, start)]
         front.sort(key=lambda entry: (entry[1] >= SUBSEQUENCE, entry))
         # A favorite or a frequent role found only with skipped letters does not go before the rows that hold
         # every word whole: `data` must show the data accounts first, not ten AdministratorAccess rows.
@@ -421,7 +450,7 @@ class RoleFilter:
                 skipped = len(front)
             ranked += buckets[quality]
         ranked += [i for _, _, i in front[skipped:]]
-        return ranked
+        return tuple(ranked)
 
     def highlights(self, index: int, query: str) -> dict[str, list[int]]:
         """Matched character positions per field label for one role (the list draws visible rows only)."""
@@ -434,10 +463,16 @@ class RoleFilter:
         return positions_in(fields, parse_query(query))
 
 
-def _trim(cache: dict[tuple[Token, ...], _T], size: Callable[[_T], int]) -> None:
-    """Drop the oldest entries (never the newest) until the cache is within its count and size budget."""
-    while len(cache) > 1 and (len(cache) > _CACHED_QUERIES or sum(map(size, cache.values())) > _CACHED_ROWS):
-        del cache[next(iter(cache))]
+def _trim(
+    cache: dict[tuple[Token, ...], _T], size: Callable[[_T], int], keep: Collection[tuple[Token, ...]] = ()
+) -> None:
+    """Drop the oldest entries until the cache is within its count and size budget: those not in `keep` first,
+    then the oldest of the rest; never the newest."""
+    total = sum(map(size, cache.values()))
+    while len(cache) > 1 and (len(cache) > _CACHED_QUERIES or total > _CACHED_ROWS):
+        newest = next(reversed(cache))
+        oldest = next((tokens for tokens in cache if tokens not in keep and tokens != newest), next(iter(cache)))
+        total -= size(cache.pop(oldest))
 
 
 def highlight_positions(role: Role, tokens: Sequence[Token]) -> dict[str, list[int]]:

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import Static
 
 from roleui.core.durations import format_duration
 from roleui.core.models import CHAINED_MAX_DURATION, Defaults, Role
 from roleui.ui.safe import visible
 from roleui.ui.state import Active, Assuming, Failed, RowState
+from roleui.ui.widgets.boxed_text import BoxedText
 
 LABEL_WIDTH = 13
 
@@ -114,7 +114,7 @@ def describe_role(
     return text
 
 
-class DetailPane(Static):
+class DetailPane(BoxedText):
     """Shows `describe_role` of the highlighted role (the app calls `show_role`)."""
 
     lines = 1  # lines of the text shown
@@ -159,7 +159,7 @@ class DetailPane(Static):
         if text == self._shown:
             return
         self._shown = text
-        self.update(text, layout=False)
+        self.update_text(text)  # the border stays as it is drawn (BoxedText)
 
     def wanted_growth(self, grown: int, spare_rows: int) -> int:
         """How many lines the pane should be taller than its usual height: enough for every line of its text, as

@@ -25,10 +25,12 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widget import Widget
 
+from roleui.ui.widgets.kept_lines import KeptLines
+
 LABEL = "filter "
 
 
-class FilterInput(Widget, can_focus=True):
+class FilterInput(KeptLines, Widget, can_focus=True):
     """A one-line text field; `value` is the query and `on_change` hears every change in the same call stack."""
 
     PLACEHOLDER = "press / and type: account, role, id, alias, OU, tag value (env:prod)"

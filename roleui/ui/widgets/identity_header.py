@@ -15,6 +15,7 @@ from textual.widgets import Static
 from roleui.core.clock import Clock, utc_now
 from roleui.core.models import Catalog, Source
 from roleui.ui.safe import visible
+from roleui.ui.widgets.kept_lines import KeptLines
 
 if TYPE_CHECKING:
     from roleui.ui.sign_in_state import SignInState
@@ -67,7 +68,7 @@ def own_bases(catalog: Catalog) -> bool:
     )
 
 
-class IdentityHeader(Static):
+class IdentityHeader(KeptLines, Static):
     """One line; the app sets `identity`, `identity_error` or `status` and calls `show`."""
 
     def __init__(

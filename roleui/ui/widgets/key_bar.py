@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from roleui.ui.actions import ACTIONS, Action
+from roleui.ui.widgets.kept_lines import KeptLines
 
 # While the filter has focus, letter keys type; these are the keys that still act.
 FILTER_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -43,7 +44,7 @@ PRIORITY = (
 ORDER = (*(a.name for a in ACTIONS if a.name not in ("help", "quit")), "command_palette", "quit", "help")
 
 
-class KeyBar(Static):
+class KeyBar(KeptLines, Static):
     """Shows `action_keys` (action -> key) for the list, or FILTER_KEYS while the filter has focus."""
 
     def __init__(

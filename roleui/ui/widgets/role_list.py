@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar, NamedTuple
 
+from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -26,6 +29,7 @@ from roleui.core.world.filtering import RoleFilter, parse_query
 from roleui.core.world.role_table import A_ID, A_NAME, A_OU_PATH, A_TAGS
 from roleui.ui.cells import LineBuilder, fit_cells
 from roleui.ui.state import RowState, describe
+from roleui.ui.widgets.kept_lines import KeptLines
 from roleui.ui.widgets.thumb_scrollbar import ThumbScrollBar
 
 GAP = 2
@@ -108,7 +112,7 @@ def where_text(ou_path: str | None, tags: Mapping[str, str]) -> tuple[str, dict[
     return "  ".join(parts), offsets
 
 
-class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
+class RoleList(KeptLines, ScrollView, can_focus=True, inherit_bindings=False):
     """The filtered roles, one row each; the cursor row is the highlighted role."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -126,10 +130,13 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         "role-list--expired",
     }
 
+    # The scrollbar is always there (an empty track when every row fits): one that comes and goes with the number
+    # of rows changes the rows' width, and that is a layout pass, a redraw of the whole screen (15-20 ms) on the
+    # keystroke that crosses the screen's height.
     DEFAULT_CSS = """
     RoleList {
         overflow-x: hidden;
-        overflow-y: auto;
+        overflow-y: scroll;
     }
     """
 
@@ -183,6 +190,8 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._columns_width = 0
         self._base: Style | None = None  # self.rich_style walks the DOM on every call: kept until styles change
         self._row_styles: list[_RowStyles | None] = [None, None]  # [other rows, the cursor's row]
+        self._filters_for: tuple[tuple[LineFilter, ...], Color] | None = None  # see `_changing_filters`
+        self._filters_changing: list[LineFilter] = []
         self._measure()
 
     # -- data ---------------------------------------------------------------------------------------------------
@@ -240,14 +249,13 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Highlighted(self.highlighted))
 
     def _set_virtual_height(self, height: int) -> None:
-        """Resize the scrollable area. A layout pass redraws the whole screen (~5 ms a keystroke); it is only
-        needed when the scrollbar appears or disappears, otherwise updating the scrollbar itself is enough."""
+        """Resize the scrollable area. Setting `virtual_size` asks for a layout pass, which redraws the whole screen;
+        the list's width never depends on its rows (the scrollbar is always shown), so updating the scrollbar is
+        enough."""
         new = Size(self.size.width, height)
-        old = self.virtual_size
-        if new == old:
+        if new == self.virtual_size:
             return
-        visible = self.container_size.height
-        if visible and self.is_mounted and (old.height > visible) == (height > visible):
+        if self.is_mounted and self.container_size.height:
             self.set_reactive(RoleList.virtual_size, new)
             self._scroll_update(new)
         else:
@@ -362,6 +370,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         self._base = None
         self._row_styles = [None, None]
+        self._filters_for = None
         super().notify_style_update()
 
     @property
@@ -386,6 +395,9 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         every refresh), so a line is drawn again only when something refreshed it. A style with any decoration
         takes the generic path (`_undecorated`); a test checks both paths give the same strips.
         """
+        unchanged = self.unchanged_lines(crop)  # see KeptLines
+        if unchanged is not None:
+            return unchanged
         if not self._undecorated():
             return super().render_lines(crop)
         cache = self._styles_cache
@@ -404,12 +416,30 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
             strips.append(strip)
         dirty.difference_update(crop.line_range)
         background = self.background_colors[1]
-        for line_filter in self.get_line_filters():
+        for line_filter in self._changing_filters(background):
             strips = [strip.apply_filter(line_filter, background) for strip in strips]
         x1, x2 = crop.column_span
         if (x1, x2) != (0, width):
             strips = [strip.crop(x1, x2) for strip in strips]
+        self.keep_lines(crop, strips)
         return strips
+
+    def _changing_filters(self, background: Color) -> list[LineFilter]:
+        """The app's line filters that change what the list draws. Textual converts every line of every frame
+        to true color (a new strip per line, ~0.5 ms of a keystroke's frame for the list); the list draws in its
+        theme's colors, which are true color already, so in a color terminal that is none of them. Found by
+        filtering one segment of each style the list draws with, again when the styles or filters change."""
+        filters = self.get_line_filters()
+        key = (tuple(filters), background)
+        if self._filters_for != key:
+            styles = [self._header_style(), self._empty_style()]
+            for cursor in (False, True):
+                row = self._styles(cursor)
+                styles += [row.base, row.dim, row.match, row.favorite, *row.states.values()]
+            probe = [Segment("x", style) for style in styles]
+            self._filters_for = key
+            self._filters_changing = [f for f in filters if [s.style for s in f.apply(probe, background)] != styles]
+        return self._filters_changing
 
     def _undecorated(self) -> bool:
         styles = self.styles
@@ -440,8 +470,14 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(padded, base)
         return strip.extend_cell_length(padded, base)
 
+    def _header_style(self) -> Style:
+        return self.get_component_rich_style("role-list--header")
+
+    def _empty_style(self) -> Style:
+        return self.get_component_rich_style("role-list--empty")
+
     def _header(self, width: int) -> Strip:
-        style = self.get_component_rich_style("role-list--header")
+        style = self._header_style()
         cols = self._layout(width)
         total = len(self.rows)
         count = f"{total:,}" if total == len(self._filter) else f"{total:,}/{len(self._filter):,}"
@@ -466,7 +502,7 @@ class RoleList(ScrollView, can_focus=True, inherit_bindings=False):
         return Strip(segments).adjust_cell_length(width, style)
 
     def _empty_line(self, width: int) -> Strip:
-        style = self.get_component_rich_style("role-list--empty")
+        style = self._empty_style()
         if len(self._filter) == 0:
             text = "  no roles: `roleui init` writes a catalog (`roleui init --example`: the format), or add role profiles to ~/.aws/config"
         else:

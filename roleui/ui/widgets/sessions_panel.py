@@ -24,6 +24,7 @@ from roleui.core.clock import Clock
 from roleui.core.timefmt import format_countdown
 from roleui.ui.cells import fit_cells
 from roleui.ui.state import KEPT_ALIVE_MARK, SCOPED_MARK, level
+from roleui.ui.widgets.kept_lines import KeptLines
 
 if TYPE_CHECKING:
     from roleui.core.sessions.session import Session
@@ -39,7 +40,7 @@ def shown_key(session: Session) -> str:
     return (f"[{session.scope}] " if session.scope else "") + session.role_key
 
 
-class SessionsPanel(ScrollView, can_focus=False):
+class SessionsPanel(KeptLines, ScrollView, can_focus=False):
     """One line per session: role key, time left, expiry time (HH:MM UTC)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -22,8 +22,10 @@ from textual.geometry import Region
 from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
 
+from roleui.ui.widgets.kept_lines import KeptLines
 
-class ThumbScrollBar(ScrollBar):
+
+class ThumbScrollBar(KeptLines, ScrollBar):
     """A vertical or horizontal scrollbar that is refreshed only when the bar it draws changes."""
 
     window_virtual_size: Reactive[int] = Reactive(100, repaint=False)
