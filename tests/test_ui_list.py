@@ -269,6 +269,45 @@ async def test_a_countdown_redraw_due_while_keys_arrive_waits_for_a_pause_in_the
         assert time.monotonic() - app._last_tick < 0.5
 
 
+async def test_a_full_garbage_collection_due_while_keys_arrive_waits_for_the_same_pause() -> None:
+    import gc
+
+    from roleui.ui import full_collections
+    from roleui.ui.app import TYPING_QUIET
+
+    full: list[str] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(phase)
+
+    threshold = gc.get_threshold()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        full_collections.hold()
+        gc.callbacks.append(seen)
+        try:
+            for _ in range(full_collections.FULL_AFTER):
+                gc.collect(1)  # as frames go by: a full collection is due
+            assert full == []  # CPython no longer runs it on its own
+            await pilot.press("slash", "w")
+            app._last_tick = time.monotonic() - 1.0
+            app._typed_at = time.monotonic()  # as a key is typed
+            app.tick()
+            assert full == []
+            assert app._tick_waiting is not None
+            app._tick_waiting.stop()
+            app._typed_at -= TYPING_QUIET  # the user pauses
+            app._tick_after_keys()
+            assert full == ["start"]
+            app.tick()  # not due again so soon
+            assert full == ["start"]
+        finally:
+            gc.callbacks.remove(seen)
+            gc.set_threshold(*threshold)
+
+
 async def test_countdowns_are_redrawn_at_least_every_two_seconds_however_fast_keys_arrive() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

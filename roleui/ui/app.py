@@ -31,6 +31,7 @@ from roleui.core.timefmt import format_countdown
 from roleui.core.world.confirmation import needs_confirmation
 from roleui.core.world.filtering import RoleFilter
 from roleui.core.world.frecency import Usage
+from roleui.ui import full_collections
 from roleui.ui.actions import ACTIONS, actions_for
 from roleui.ui.app_parts import Then, Warned
 from roleui.ui.assuming import AssumeFlow
@@ -321,7 +322,7 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
         """Once a second: redraw the visible countdowns, and warn once when a session enters its last 5 minutes.
 
         While the user types, the redraw waits for a pause between keys (at most a second), so that it never takes
-        the CPU from a keystroke's frame."""
+        the CPU from a keystroke's frame; so does a full garbage collection (roleui/ui/full_collections.py)."""
         monotonic = time.monotonic()
         since_key = monotonic - self._typed_at
         if since_key < TYPING_QUIET and monotonic - self._last_tick < 2 * TICK_SECONDS:
@@ -329,6 +330,7 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
                 self._tick_waiting = self.set_timer(TYPING_QUIET - since_key, self._tick_after_keys)
             return
         self._last_tick = monotonic
+        full_collections.collect_if_due()  # also held while keys arrive
         now = self.clock()
         states = self.states
         self.role_list.refresh_countdowns(lambda i: isinstance(states.get(self._filter.roles.key(i)), Active))
