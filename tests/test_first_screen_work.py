@@ -121,7 +121,7 @@ def test_the_real_ui_styles_its_widgets_once_loads_what_it_needs_later_later_and
     # Up to the first frame: one pass over the whole screen as Textual first shows it; before it, no widget
     # restyled on its own for nothing (Textual's focus on the filter, the move to the list, the empty sessions
     # panel: roleui/ui/styled_once.py).
-    assert [nodes[0] for nodes in found["passes"]] == ["KeptScreen"], json.dumps(found["passes"])
+    assert [nodes[0] for nodes in found["passes"]] == ["Screen"], json.dumps(found["passes"])
     assert {"RoleList", "FilterInput", "SessionsPanel", "IdentityHeader", "KeyBar"} <= set(found["passes"][0])
     assert found["modules"] == []
     # (tests/test_security_processes.py shows that a fresh process reads 1 there, and not_dumpable makes it 0)

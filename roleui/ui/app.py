@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
@@ -48,7 +49,6 @@ from roleui.ui.styled_once import StyledOnce
 from roleui.ui.widgets.detail_pane import DetailPane
 from roleui.ui.widgets.filter_input import FilterInput
 from roleui.ui.widgets.identity_header import IdentityHeader, own_bases, without_detail
-from roleui.ui.widgets.kept_lines import KeptHorizontal, KeptScreen
 from roleui.ui.widgets.key_bar import KeyBar
 from roleui.ui.widgets.role_list import RoleList
 from roleui.ui.widgets.sessions_panel import SessionsPanel
@@ -188,7 +188,7 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
         self.sessions_panel = SessionsPanel(clock=clock, id="sessions")
         self.key_bar = KeyBar(self.action_keys, id="keys", actions=actions_for(catalog.browser))
         self.consoles: dict[str, datetime | None] = {}  # role key -> its open console's end, as far as roleui knows
-        self.bottom = KeptHorizontal(id="bottom")
+        self.bottom = Horizontal(id="bottom")
         self._details_grown = 0  # lines the details took from the list's empty rows
         for action in ACTIONS:
             self.bind(self.action_keys[action.name], action.name, description=action.footer, show=bool(action.footer))
@@ -209,9 +209,6 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
         roles = RoleFilter(catalog.roles)
         roles.set_priority(self.usage.favorites, self.usage.frecencies())
         return roles
-
-    def get_default_screen(self) -> Screen[None]:
-        return KeptScreen(id="_default")  # see roleui/ui/widgets/kept_lines.py
 
     def compose(self) -> ComposeResult:
         yield self.header_bar

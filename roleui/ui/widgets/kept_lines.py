@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual.containers import Horizontal
 from textual.filter import LineFilter
 from textual.geometry import Region
-from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -51,11 +49,3 @@ class KeptLines(_Base):
 
     def keep_lines(self, crop: Region, lines: list[Strip]) -> None:
         self._kept = (crop, self.get_line_filters(), lines)
-
-
-class KeptHorizontal(KeptLines, Horizontal):
-    """A Horizontal container (the details beside the sessions) whose own lines, its background, are kept."""
-
-
-class KeptScreen(KeptLines, Screen[None]):
-    """The app's screen, whose own lines (its background, under every widget) are kept."""
