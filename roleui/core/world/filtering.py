@@ -38,9 +38,11 @@ _T = TypeVar("_T")
 EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 100
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 32
-# At most this many cached indexes in all, per cache (8 bytes each: ~1.3 MB): the results of every query a long
-# query was typed through, at 30,000 rows (`env:prod dev`: 124,000 indexes), and the empty query's.
+# At most this many cached indexes in all (8 bytes each): the ranked results of every query a long query was typed
+# through, at 30,000 rows (`env:prod dev`: 124,000 indexes, ~1 MB; the empty query's is the roles' own tuple), so
+# that backspace finds them; the matches a grown query narrows need only the last few.
 _CACHED_ROWS = 160_000
+_CACHED_MATCHES = 90_000
 
 
 NONE = 1 << 40  # the quality of "no match": above any sum of real ones
@@ -287,7 +289,12 @@ class RoleFilter:
             self._ranked[tokens] = ranked
             # Backspace goes back through the queries this one was typed through: their results stay (the first
             # letters' are the largest, and the slowest to find again).
-            _trim(self._ranked, len, keep={parse_query(query[:end]) for end in range(len(query))})
+            # The empty query's result is the roles' own tuple (no priority): it costs nothing to keep.
+            _trim(
+                self._ranked,
+                lambda rows: 0 if rows is self._all else len(rows),
+                keep={parse_query(query[:end]) for end in range(len(query))},
+            )
         return ranked
 
     def _match(self, tokens: tuple[Token, ...]) -> _Matches:
@@ -311,7 +318,7 @@ class RoleFilter:
             indexes, qualities = self._match_token(token, indexes, qualities)
         matches = _Matches(indexes, qualities if qualities is not None else (0,) * len(indexes))
         self._matches[tokens] = matches
-        _trim(self._matches, lambda found: 2 * len(found.indexes))
+        _trim(self._matches, lambda found: 2 * len(found.indexes), budget=_CACHED_MATCHES)
         return matches
 
     def _match_token(self, token: Token, indexes: Rows, qualities: Rows | None) -> tuple[Rows, Rows]:
@@ -464,12 +471,15 @@ class RoleFilter:
 
 
 def _trim(
-    cache: dict[tuple[Token, ...], _T], size: Callable[[_T], int], keep: Collection[tuple[Token, ...]] = ()
+    cache: dict[tuple[Token, ...], _T],
+    size: Callable[[_T], int],
+    keep: Collection[tuple[Token, ...]] = (),
+    budget: int = _CACHED_ROWS,
 ) -> None:
     """Drop the oldest entries until the cache is within its count and size budget: those not in `keep` first,
     then the oldest of the rest; never the newest."""
     total = sum(map(size, cache.values()))
-    while len(cache) > 1 and (len(cache) > _CACHED_QUERIES or total > _CACHED_ROWS):
+    while len(cache) > 1 and (len(cache) > _CACHED_QUERIES or total > budget):
         newest = next(reversed(cache))
         oldest = next((tokens for tokens in cache if tokens not in keep and tokens != newest), next(iter(cache)))
         total -= size(cache.pop(oldest))
