@@ -176,8 +176,8 @@ def _tightest_subsequence(text: str, word: str) -> list[int] | None:
 
 
 # Results are tuples, not lists: the collector walks every item of a list of ints at each collection of its
-# generation (the cached results, ~250,000 items, made a full collection ~6 ms, a visible hitch while typing), and
-# it stops tracking a tuple of ints at the first one.
+# generation (the cached results, ~250,000 items, added ~1.6 ms to every full collection), and it stops tracking a
+# tuple of ints at the first one.
 Rows = tuple[int, ...]
 
 
