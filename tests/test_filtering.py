@@ -108,6 +108,27 @@ def test_a_grown_query_narrows_the_previous_result_instead_of_scanning_everythin
     assert scanned == []
 
 
+def test_a_grown_last_word_is_the_only_word_matched_again() -> None:
+    roles = RoleFilter(synthetic_catalog(2000).roles)
+    typed = "payments-prod deve"
+    for end in range(1, len(typed)):
+        roles.filter(typed[:end])
+    matched: list[Token] = []
+    original = roles._match_token
+
+    def spy(token: Token, indexes: tuple[int, ...], qualities: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
+        matched.append(token)
+        return original(token, indexes, qualities)
+
+    roles._match_token = spy  # type: ignore[method-assign]
+    found = roles.filter(typed)
+    assert matched == [Token("deve")]  # `payments-prod`'s qualities are the previous result's
+    assert found == RoleFilter(synthetic_catalog(2000).roles).filter(typed)
+    matched.clear()
+    roles.filter(typed + " env:p")  # a new word: that word alone
+    assert matched == [Token("p", "env")]
+
+
 def test_backspace_through_a_long_query_finds_every_result_it_was_typed_through_in_the_cache() -> None:
     roles = RoleFilter(synthetic_catalog(10_000).roles)  # 30,000 rows: the first letters keep most of them
     query = "environment:prod dev"

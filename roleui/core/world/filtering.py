@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import compress
-from operator import add, itemgetter
+from operator import add, itemgetter, sub
 from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
@@ -184,6 +184,7 @@ Rows = tuple[int, ...]
 class _Matches(NamedTuple):
     indexes: Rows  # ascending catalog indexes
     qualities: Rows  # parallel: summed quality of every word
+    last: Rows  # parallel: the last word's own quality (the same tuple as `qualities` for a one-word query)
 
 
 class RoleFilter:
@@ -303,25 +304,44 @@ class RoleFilter:
             self._matches.move_to_end(tokens)
             return cached
         self.prepare()
-        indexes = self._all
         # Narrow the smallest cached result whose words are implied, position by position, by the new words.
+        source: tuple[tuple[Token, ...], _Matches] | None = None
         for old_tokens, old in self._matches.items():
             if (
                 len(old_tokens) <= len(tokens)
                 and all(o.implied_by(t) for o, t in zip(old_tokens, tokens, strict=False))
-                and len(old.indexes) <= len(indexes)
+                and (source is None or len(old.indexes) <= len(source[1].indexes))
             ):
-                indexes = old.indexes
-        # Qualities are recomputed for every word: a grown word can match better or worse than before.
-        qualities: Rows | None = None  # None: nothing summed yet
-        for token in tokens:
-            indexes, qualities = self._match_token(token, indexes, qualities)
-        matches = _Matches(indexes, qualities if qualities is not None else (0,) * len(indexes))
+                source = (old_tokens, old)
+        indexes, qualities, first = self._all, None, 0  # qualities None: nothing summed yet
+        if source is not None:
+            old_tokens, old = source
+            indexes = old.indexes
+            # A grown word can match better or worse than before, so it is matched again, and every word after it;
+            # the words before it are the same words, whose qualities the old result has summed (typing grows the
+            # last word or starts a new one: `ml adm` to `ml admi` matches `admi` alone).
+            same = len(old_tokens) - 1
+            if old_tokens[:same] == tokens[:same]:
+                if old_tokens[same] == tokens[same]:
+                    qualities, first = old.qualities, same + 1
+                elif same:
+                    qualities, first = tuple(map(sub, old.qualities, old.last)), same
+        last: Rows = ()
+        for token in tokens[first:]:
+            indexes, qualities, last = self._match_token(token, indexes, qualities)
+        assert qualities is not None  # tokens: at least one word, and a cached query is a hit above
+        matches = _Matches(indexes, qualities, last)
         self._matches[tokens] = matches
-        _trim(self._matches, lambda found: 2 * len(found.indexes), budget=_CACHED_MATCHES)
+        _trim(
+            self._matches,
+            lambda found: len(found.indexes) * (2 if found.last is found.qualities else 3),
+            budget=_CACHED_MATCHES,
+        )
         return matches
 
-    def _match_token(self, token: Token, indexes: Rows, qualities: Rows | None) -> tuple[Rows, Rows]:
+    def _match_token(self, token: Token, indexes: Rows, qualities: Rows | None) -> tuple[Rows, Rows, Rows]:
+        """The roles of `indexes` that `token` matches, their `qualities` plus the token's (the token's alone
+        when None), and the token's alone."""
         if token.tag_key is not None:
             account_quality = self._tag_qualities(token)
             named = [NONE]  # a tag word is about the account alone
@@ -344,11 +364,14 @@ class RoleFilter:
         # every role: when every account matched, no role needs looking at.
         keep = [] if whole and NONE not in account_quality else [quality < NONE for quality in best]
         if all(keep):
-            return indexes, tuple(best) if qualities is None else tuple(map(add, qualities, best))
-        kept = tuple(compress(indexes, keep))
-        if qualities is None:
-            return kept, tuple(compress(best, keep))
-        return kept, tuple(map(add, compress(qualities, keep), compress(best, keep)))
+            own = tuple(best)
+            return indexes, own if qualities is None else tuple(map(add, qualities, own)), own
+        own = tuple(compress(best, keep))
+        return (
+            tuple(compress(indexes, keep)),
+            own if qualities is None else tuple(map(add, compress(qualities, keep), own)),
+            own,
+        )
 
     def _word_qualities(self, word: str, indexes: Rows) -> tuple[list[int], list[int]]:
         """The quality of a plain word in each account's fields and in each role name (NONE: not there); only
