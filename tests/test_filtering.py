@@ -89,19 +89,25 @@ def test_favorites_come_first_then_frecency_then_match_quality() -> None:
     assert keys(roles, "admin") == ["main/AdminAccessRole", "web-staging/BillingAdmin"]
 
 
-def test_a_grown_query_narrows_the_previous_result_instead_of_scanning_everything() -> None:
-    roles = RoleFilter(synthetic_catalog(2000).roles)
-    roles.filter("pay")
-    scanned: list[int] = []
+def words_matched(roles: RoleFilter) -> list[tuple[Token, int]]:
+    """From now on, each word `roles` matches and over how many roles: (word, roles looked at)."""
+    matched: list[tuple[Token, int]] = []
     original = roles._match_token
 
     def spy(token: Token, indexes: tuple[int, ...], qualities: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
-        scanned.append(len(indexes))
+        matched.append((token, len(indexes)))
         return original(token, indexes, qualities)
 
     roles._match_token = spy  # type: ignore[method-assign]
+    return matched
+
+
+def test_a_grown_query_narrows_the_previous_result_instead_of_scanning_everything() -> None:
+    roles = RoleFilter(synthetic_catalog(2000).roles)
+    roles.filter("pay")
+    scanned = words_matched(roles)
     found = roles.filter("payprod")
-    assert scanned == [len(roles.filter("pay"))]  # only the roles "pay" matched were looked at
+    assert [count for _, count in scanned] == [len(roles.filter("pay"))]  # only the roles "pay" matched
     assert found == RoleFilter(synthetic_catalog(2000).roles).filter("payprod")
     scanned.clear()
     roles.filter("pay")  # backspace: from the cache
@@ -113,20 +119,13 @@ def test_a_grown_last_word_is_the_only_word_matched_again() -> None:
     typed = "payments-prod deve"
     for end in range(1, len(typed)):
         roles.filter(typed[:end])
-    matched: list[Token] = []
-    original = roles._match_token
-
-    def spy(token: Token, indexes: tuple[int, ...], qualities: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
-        matched.append(token)
-        return original(token, indexes, qualities)
-
-    roles._match_token = spy  # type: ignore[method-assign]
+    matched = words_matched(roles)
     found = roles.filter(typed)
-    assert matched == [Token("deve")]  # `payments-prod`'s qualities are the previous result's
+    assert [word for word, _ in matched] == [Token("deve")]  # `payments-prod`'s: the previous result's
     assert found == RoleFilter(synthetic_catalog(2000).roles).filter(typed)
     matched.clear()
     roles.filter(typed + " env:p")  # a new word: that word alone
-    assert matched == [Token("p", "env")]
+    assert [word for word, _ in matched] == [Token("p", "env")]
 
 
 def test_backspace_through_a_long_query_finds_every_result_it_was_typed_through_in_the_cache() -> None:
@@ -134,14 +133,7 @@ def test_backspace_through_a_long_query_finds_every_result_it_was_typed_through_
     query = "environment:prod dev"
     typed = [roles.filter(query[:end]) for end in range(len(query) + 1)]
     assert sum(map(len, typed)) > 100_000  # more than the old budget of 90,000 cached rows
-    scanned: list[int] = []
-    original = roles._match_token
-
-    def spy(token: Token, indexes: tuple[int, ...], qualities: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
-        scanned.append(len(indexes))
-        return original(token, indexes, qualities)
-
-    roles._match_token = spy  # type: ignore[method-assign]
+    scanned = words_matched(roles)
     erased = [roles.filter(query[:end]) for end in range(len(query), -1, -1)]
     assert scanned == []
     assert erased == typed[::-1]
