@@ -3,13 +3,18 @@ roleui/ui/cells.py; the timings themselves are benchmarks/bench_ui.py's)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from _ui_helpers import make_app, settle, synthetic_catalog, wait_for
 from rich.style import Style
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
 
+from roleui.ui.app import RoleuiApp
 from roleui.ui.cells import LineBuilder, fit_cells
+from roleui.ui.widgets.role_list import RoleList
 
 
 async def test_a_refill_shows_the_new_first_rows_details_in_the_same_call_as_the_list() -> None:
@@ -72,16 +77,23 @@ def test_names_with_control_characters_are_drawn_as_pictures() -> None:
     assert "\x1b" not in "".join(s.text for s in segments)
 
 
+async def filtered(pilot: Pilot[Any], query: str) -> RoleList:
+    """The app's list once `query` is typed into its filter and the frames are drawn."""
+    await settle(pilot)
+    await pilot.press("slash", *query)
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, RoleuiApp)
+    return app.role_list
+
+
 async def test_the_list_draws_the_same_strips_as_textuals_generic_path_and_only_its_dirty_lines() -> None:
     from textual.geometry import Region
     from textual.widget import Widget
 
     app = make_app(synthetic_catalog(40))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", "d", "a")
-        await settle(pilot)
-        roles = app.role_list
+        roles = await filtered(pilot, "da")
         assert roles._undecorated()
         assert roles.show_vertical_scrollbar  # the rows' width is not the widget's
         whole, part = roles.size.region, Region(3, 2, 40, 5)  # a crop of a few columns, as the compositor asks
@@ -135,21 +147,18 @@ async def test_the_list_skips_the_true_color_filter_its_colors_do_not_need_and_k
             monkeypatch.setenv("NO_COLOR", "1")
         app = make_app(synthetic_catalog(40))
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.press("slash", "d", "a")
-            await settle(pilot)
-            roles = app.role_list
+            roles = await filtered(pilot, "da")
             background = roles.background_colors[1]
             kinds = {type(f) for f in roles._changing_filters(background)}
             assert kinds == ({Monochrome} if no_color else set())
             assert ANSIToTruecolor in {type(f) for f in roles.get_line_filters()}
             roles._styles_cache.clear()
             drawn = roles.render_lines(roles.size.region)
-            filtered = list(drawn)
+            through_filters = list(drawn)
             for line_filter in roles.get_line_filters():  # what Textual's own path does to every line
-                filtered = [strip.apply_filter(line_filter, background) for strip in filtered]
+                through_filters = [strip.apply_filter(line_filter, background) for strip in through_filters]
             assert [[(s.text, s.style) for s in strip] for strip in drawn] == [
-                [(s.text, s.style) for s in strip] for strip in filtered
+                [(s.text, s.style) for s in strip] for strip in through_filters
             ]
             colors = {s.style.color for strip in drawn for s in strip if s.style and s.style.color}
             assert all(color.triplet for color in colors)
