@@ -272,14 +272,18 @@ def test_a_profile_name_finds_the_role_it_names_as_roleui_list_does() -> None:
     assert {"label": "profile", "text": "sso-dev-admin"} in [f._asdict() for f in role_fields(named)]
 
 
-def _plain_rank(roles: list[Role], query: str) -> tuple[int, ...]:
+def _plain_rank(
+    roles: list[Role], query: str, favorites: frozenset[str] = frozenset(), frecency: dict[str, float] | None = None
+) -> tuple[int, ...]:
     """The ranking by its definition, one role at a time: each word's quality is the better of the account's
     haystack (every field but the role name, in order) and the role's name; tag words the best matching tag;
-    rows by summed quality, then catalog order."""
+    rows by summed quality, then catalog order; favorites, then frequent roles, first among the rows that hold
+    every word whole, and first among the rest."""
     from roleui.core.world.filtering import (
         EXACT,
         NONE,
         PREFIX,
+        SUBSEQUENCE,
         SUBSTRING,
         _hay_quality,
         _name_quality,
@@ -314,7 +318,16 @@ def _plain_rank(roles: list[Role], query: str) -> tuple[int, ...]:
             total += quality
         else:
             ranked.append((total, index))
-    return tuple(index for _, index in sorted(ranked))
+    frecency = frecency or {}
+
+    def order(found: tuple[int, int]) -> tuple[object, ...]:
+        total, index = found
+        key, tier = roles[index].key, int(total >= SUBSEQUENCE)
+        if key in favorites or frecency.get(key, 0) > 0:
+            return (tier, 0, key not in favorites, -frecency.get(key, 0.0), total, index)
+        return (tier, 1, total, index)
+
+    return tuple(index for _, index in sorted(ranked, key=order))
 
 
 @settings(max_examples=80, deadline=None)
@@ -331,3 +344,30 @@ def test_rows_rank_as_the_plain_definition_says_typed_key_by_key_or_at_once(word
         typed.filter(query[:n])
     assert typed.filter(query) == _plain_rank(world, query)
     assert RoleFilter(world).filter(query) == _plain_rank(world, query)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "d", "0", "4", "p", "ad", "dv", "wd", "ps", "env:", "team:d"]), max_size=3),
+    st.sets(st.integers(0, 64), max_size=4),
+    st.dictionaries(st.integers(0, 64), st.sampled_from([0.5, 1.0, 3.0]), max_size=5),
+)
+def test_favorites_and_frequent_roles_rank_as_the_plain_definition_says(
+    words: list[str], favorite_rows: set[int], frequent_rows: dict[int, float]
+) -> None:
+    world = [*ROLES, *synthetic_catalog(20).roles]
+    favorites = frozenset(world[i].key for i in favorite_rows)
+    frecency = {world[i].key: uses for i, uses in frequent_rows.items()}
+    query = " ".join(words)
+    roles = RoleFilter(world)
+    roles.set_priority(favorites, frecency)
+    for n in range(len(query) + 1):
+        assert roles.filter(query[:n]) == _plain_rank(world, query[:n], favorites, frecency), query[:n]
+
+
+def test_a_word_found_with_hundreds_of_letters_skipped_still_matches_after_the_closer_ones() -> None:
+    account = Account(id="123456789012", name="ops")
+    far = Role(account=account, name="a" + "x" * 300 + "b")  # more skipped letters than a quality byte counts
+    farther = Role(account=account, name="a" + "x" * 400 + "b")
+    near = Role(account=account, name="axxb")
+    assert RoleFilter([far, farther, near]).filter("ab") == (2, 0, 1)  # beyond the cap: catalog order

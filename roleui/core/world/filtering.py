@@ -33,9 +33,12 @@ _T = TypeVar("_T")
 # Quality tiers of one word (lower is better); subsequence matches add their gaps to the last tier. INITIALS and
 # WORD_START are found in role names only (a handful of distinct names: cheap on every keystroke).
 # SUBSEQUENCE is above the sum of any 24 whole-word qualities, so a summed quality at or over it means "some word
-# skipped letters"; and low enough that sums stay under 257, the ints Python keeps one object each of (a quality
-# per matched row of every cached query would otherwise be an object of its own).
+# skipped letters". One word's quality for a row is a byte (NONE: not found; the skipped letters count up to
+# _MAX_GAP), so a word's qualities for 30,000 rows are a 30 KB bytes object that C code picks rows out of (see
+# `_match_token`), and the qualities of one-word queries are cached at a byte a row.
 EXACT, PREFIX, INITIALS, WORD_START, SUBSTRING, SUBSEQUENCE = 0, 1, 2, 3, 4, 100
+NONE = 255
+_MAX_GAP = NONE - 1 - SUBSEQUENCE  # more skipped letters than this rank as this many
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _CACHED_QUERIES = 32
 # At most this many cached indexes in all (8 bytes each): the ranked results of every query a long query was typed
@@ -44,8 +47,6 @@ _CACHED_QUERIES = 32
 _CACHED_ROWS = 160_000
 _CACHED_MATCHES = 90_000
 
-
-NONE = 1 << 40  # the quality of "no match": above any sum of real ones
 _UNSHOWN = ("alias", "profile")  # fields the list has no column for
 
 
@@ -145,7 +146,7 @@ def _name_quality(word: str, hay: str, words: Sequence[str], pattern: re.Pattern
     if pattern is None:
         return None
     found = pattern.search(hay)
-    return None if found is None else SUBSEQUENCE + found.end() - found.start() - len(word)
+    return None if found is None else _skipped(found, word)
 
 
 def _hay_quality(word: str, exact: str, prefix: str, pattern: re.Pattern[str] | None, hay: str) -> int:
@@ -155,7 +156,13 @@ def _hay_quality(word: str, exact: str, prefix: str, pattern: re.Pattern[str] | 
         return (EXACT if exact in hay else PREFIX) if prefix in hay else SUBSTRING
     if pattern is None or (found := pattern.search(hay)) is None:
         return NONE
-    return SUBSEQUENCE + found.end() - found.start() - len(word)
+    return _skipped(found, word)
+
+
+def _skipped(found: re.Match[str], word: str) -> int:
+    """The quality of a subsequence match: the tier plus the letters it skipped (at most _MAX_GAP)."""
+    gap = found.end() - found.start() - len(word)
+    return SUBSEQUENCE + (gap if gap < _MAX_GAP else _MAX_GAP)
 
 
 def _tightest_subsequence(text: str, word: str) -> list[int] | None:
@@ -179,12 +186,42 @@ def _tightest_subsequence(text: str, word: str) -> list[int] | None:
 # generation (the cached results, ~250,000 items, added ~1.6 ms to every full collection), and it stops tracking a
 # tuple of ints at the first one.
 Rows = tuple[int, ...]
+# A quality per row: bytes while every one fits in a byte (one word's always do; sums of several words often do),
+# else a tuple.
+Qualities = bytes | Rows
 
 
 class _Matches(NamedTuple):
     indexes: Rows  # ascending catalog indexes
-    qualities: Rows  # parallel: summed quality of every word
-    last: Rows  # parallel: the last word's own quality (the same tuple as `qualities` for a one-word query)
+    qualities: Qualities  # parallel: summed quality of every word
+    last: bytes  # parallel: the last word's own quality (the same object as `qualities` for a one-word query)
+
+
+def _fitted(values: list[int]) -> Qualities:
+    """Bytes when every value is below NONE (which `_rank` uses as a mark), else a tuple."""
+    try:
+        fitted = bytes(values)
+    except ValueError:  # a sum over 255
+        return tuple(values)
+    return tuple(values) if NONE in fitted else fitted
+
+
+# `bytes.translate` tables (byte q becomes table[q]): where a word is found (1, else 0: a `compress` selector);
+# where a quality is v (0xFF, else 0: a `_select` mask, and a selector); each quality lowered to at most v.
+_FOUND = bytes(quality != NONE for quality in range(256))
+_EQUALS = [bytes(0xFF if quality == v else 0 for quality in range(256)) for v in range(256)]
+_AT_MOST = [bytes(min(quality, v) for quality in range(256)) for v in range(256)]
+_MANY_NAME_QUALITIES = 8  # beyond this, rows take the better of their account and role name one by one
+_FEW_QUALITIES = 8  # up to this many distinct qualities, `_rank` picks out each one's rows; beyond, it sorts
+_MOSTLY = 0.85  # a share of the roles above which a word is matched in every account, not only the candidates
+_UNRANKED = 1 << 30  # above any sum of qualities: marks a row `_rank` puts first out of its buckets
+
+
+def _select(mask: bytes, chosen: bytes, other: bytes) -> bytes:
+    """`chosen`'s byte where `mask`'s is 0xFF, `other`'s where it is 0: all rows at once, as big ints."""
+    where = int.from_bytes(mask, "little")
+    picked = (int.from_bytes(chosen, "little") & where) | (int.from_bytes(other, "little") & ~where)
+    return picked.to_bytes(len(mask), "little")
 
 
 class RoleFilter:
@@ -202,6 +239,7 @@ class RoleFilter:
         # wrapper, three times slower.
         self._account_of: list[int] = []  # role -> account slot
         self._name_of: list[int] = []  # role -> role-name slot
+        self._name_codes: bytes | None = None  # the same as bytes, while there are at most 256 slots
         self._account_hays: tuple[str, ...] = ()  # an account's own fields: name, id, aliases
         self._shared_hays: tuple[str, ...] = ()  # and the fields it may share with others: OU path, tag values
         self._account_tags: tuple[tuple[tuple[str, str], ...], ...] = ()
@@ -255,6 +293,7 @@ class RoleFilter:
         slots = self._all if len(self._all) >= needed else tuple(range(needed))  # shared ints: tuples of pointers
         self._account_of = [slots[a] for a in table.account_of]
         self._name_of = [slots[name_of_spec[s]] for s in table.spec_of]
+        self._name_codes = bytes(self._name_of) if len(name_hays) <= 256 else None
         self._account_hays, self._shared_hays, self._account_tags = (
             tuple(account_hays),
             tuple(shared_hays),
@@ -325,21 +364,17 @@ class RoleFilter:
                 if old_tokens[same] == tokens[same]:
                     qualities, first = old.qualities, same + 1
                 elif same:
-                    qualities, first = tuple(map(sub, old.qualities, old.last)), same
-        last: Rows = ()
+                    qualities, first = _fitted(list(map(sub, old.qualities, old.last))), same
+        last = b""
         for token in tokens[first:]:
             indexes, qualities, last = self._match_token(token, indexes, qualities)
         assert qualities is not None  # tokens: at least one word, and a cached query is a hit above
         matches = _Matches(indexes, qualities, last)
         self._matches[tokens] = matches
-        _trim(
-            self._matches,
-            lambda found: len(found.indexes) * (2 if found.last is found.qualities else 3),
-            budget=_CACHED_MATCHES,
-        )
+        _trim(self._matches, _slots, budget=_CACHED_MATCHES)
         return matches
 
-    def _match_token(self, token: Token, indexes: Rows, qualities: Rows | None) -> tuple[Rows, Rows, Rows]:
+    def _match_token(self, token: Token, indexes: Rows, qualities: Qualities | None) -> tuple[Rows, Qualities, bytes]:
         """The roles of `indexes` that `token` matches, their `qualities` plus the token's (the token's alone
         when None), and the token's alone."""
         if token.tag_key is not None:
@@ -349,27 +384,29 @@ class RoleFilter:
             account_quality, named = self._word_qualities(token.text, indexes)
         whole = indexes is self._all  # the first word typed: every role, so the columns themselves
         account_of, name_of = self._account_of, self._name_of
-        of_account = account_of if whole else map(account_of.__getitem__, indexes)
-        if min(named, default=NONE) == NONE:  # no role name matches (most words): the account decides
-            best = list(map(account_quality.__getitem__, of_account))
-        else:
-            of_name = name_of if whole else map(name_of.__getitem__, indexes)
-            best = [
-                a if a <= n else n
-                for a, n in zip(
-                    map(account_quality.__getitem__, of_account), map(named.__getitem__, of_name), strict=True
-                )
-            ]
-        # Which roles stay, decided once; the two lists are then picked out at C speed. A first letter often keeps
-        # every role: when every account matched, no role needs looking at.
-        keep = [] if whole and NONE not in account_quality else [quality < NONE for quality in best]
-        if all(keep):
-            own = tuple(best)
-            return indexes, own if qualities is None else tuple(map(add, qualities, own)), own
-        own = tuple(compress(best, keep))
+        # The word's quality for each row, a byte a row: picked from its account's (one C-level pass), then
+        # lowered where its role name holds the word better, a few whole-bytes operations per distinct quality
+        # the names have (a Python-level pass over 30,000 rows took ~2.5 ms of it; every pass below is C).
+        best = bytes(map(account_quality.__getitem__, account_of if whole else map(account_of.__getitem__, indexes)))
+        in_names = sorted(set(named) - {NONE})
+        if in_names:
+            if whole and self._name_codes is not None:  # every row: the names' qualities in one translate
+                of_name = self._name_codes.translate(bytes(named).ljust(256, b"\0"))
+            else:
+                of_name = bytes(map(named.__getitem__, name_of if whole else map(name_of.__getitem__, indexes)))
+            if len(in_names) > _MANY_NAME_QUALITIES:
+                best = bytes(map(min, best, of_name))
+            else:
+                for quality in in_names:
+                    best = _select(of_name.translate(_EQUALS[quality]), best.translate(_AT_MOST[quality]), best)
+        # A first letter often keeps every row: then nothing needs picking out.
+        if NONE not in best:
+            return indexes, best if qualities is None else _fitted(list(map(add, qualities, best))), best
+        keep = best.translate(_FOUND)
+        own = bytes(compress(best, keep))
         return (
             tuple(compress(indexes, keep)),
-            own if qualities is None else tuple(map(add, compress(qualities, keep), own)),
+            own if qualities is None else _fitted(list(map(add, compress(qualities, keep), own))),
             own,
         )
 
@@ -389,10 +426,11 @@ class RoleFilter:
         # Once per account among the candidates (10,000 for 30,000 roles); the caller goes once per role in
         # comprehensions (no Python-level loop body per role: the hot path of every keystroke).
         account_quality = [NONE] * len(account_hays)
-        # Every account once: all of them for the first word typed (no need to collect them from 30,000 roles).
+        # Every account, when the candidates are (nearly) every role: collecting the accounts of 27,000 roles
+        # (`e` to `en`) costs more than the few accounts looked at for nothing.
         accounts = (
             range(len(account_hays))
-            if indexes is self._all
+            if len(indexes) >= _MOSTLY * len(self._all)
             else dict.fromkeys(map(self._account_of.__getitem__, indexes))
         )
         # The shared fields are matched once per distinct set; they come after the account's own in the haystack
@@ -411,7 +449,7 @@ class RoleFilter:
             elif common < SUBSEQUENCE or pattern is None or last not in hay or (found := pattern.search(hay)) is None:
                 account_quality[account] = common
             else:
-                account_quality[account] = SUBSEQUENCE + found.end() - found.start() - len(word)
+                account_quality[account] = _skipped(found, word)
         return account_quality, named
 
     def _tag_qualities(self, token: Token) -> list[int]:
@@ -436,34 +474,44 @@ class RoleFilter:
             by_set[id(tags)] = best
         return [by_set[id(tags)] for tags in self._account_tags]
 
-    def _rank(self, indexes: Sequence[int], qualities: Sequence[int] | None) -> Rows:
-        # Bucket by quality instead of sorting 30,000 tuples; only the few prioritised rows are really sorted.
+    def _rank(self, indexes: Rows, qualities: Qualities | None) -> Rows:
+        """`indexes` (ascending) best first: by quality, catalog order within one; favorites and frequent roles
+        first among those that hold every word whole (see `set_priority`)."""
         priority = self._priority
-        front: list[tuple[tuple[int, float], int, int]] = []
         if qualities is None:
             if not priority:
-                return tuple(indexes)
-            front = [(priority[i], 0, i) for i in priority]
-            front.sort()
-            return (*[i for _, _, i in front], *[i for i in indexes if i not in priority])
-        if priority:
-            front = [(priority[i], q, i) for i, q in zip(indexes, qualities, strict=True) if i in priority]
-            if front:
-                pairs = [(i, q) for i, q in zip(indexes, qualities, strict=True) if i not in priority]
-                indexes, qualities = [i for i, _ in pairs], [q for _, q in pairs]
-        # Catalog order within a quality. One or a few qualities (most words): one comprehension each; more (the
-        # skipped letters of a short word give many): a stable sort by quality, then the buckets are slices.
-        distinct = sorted(set(qualities))
+                return indexes
+            first = sorted((priority[i], 0, i) for i in priority)
+            return (*[i for _, _, i in first], *[i for i in indexes if i not in priority])
+        # The prioritised rows (a few) are found by bisection (`indexes` is ascending) and marked out of the
+        # buckets with a quality above any.
+        front: list[tuple[tuple[int, float], int, int]] = []
+        marked: list[int] = []
+        for index in priority:
+            at = bisect_left(indexes, index)
+            if at < len(indexes) and indexes[at] == index:
+                front.append((priority[index], qualities[at], index))
+                marked.append(at)
+        mark = NONE if isinstance(qualities, bytes) else _UNRANKED
+        if marked:
+            unmarked = bytearray(qualities) if isinstance(qualities, bytes) else list(qualities)
+            for at in marked:
+                unmarked[at] = mark
+            qualities = bytes(unmarked) if isinstance(unmarked, bytearray) else tuple(unmarked)
+        distinct = sorted(set(qualities) - {mark})
+        if len(distinct) == 1 and not front:  # a first letter, often: the order is the catalog's
+            return indexes
+        # Catalog order within a quality. A few qualities (most words): each one's rows picked out, at C speed
+        # from bytes; more (the skipped letters of a short word give many): a stable sort by quality, then the
+        # buckets are slices.
         buckets: dict[int, Sequence[int]]
-        if len(distinct) == 1:  # a first letter, often: the order is the catalog's
-            if not front:
-                return tuple(indexes)  # the matches themselves (a tuple is not copied)
-            buckets = {distinct[0]: indexes}
-        elif len(distinct) <= 3:
+        if len(distinct) <= _FEW_QUALITIES and isinstance(qualities, bytes):
+            buckets = {v: tuple(compress(indexes, qualities.translate(_EQUALS[v]))) for v in distinct}
+        elif len(distinct) <= _FEW_QUALITIES:
             buckets = {v: [i for i, q in zip(indexes, qualities, strict=True) if q == v] for v in distinct}
         else:
-            order = sorted(range(len(qualities)), key=qualities.__getitem__)
-            pick = itemgetter(*order)  # more than one index here: itemgetter gives a tuple
+            order = sorted(range(len(qualities)), key=qualities.__getitem__)[: len(qualities) - len(marked)]
+            pick = itemgetter(*order)  # more than one index (there are several qualities): a tuple
             by_quality, ordered = pick(qualities), pick(indexes)
             buckets = {}
             for quality in distinct:
@@ -491,6 +539,15 @@ class RoleFilter:
             row[A_NAME], row[A_ID], row[A_ALIASES], spec[S_NAME], row[A_OU_PATH], row[A_TAGS], profile=spec[S_PROFILE]
         )
         return positions_in(fields, parse_query(query))
+
+
+def _slots(found: _Matches) -> int:
+    """The memory of cached matches, in 8-byte slots (an index is one; a byte quality an eighth)."""
+
+    def size(values: Qualities) -> int:
+        return len(values) // 8 if isinstance(values, bytes) else len(values)
+
+    return len(found.indexes) + size(found.qualities) + (0 if found.last is found.qualities else size(found.last))
 
 
 def _trim(
