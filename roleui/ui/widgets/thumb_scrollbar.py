@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from math import ceil
 from typing import Self
 
+from rich.color import Color as RichColor
 from rich.console import RenderableType
 from rich.segment import Segment
-from rich.style import Style
 from textual.geometry import Region
 from textual.reactive import Reactive
 from textual.scrollbar import ScrollBar
@@ -113,7 +113,7 @@ class ThumbScrollBar(KeptLines, ScrollBar):
         ):
             return None
         width, height = self.size
-        bar_style = self._scrollbar_style()
+        back_color, bar_color = self._colors()
         virtual = self.window_virtual_size
         window = self.window_size if self.window_size < virtual else 0
         segments = self.renderer.render_bar(
@@ -123,8 +123,8 @@ class ThumbScrollBar(KeptLines, ScrollBar):
             position=self.position,
             thickness=width,
             vertical=True,
-            back_color=bar_style.bgcolor,
-            bar_color=bar_style.color,
+            back_color=back_color,
+            bar_color=bar_color,
         ).segments
         self._drawn = self._bar()
         base = self.rich_style
@@ -151,8 +151,8 @@ class ThumbScrollBar(KeptLines, ScrollBar):
         cache._dirty_lines.difference_update(crop.line_range)
         return strips
 
-    def _scrollbar_style(self) -> Style:
-        """The style ScrollBar.render gives the bar (its colors, by the grab and the mouse)."""
+    def _colors(self) -> tuple[RichColor, RichColor]:
+        """The track's and the thumb's colors, as ScrollBar.render works them out (by the grab and the mouse)."""
         assert self.parent is not None
         styles = self.parent.styles
         if self.grabbed:
@@ -164,4 +164,4 @@ class ThumbScrollBar(KeptLines, ScrollBar):
         if background.a < 1:
             background = self.parent.background_colors[0] + background
         color = background + color
-        return Style.from_color(color.rich_color, background.rich_color)
+        return background.rich_color, color.rich_color
