@@ -81,11 +81,11 @@ def _before_credentials() -> None:
 
 
 def _after_first_screen() -> None:
-    from roleui.ui import full_collections
+    from roleui.ui import held_collections
 
     _before_credentials()
     gc.freeze()
-    full_collections.hold()  # the app's tick runs them, between keystrokes
+    held_collections.hold()  # the app's tick runs them, between keystrokes
     gc.enable()
 
 

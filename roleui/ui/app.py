@@ -32,7 +32,7 @@ from roleui.core.timefmt import format_countdown
 from roleui.core.world.confirmation import needs_confirmation
 from roleui.core.world.filtering import RoleFilter
 from roleui.core.world.frecency import Usage
-from roleui.ui import full_collections
+from roleui.ui import held_collections
 from roleui.ui.actions import ACTIONS, actions_for
 from roleui.ui.app_parts import Then, Warned
 from roleui.ui.assuming import AssumeFlow
@@ -65,6 +65,7 @@ TICK_SECONDS = 1.0
 # While keys arrive, a due countdown redraw waits for this much quiet (a redraw of every countdown takes a few ms:
 # in a keystroke's frame it would delay the list), but never longer than TICK_SECONDS past its time.
 TYPING_QUIET = 0.12
+FRAME_WRITTEN = 0.004  # seconds from a frame drawn to its bytes written by Textual's writer thread
 ENDPOINT_CHECK_SECONDS = 5.0  # how often the UI looks for subshells keeping sessions alive (a small directory)
 
 
@@ -169,6 +170,7 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
         self._last_tick = 0.0
         self._typed_at = 0.0  # time.monotonic() of the last refill of the list by the filter
         self._tick_waiting: Timer | None = None  # a countdown redraw waiting for a pause in the typing
+        self._collection_waiting = False  # a young garbage collection waiting for a keystroke's frame
         self._endpoints_checked = 0.0
         self._caches_read: datetime | None = None  # when the token and session caches were last read
         self.action_keys = {**DEFAULT_KEYS, **catalog.keys}
@@ -319,7 +321,7 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
         """Once a second: redraw the visible countdowns, and warn once when a session enters its last 5 minutes.
 
         While the user types, the redraw waits for a pause between keys (at most a second), so that it never takes
-        the CPU from a keystroke's frame; so does a full garbage collection (roleui/ui/full_collections.py)."""
+        the CPU from a keystroke's frame; so does a full garbage collection (roleui/ui/held_collections.py)."""
         monotonic = time.monotonic()
         since_key = monotonic - self._typed_at
         if since_key < TYPING_QUIET and monotonic - self._last_tick < 2 * TICK_SECONDS:
@@ -327,7 +329,8 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
                 self._tick_waiting = self.set_timer(TYPING_QUIET - since_key, self._tick_after_keys)
             return
         self._last_tick = monotonic
-        full_collections.collect_if_due()  # also held while keys arrive
+        held_collections.collect_young()
+        held_collections.collect_if_due()  # also held while keys arrive
         now = self.clock()
         states = self.states
         self.role_list.refresh_countdowns(lambda i: isinstance(states.get(self._filter.roles.key(i)), Active))
@@ -468,6 +471,18 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
         # slot later, and the screen would settle later for every keystroke (the echo came first, see FilterInput).
         self._show_detail()
         self._typed_at = time.monotonic()  # the countdowns' next redraw waits for a pause (see `tick`)
+        if not self._collection_waiting:
+            self._collection_waiting = True
+            self.call_after_refresh(self._collect_after_frame)
+
+    def _collect_after_frame(self) -> None:
+        """The keystroke's frame is drawn: its garbage is collected once the writer thread has written it (the
+        collection holds the interpreter's lock), before the next key (see roleui/ui/held_collections.py)."""
+        self.set_timer(FRAME_WRITTEN, self._collect_young)
+
+    def _collect_young(self) -> None:
+        self._collection_waiting = False
+        held_collections.collect_young()
 
     def _filter_submitted(self) -> None:
         if self.role_list.highlighted is None:
