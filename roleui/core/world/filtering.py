@@ -26,6 +26,8 @@ from operator import add, itemgetter, sub
 from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
+from roleui.core.world.ranked import EQUALS as _EQUALS
+from roleui.core.world.ranked import Ranked
 from roleui.core.world.role_table import A_ALIASES, A_ID, A_NAME, A_OU_PATH, A_TAGS, S_NAME, S_PROFILE, RoleTable
 
 _T = TypeVar("_T")
@@ -207,14 +209,23 @@ def _fitted(values: list[int]) -> Qualities:
 
 
 # `bytes.translate` tables (byte q becomes table[q]): where a word is found (1, else 0: a `compress` selector);
-# where a quality is v (0xFF, else 0: a `_select` mask, and a selector); each quality lowered to at most v.
+# where a quality is v (0xFF, else 0: a `_select` mask, and a selector; `_EQUALS`, shared with ranked.py); each
+# quality lowered to at most v.
 _FOUND = bytes(quality != NONE for quality in range(256))
-_EQUALS = [bytes(0xFF if quality == v else 0 for quality in range(256)) for v in range(256)]
 _AT_MOST = [bytes(min(quality, v) for quality in range(256)) for v in range(256)]
 _MANY_NAME_QUALITIES = 8  # beyond this, rows take the better of their account and role name one by one
-_FEW_QUALITIES = 8  # up to this many distinct qualities, `_rank` picks out each one's rows; beyond, it sorts
+_FEW_QUALITIES = 8  # up to this many distinct qualities, the list picks out each one's rows; beyond, `_rank` sorts
 _MOSTLY = 0.85  # a share of the roles above which a word is matched in every account, not only the candidates
 _UNRANKED = 1 << 30  # above any sum of qualities: marks a row `_rank` puts first out of its buckets
+
+
+def _picked(values: Sequence[_T], indexes: Sequence[int]) -> tuple[_T, ...]:
+    """`values[i]` for each `i` of `indexes`: itemgetter's C loop, twice as fast as a `map` over `values.__getitem__`
+    (every item of which is a call through a method wrapper)."""
+    if len(indexes) > 1:
+        picked: tuple[_T, ...] = itemgetter(*indexes)(values)
+        return picked
+    return tuple(values[i] for i in indexes)
 
 
 def _select(mask: bytes, chosen: bytes, other: bytes) -> bytes:
@@ -234,9 +245,7 @@ class RoleFilter:
         self._prepared = False
         # Roles of one account share every field but the role name: words are matched once per account (10,000)
         # and once per distinct role name (a handful), not once per role (30,000).
-        # Made once by `prepare`. Tuples (see Rows) but for these two lists: they are looked up through
-        # `map(x.__getitem__, ...)` on every keystroke, and list.__getitem__ is a fast builtin, tuple's a slot
-        # wrapper, three times slower.
+        # Made once by `prepare`.
         self._account_of: list[int] = []  # role -> account slot
         self._name_of: list[int] = []  # role -> role-name slot
         self._name_codes: bytes | None = None  # the same as bytes, while there are at most 256 slots
@@ -247,7 +256,7 @@ class RoleFilter:
         self._name_words: tuple[tuple[str, ...], ...] = ()
         self._priority: dict[int, tuple[int, float]] = {}
         self._matches: OrderedDict[tuple[Token, ...], _Matches] = OrderedDict()
-        self._ranked: dict[tuple[Token, ...], Rows] = {}
+        self._ranked: dict[tuple[Token, ...], Sequence[int]] = {}
 
     def __len__(self) -> int:
         return len(self._roles)
@@ -316,8 +325,8 @@ class RoleFilter:
         self._priority = priority
         self._ranked.clear()
 
-    def filter(self, query: str) -> Rows:
-        """Indexes of the roles matching `query`, best first."""
+    def filter(self, query: str) -> Sequence[int]:
+        """Indexes of the roles matching `query`, best first (a tuple, or a `Ranked` sequence)."""
         tokens = parse_query(query)
         ranked = self._ranked.get(tokens)
         if ranked is None:
@@ -387,13 +396,14 @@ class RoleFilter:
         # The word's quality for each row, a byte a row: picked from its account's (one C-level pass), then
         # lowered where its role name holds the word better, a few whole-bytes operations per distinct quality
         # the names have (a Python-level pass over 30,000 rows took ~2.5 ms of it; every pass below is C).
-        best = bytes(map(account_quality.__getitem__, account_of if whole else map(account_of.__getitem__, indexes)))
+        best = bytes(_picked(account_quality, account_of if whole else _picked(account_of, indexes)))
         in_names = sorted(set(named) - {NONE})
         if in_names:
-            if whole and self._name_codes is not None:  # every row: the names' qualities in one translate
+            if self._name_codes is not None:  # every row's name quality in one translate, then the rows picked
                 of_name = self._name_codes.translate(bytes(named).ljust(256, b"\0"))
+                of_name = of_name if whole else bytes(_picked(of_name, indexes))
             else:
-                of_name = bytes(map(named.__getitem__, name_of if whole else map(name_of.__getitem__, indexes)))
+                of_name = bytes(_picked(named, name_of if whole else _picked(name_of, indexes)))
             if len(in_names) > _MANY_NAME_QUALITIES:
                 best = bytes(map(min, best, of_name))
             else:
@@ -431,7 +441,7 @@ class RoleFilter:
         accounts = (
             range(len(account_hays))
             if len(indexes) >= _MOSTLY * len(self._all)
-            else dict.fromkeys(map(self._account_of.__getitem__, indexes))
+            else dict.fromkeys(_picked(self._account_of, indexes))
         )
         # The shared fields are matched once per distinct set; they come after the account's own in the haystack
         # order, so they decide where the own fields do not hold the word whole, or (skipping letters) at all.
@@ -474,7 +484,7 @@ class RoleFilter:
             by_set[id(tags)] = best
         return [by_set[id(tags)] for tags in self._account_tags]
 
-    def _rank(self, indexes: Rows, qualities: Qualities | None) -> Rows:
+    def _rank(self, indexes: Rows, qualities: Qualities | None) -> Sequence[int]:
         """`indexes` (ascending) best first: by quality, catalog order within one; favorites and frequent roles
         first among those that hold every word whole (see `set_priority`)."""
         priority = self._priority
@@ -498,21 +508,19 @@ class RoleFilter:
             for at in marked:
                 unmarked[at] = mark
             qualities = bytes(unmarked) if isinstance(unmarked, bytearray) else tuple(unmarked)
-        distinct = sorted(set(qualities) - {mark})
+        if isinstance(qualities, bytes):  # 256 memchr scans: ~0.04 ms, where a set of 30,000 bytes takes ~0.3
+            distinct = [quality for quality in range(mark) if quality in qualities]
+        else:
+            distinct = sorted(set(qualities) - {mark})
         if len(distinct) == 1 and not front:  # a first letter, often: the order is the catalog's
             return indexes
-        # Catalog order within a quality. A few qualities (most words): each one's rows picked out, at C speed
-        # from bytes; more (the skipped letters of a short word give many): a stable sort by quality, then the
-        # buckets are slices.
-        buckets: dict[int, Sequence[int]]
-        if len(distinct) <= _FEW_QUALITIES and isinstance(qualities, bytes):
-            buckets = {v: tuple(compress(indexes, qualities.translate(_EQUALS[v]))) for v in distinct}
-        elif len(distinct) <= _FEW_QUALITIES:
-            buckets = {v: [i for i, q in zip(indexes, qualities, strict=True) if q == v] for v in distinct}
-        else:
+        # Catalog order within a quality. A few qualities (most words): each one's rows are picked out when the
+        # list first reads one of them (see roleui/core/world/ranked.py); more (the skipped letters of a short
+        # word give many), or sums beyond a byte: a stable sort by quality, then the buckets are slices.
+        buckets: dict[int, tuple[int, ...]] | None = None
+        if len(distinct) > _FEW_QUALITIES or not isinstance(qualities, bytes):
             order = sorted(range(len(qualities)), key=qualities.__getitem__)[: len(qualities) - len(marked)]
-            pick = itemgetter(*order)  # more than one index (there are several qualities): a tuple
-            by_quality, ordered = pick(qualities), pick(indexes)
+            by_quality, ordered = _picked(qualities, order), _picked(indexes, order)
             buckets = {}
             for quality in distinct:
                 start = bisect_left(by_quality, quality)
@@ -521,13 +529,20 @@ class RoleFilter:
         # A favorite or a frequent role found only with skipped letters does not go before the rows that hold
         # every word whole: `data` must show the data accounts first, not ten AdministratorAccess rows.
         skipped = next((n for n, (_, quality, _) in enumerate(front) if quality >= SUBSEQUENCE), len(front))
-        ranked = [i for _, _, i in front[:skipped]]
+        parts: list[tuple[int, ...] | int] = [tuple(i for _, _, i in front[:skipped])]
         for quality in distinct:
             if quality >= SUBSEQUENCE and skipped < len(front):
-                ranked += [i for _, _, i in front[skipped:]]
+                parts.append(tuple(i for _, _, i in front[skipped:]))
                 skipped = len(front)
-            ranked += buckets[quality]
-        ranked += [i for _, _, i in front[skipped:]]
+            parts.append(quality if buckets is None else buckets[quality])
+        parts.append(tuple(i for _, _, i in front[skipped:]))
+        if buckets is None:
+            assert isinstance(qualities, bytes)  # see above
+            return Ranked(indexes, qualities, [part for part in parts if part != ()])
+        ranked: list[int] = []
+        for part in parts:
+            assert isinstance(part, tuple)  # every quality's rows are picked out
+            ranked += part
         return tuple(ranked)
 
     def highlights(self, index: int, query: str) -> dict[str, list[int]]:
