@@ -212,7 +212,7 @@ def _fitted(values: list[int]) -> Qualities:
 # where a quality is v (0xFF, else 0: a `_select` mask, and a selector; `_EQUALS`, shared with ranked.py); each
 # quality lowered to at most v.
 _FOUND = bytes(quality != NONE for quality in range(256))
-_AT_MOST = [bytes(min(quality, v) for quality in range(256)) for v in range(256)]
+_AT_MOST = [bytes(range(v)) + bytes((v,)) * (256 - v) for v in range(256)]  # C-level: imported before the first screen
 _MANY_NAME_QUALITIES = 8  # beyond this, rows take the better of their account and role name one by one
 _FEW_QUALITIES = 8  # up to this many distinct qualities, the list picks out each one's rows; beyond, `_rank` sorts
 _MOSTLY = 0.85  # a share of the roles above which a word is matched in every account, not only the candidates

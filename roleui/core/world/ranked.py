@@ -16,7 +16,7 @@ from itertools import compress
 from typing import overload
 
 # `bytes.translate` tables: 0xFF where the quality is v, else 0 (a `compress` selector).
-EQUALS = [bytes(0xFF if quality == v else 0 for quality in range(256)) for v in range(256)]
+EQUALS = [bytes(v) + b"\xff" + bytes(255 - v) for v in range(256)]  # C-level: imported before the first screen
 
 
 class Ranked(Sequence[int]):
