@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from unittest.mock import patch
+
 import pytest
 from _ui_helpers import catalog, synthetic_catalog
 from hypothesis import given, settings
@@ -112,6 +115,29 @@ def test_a_grown_query_narrows_the_previous_result_instead_of_scanning_everythin
     scanned.clear()
     roles.filter("pay")  # backspace: from the cache
     assert scanned == []
+
+
+def test_only_accounts_whose_own_fields_hold_every_letter_of_a_word_are_searched_for_it_one_by_one() -> None:
+    from roleui.core.world import filtering
+
+    roles = RoleFilter(synthetic_catalog(2000).roles)
+    searched: list[str] = []
+    pattern_of = filtering._subsequence_pattern
+
+    class Counted:
+        def __init__(self, text: str) -> None:
+            self.pattern = pattern_of(text)
+
+        def search(self, hay: str) -> re.Match[str] | None:
+            searched.append(hay)
+            return self.pattern.search(hay)
+
+    with patch.object(filtering, "_subsequence_pattern", Counted):
+        found = roles.filter("wa")  # `a` is in most accounts' fields, `w` in the web team's alone
+    assert found == RoleFilter(synthetic_catalog(2000).roles).filter("wa")
+    own = [hay for hay in searched if "\n1000000" in hay]  # accounts' own fields (their ids), not names, OUs or tags
+    assert own  # web-staging-00016: w, then a skipping letters
+    assert all("web-" in hay for hay in own)
 
 
 def test_a_grown_last_word_is_the_only_word_matched_again() -> None:
