@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from unittest.mock import patch
 
@@ -138,6 +139,24 @@ def test_only_accounts_whose_own_fields_hold_every_letter_of_a_word_are_searched
     own = [hay for hay in searched if "\n1000000" in hay]  # accounts' own fields (their ids), not names, OUs or tags
     assert own  # web-staging-00016: w, then a skipping letters
     assert all("web-" in hay for hay in own)
+
+
+def test_each_role_gets_its_accounts_quality_whether_or_not_the_roles_are_grouped_by_account() -> None:
+    roles = synthetic_catalog(700).roles  # 700 accounts: the grouped path takes them 256 at a time
+    mixed = list(roles)
+    random.Random(7).shuffle(mixed)
+    grouped_filter, mixed_filter = RoleFilter(roles), RoleFilter(mixed)
+    grouped_filter.prepare()
+    mixed_filter.prepare()
+    assert grouped_filter._account_spans is not None
+    assert mixed_filter._account_spans is None
+    by_account = [(account * 7) % 251 for account in range(700)]
+    for found in (grouped_filter, mixed_filter):
+        assert found._by_row(by_account) == bytes(by_account[account] for account in found._account_of)
+    for query in ("se", "web prod", "env:st 0042"):
+        assert sorted(mixed[i].key for i in mixed_filter.filter(query)) == sorted(
+            roles[i].key for i in grouped_filter.filter(query)
+        )
 
 
 def test_a_grown_last_word_is_the_only_word_matched_again() -> None:

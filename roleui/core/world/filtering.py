@@ -22,8 +22,8 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import reduce
-from itertools import compress, repeat
-from operator import add, and_, itemgetter, sub
+from itertools import compress, islice, repeat
+from operator import add, and_, itemgetter, le, sub
 from typing import NamedTuple, TypeVar
 
 from roleui.core.models import Role
@@ -250,6 +250,10 @@ class RoleFilter:
         self._account_of: list[int] = []  # role -> account slot
         self._name_of: list[int] = []  # role -> role-name slot
         self._name_codes: bytes | None = None  # the same as bytes, while there are at most 256 slots
+        # When the roles are grouped by account (an organization's are): each role's account slot modulo 256, and
+        # where the roles of the accounts 256*k to 256*k+255 begin and end (see `_by_row`).
+        self._account_low = b""
+        self._account_spans: list[tuple[int, int]] | None = None
         self._account_hays: tuple[str, ...] = ()  # an account's own fields: name, id, aliases
         self._shared_hays: tuple[str, ...] = ()  # the fields accounts share with others, each set once: OU path, tags
         self._shared_of: list[int] = []  # account -> its set of shared fields
@@ -306,6 +310,13 @@ class RoleFilter:
         self._account_of = [slots[a] for a in table.account_of]
         self._name_of = [slots[name_of_spec[s]] for s in table.spec_of]
         self._name_codes = bytes(self._name_of) if len(name_hays) <= 256 else None
+        account_of = self._account_of
+        if all(map(le, account_of, islice(account_of, 1, None))):
+            self._account_low = bytes(map(and_, account_of, repeat(0xFF)))
+            self._account_spans = [
+                (bisect_left(account_of, high << 8), bisect_left(account_of, (high + 1) << 8))
+                for high in range((len(account_hays) + 0xFF) >> 8)
+            ]
         self._account_hays, self._shared_hays, self._account_tags = (
             tuple(account_hays),
             tuple(shared),
@@ -397,11 +408,12 @@ class RoleFilter:
         else:
             account_quality, named = self._word_qualities(token.text, indexes)
         whole = indexes is self._all  # the first word typed: every role, so the columns themselves
-        account_of, name_of = self._account_of, self._name_of
+        name_of = self._name_of
         # The word's quality for each row, a byte a row: picked from its account's (one C-level pass), then
         # lowered where its role name holds the word better, a few whole-bytes operations per distinct quality
         # the names have (a Python-level pass over 30,000 rows took ~2.5 ms of it; every pass below is C).
-        best = bytes(_picked(account_quality, account_of if whole else _picked(account_of, indexes)))
+        best = self._by_row(account_quality)
+        best = best if whole else bytes(_picked(best, indexes))
         in_names = sorted(set(named) - {NONE})
         if in_names:
             if self._name_codes is not None:  # every row's name quality in one translate, then the rows picked
@@ -468,6 +480,17 @@ class RoleFilter:
             elif common >= SUBSEQUENCE and pattern is not None and (found := pattern.search(hay)) is not None:
                 account_quality[account] = _skipped(found, word)  # the own fields come first: their match counts
         return account_quality, named
+
+    def _by_row(self, by_account: Sequence[int]) -> bytes:
+        """Each role's byte of its account's in `by_account`. Where the roles are grouped by account, one
+        `translate` per 256 accounts (40 for 10,000: ~0.05 ms); else one per role through itemgetter (~0.5 ms)."""
+        if self._account_spans is None:
+            return bytes(_picked(by_account, self._account_of))
+        table, low = bytes(by_account), self._account_low
+        return b"".join(
+            low[start:end].translate(table[high << 8 : (high + 1) << 8].ljust(256, b"\0"))
+            for high, (start, end) in enumerate(self._account_spans)
+        )
 
     def _holding(self, word: str) -> bytes:
         """Per account, 1 where its own fields hold every letter of `word`."""
