@@ -152,11 +152,23 @@ def test_each_role_gets_its_accounts_quality_whether_or_not_the_roles_are_groupe
     assert mixed_filter._account_spans is None
     by_account = [(account * 7) % 251 for account in range(700)]
     for found in (grouped_filter, mixed_filter):
-        assert found._by_row(by_account) == bytes(by_account[account] for account in found._account_of)
+        assert found._by_row(by_account, found._all) == bytes(by_account[account] for account in found._account_of)
+        some = found._all[5:1500:7]
+        assert found._by_row(by_account, some) == bytes(by_account[found._account_of[row]] for row in some)
     for query in ("se", "web prod", "env:st 0042"):
         assert sorted(mixed[i].key for i in mixed_filter.filter(query)) == sorted(
             roles[i].key for i in grouped_filter.filter(query)
         )
+
+
+def test_a_paste_of_many_odd_characters_keeps_a_bounded_number_of_letter_masks() -> None:
+    from roleui.core.world.filtering import _LETTER_MASKS
+
+    roles = RoleFilter(synthetic_catalog(300).roles)
+    pasted = "".join(chr(0x4E00 + n) for n in range(3 * _LETTER_MASKS))
+    assert roles.filter(pasted) == ()
+    assert roles.filter("web") == RoleFilter(synthetic_catalog(300).roles).filter("web")
+    assert len(roles._has_letter) <= _LETTER_MASKS
 
 
 def test_a_grown_last_word_is_the_only_word_matched_again() -> None:

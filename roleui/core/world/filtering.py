@@ -218,6 +218,7 @@ _MANY_NAME_QUALITIES = 8  # beyond this, rows take the better of their account a
 _FEW_QUALITIES = 8  # up to this many distinct qualities, the list picks out each one's rows; beyond, `_rank` sorts
 _MOSTLY = 0.85  # a share of the roles above which a word is matched in every account, not only the candidates
 _UNRANKED = 1 << 30  # above any sum of qualities: marks a row `_rank` puts first out of its buckets
+_LETTER_MASKS = 64  # letters whose masks are kept (a byte per account each: 640 KB at 10,000 accounts)
 
 
 def _picked(values: Sequence[_T], indexes: Sequence[int]) -> tuple[_T, ...]:
@@ -412,8 +413,7 @@ class RoleFilter:
         # The word's quality for each row, a byte a row: picked from its account's (one C-level pass), then
         # lowered where its role name holds the word better, a few whole-bytes operations per distinct quality
         # the names have (a Python-level pass over 30,000 rows took ~2.5 ms of it; every pass below is C).
-        best = self._by_row(account_quality)
-        best = best if whole else bytes(_picked(best, indexes))
+        best = self._by_row(account_quality, indexes)
         in_names = sorted(set(named) - {NONE})
         if in_names:
             if self._name_codes is not None:  # every row's name quality in one translate, then the rows picked
@@ -481,16 +481,19 @@ class RoleFilter:
                 account_quality[account] = _skipped(found, word)  # the own fields come first: their match counts
         return account_quality, named
 
-    def _by_row(self, by_account: Sequence[int]) -> bytes:
-        """Each role's byte of its account's in `by_account`. Where the roles are grouped by account, one
-        `translate` per 256 accounts (40 for 10,000: ~0.05 ms); else one per role through itemgetter (~0.5 ms)."""
+    def _by_row(self, by_account: Sequence[int], indexes: Rows) -> bytes:
+        """For each role of `indexes`, its account's byte in `by_account`. Where the roles are grouped by account,
+        every role's at once, one `translate` per 256 accounts (40 for 10,000: ~0.05 ms), then the rows picked;
+        else each row's through itemgetter (~0.5 ms for 30,000)."""
+        whole = indexes is self._all
         if self._account_spans is None:
-            return bytes(_picked(by_account, self._account_of))
+            return bytes(_picked(by_account, self._account_of if whole else _picked(self._account_of, indexes)))
         table, low = bytes(by_account), self._account_low
-        return b"".join(
+        every = b"".join(
             low[start:end].translate(table[high << 8 : (high + 1) << 8].ljust(256, b"\0"))
             for high, (start, end) in enumerate(self._account_spans)
         )
+        return every if whole else bytes(_picked(every, indexes))
 
     def _holding(self, word: str) -> bytes:
         """Per account, 1 where its own fields hold every letter of `word`."""
@@ -498,7 +501,10 @@ class RoleFilter:
         for letter in set(word):
             mask = self._has_letter.get(letter)
             if mask is None:
-                mask = self._has_letter[letter] = bytes(map(str.__contains__, self._account_hays, repeat(letter)))
+                mask = bytes(map(str.__contains__, self._account_hays, repeat(letter)))
+                if len(self._has_letter) >= _LETTER_MASKS:  # a paste of odd characters: the oldest goes
+                    del self._has_letter[next(iter(self._has_letter))]
+                self._has_letter[letter] = mask
             masks.append(mask)
         if len(masks) == 1:
             return masks[0]
