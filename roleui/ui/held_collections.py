@@ -28,6 +28,7 @@ def hold() -> None:
 
 
 def held() -> bool:
+    """True once `hold` has run (the thresholds it set are still in force)."""
     return gc.get_threshold()[2] == _FULL_HELD
 
 
