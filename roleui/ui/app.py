@@ -460,7 +460,7 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
             return
         if indexes[0] not in self.role_list.rows:
             self.filter_input.value = ""  # its watcher shows every role again
-        self.role_list.move_cursor(list(self.role_list.rows).index(indexes[0]))
+        self.role_list.move_cursor(self.role_list.rows.index(indexes[0]))  # a Ranked finds it by bisection
         focus_now(self.role_list)
 
     # -- filtering ----------------------------------------------------------------------------------------------
