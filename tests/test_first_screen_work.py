@@ -29,6 +29,36 @@ async def test_the_first_screen_has_the_styles_its_early_changes_asked_for() -> 
         assert app.sessions_panel.styles.display == "none"
 
 
+def _styles_of(app: Any) -> dict[str, Any]:
+    """Every node's rules on the screen, and those of each of its component classes."""
+    found: dict[str, Any] = {}
+    for n, node in enumerate(app.screen.walk_children(with_self=True)):
+        name = f"{n} {type(node).__name__}"
+        found[name] = node.styles.base.get_rules()
+        for component, styles in sorted(node._component_styles.items()):
+            found[f"{name} .{component}"] = styles.get_rules()
+    return found
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_widgets_styled_at_registration_have_the_styles_a_whole_screen_pass_would_give(
+    size: tuple[int, int],
+) -> None:
+    """Only the widgets that changed are restyled in the first pass: the others keep the styles of their
+    registration, which must be those Textual's whole-screen pass would have given them."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        kept = _styles_of(app)
+        app.stylesheet.update_nodes(app.screen.walk_children(with_self=True), animate=False)
+        assert _styles_of(app) == kept
+        assert (
+            {"-narrow", "-short"} <= app.screen.classes
+            if size == (80, 24)
+            else {"-wide", "-tall"} <= app.screen.classes
+        )
+
+
 async def test_a_class_changed_after_the_first_screen_restyles_at_once() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -65,9 +95,22 @@ def hooked():
             report["passes"].append([type(node).__name__ for node in nodes])
         update_nodes(self, nodes, animate)
 
+    def styles(app):
+        found = {}
+        for n, node in enumerate(app.screen.walk_children(with_self=True)):
+            found[f"{n} {type(node).__name__}"] = repr(node.styles.base.get_rules())
+            for component, component_styles in node._component_styles.items():
+                found[f"{n} {type(node).__name__} .{component}"] = repr(component_styles.get_rules())
+        return found
+
     def drawn(self, screen, renderable):
         if renderable is not None and "drawn" not in report:
             report["first_frame"] = {"classes": sorted(self.screen.classes), "details": self.detail_pane.size.height}
+            # What a whole-screen pass would have given each node (Textual's own, not counted as a pass above).
+            shown = styles(self)
+            update_nodes(self.stylesheet, list(self.screen.walk_children(with_self=True)), False)
+            again = styles(self)
+            report["styled_otherwise"] = sorted(name for name in shown.keys() | again.keys() if shown.get(name) != again.get(name))
         display(self, screen, renderable)
         if renderable is not None:
             report.setdefault("drawn", True)  # the first frame is on its way to the terminal
@@ -118,11 +161,12 @@ def test_the_real_ui_styles_its_widgets_once_loads_what_it_needs_later_later_and
     tmp_path: Path,
 ) -> None:
     found = run_reporting_ui(tmp_path, 40, 120)
-    # Up to the first frame: one pass over the whole screen as Textual first shows it; before it, no widget
-    # restyled on its own for nothing (Textual's focus on the filter, the move to the list, the empty sessions
-    # panel: roleui/ui/styled_once.py).
-    assert [nodes[0] for nodes in found["passes"]] == ["Screen"], json.dumps(found["passes"])
-    assert {"RoleList", "FilterInput", "SessionsPanel", "IdentityHeader", "KeyBar"} <= set(found["passes"][0])
+    # Up to the first frame: each widget is styled as Textual registers it, with the screen's size classes already
+    # set; the screen's first pass restyles only the two whose pseudo-classes changed since: the filter (Textual's
+    # first pick for the focus) and the list (the focus moved to it). Nothing else is restyled, early or in a
+    # whole-screen pass (roleui/ui/styled_once.py).
+    assert found["passes"] == [["FilterInput"], ["RoleList"]], json.dumps(found["passes"])
+    assert found["styled_otherwise"] == []  # and every node has the styles a whole-screen pass would give it
     assert found["modules"] == []
     # (tests/test_security_processes.py shows that a fresh process reads 1 there, and not_dumpable makes it 0)
     assert found["dumpable"] == 0

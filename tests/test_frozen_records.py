@@ -1,10 +1,13 @@
-"""The records written as plain classes (roleui/core/frozen_record.py) behave as the frozen dataclasses they were:
-the same constructor, repr (secrets left out), equality, hash and refusal to change. Each is checked against the
-dataclass it replaced, declared here as it was."""
+"""The records (roleui/core/frozen_record.py): dataclasses whose methods are written once, in the base, and whose
+constructors are written by hand. The first four are checked against the dataclasses they were, declared here as
+they were (the same constructor, repr with secrets left out, equality, hash, refusal to change); every record of
+roleui is checked for a constructor that takes its fields in order, keeps each in its own slot, and makes its
+default dicts anew."""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import UTC, datetime
@@ -116,3 +119,69 @@ def test_no_session_policy_is_falsy_and_the_shared_default_equals_a_new_empty_on
     assert SessionPolicy(policy_arns=("arn:aws:iam::aws:policy/ReadOnlyAccess",)).plaintext == len(
         "arn:aws:iam::aws:policy/ReadOnlyAccess"
     )
+
+
+def _records() -> list[type[FrozenRecord]]:
+    """Every record roleui defines (the core and the AWS adapters hold them all)."""
+    import pkgutil
+
+    import roleui.aws
+    import roleui.core
+
+    found: dict[str, type[FrozenRecord]] = {}
+    for package in (roleui.core, roleui.aws):
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            for value in vars(importlib.import_module(module.name)).values():
+                if isinstance(value, type) and issubclass(value, FrozenRecord) and value is not FrozenRecord:
+                    found[f"{value.__module__}.{value.__qualname__}"] = value
+    return [found[name] for name in sorted(found)]
+
+
+RECORDS = _records()
+
+
+def test_the_catalog_and_session_records_are_all_found() -> None:
+    names = {cls.__name__ for cls in RECORDS}
+    assert {"Account", "Role", "Catalog", "Defaults", "OrgConfig", "Scope", "Location", "BrowserConfig"} <= names
+    assert {"Credentials", "BaseRef", "Identity", "SessionPolicy"} <= names
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda cls: cls.__name__)
+def test_each_record_is_a_dataclass_whose_constructor_takes_its_fields_in_order(record: type[FrozenRecord]) -> None:
+    names = [f.name for f in dataclasses.fields(record)]
+    assert names == list(record.__slots__)
+    assert [p.name for p in inspect.signature(record).parameters.values()] == names
+    assert not hasattr(record(**_distinct(record)), "__dict__")
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda cls: cls.__name__)
+def test_each_record_keeps_every_value_given_in_its_own_field(record: type[FrozenRecord]) -> None:
+    given = _distinct(record)
+    made = record(**given)
+    assert {name: getattr(made, name) for name in record.__slots__} == given
+    assert all(getattr(made, name) is value for name, value in given.items())
+    changed = dataclasses.replace(made, **{record.__slots__[-1]: "changed"})
+    assert getattr(changed, record.__slots__[-1]) == "changed"
+    assert changed != made
+    assert dataclasses.replace(changed, **{record.__slots__[-1]: given[record.__slots__[-1]]}) == made
+
+
+@pytest.mark.parametrize(
+    "record", [cls for cls in RECORDS if cls.__name__ in ("Account", "Role", "Defaults", "OrgConfig", "Catalog")]
+)
+def test_a_record_made_twice_with_the_default_dicts_does_not_share_them(record: type[FrozenRecord]) -> None:
+    required = {
+        p.name: _distinct(record)[p.name] for p in inspect.signature(record).parameters.values() if p.default is p.empty
+    }
+    first, second = record(**required), record(**required)
+    dicts = [name for name in record.__slots__ if isinstance(getattr(first, name), dict)]
+    assert dicts
+    assert first == second
+    for name in dicts:
+        assert getattr(first, name) == {}
+        assert getattr(first, name) is not getattr(second, name)
+
+
+def _distinct(record: type[FrozenRecord]) -> dict[str, Any]:
+    """A value for each field that no default and no other field has."""
+    return {name: f"<{record.__name__}.{name}>" for name in record.__slots__}

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from roleui.core.frozen_record import FrozenRecord
+from roleui.core.frozen_record import FrozenRecord, record
 from roleui.core.sessions.session import Credentials
 
 
+@record
 class Identity(FrozenRecord):
     """Who a set of credentials is (sts:GetCallerIdentity)."""
 
-    __slots__ = ("account", "arn", "user_id")  # in field order, as a dataclass lists them
     account: str
     arn: str
     user_id: str

@@ -6,7 +6,7 @@ other: `toolbar` and `fence` can be picked in Firefox's own dialog but not passe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from roleui.core.frozen_record import FrozenRecord, record
 
 MODES = ("default", "firefox-container", "chromium-profile", "multi-session", "command")
 CONTAINER_EXTENSIONS = {
@@ -64,17 +64,32 @@ DEFAULT_ICON = "fingerprint"
 DEFAULT_ICON_TAG = "container-icon"
 
 
-@dataclass(frozen=True, slots=True)
-class BrowserConfig:
+@record
+class BrowserConfig(FrozenRecord):
     """The `[browser]` table (every field has the default roleui uses without one)."""
 
-    mode: str = "default"
-    extension: str = "granted-containers"  # firefox-container: which extension's URL
-    color: str | None = None  # firefox-container: the colour of roles without one (None: one per account)
-    icon: str = DEFAULT_ICON  # firefox-container: the icon when the role's tags name none
-    icon_tag: str = DEFAULT_ICON_TAG  # firefox-container: the account tag holding an icon name
-    browser: str = "chromium"  # chromium-profile: which browser
-    executable: str | None = None  # firefox-container / chromium-profile: the program, when not on PATH
-    profile_per: str = "role"  # chromium-profile: one profile per role or per account
-    user_data_dir: str | None = None  # chromium-profile: another user data directory than the browser's own
-    command: tuple[str, ...] = ()  # command: the template, split into arguments
+    mode: str
+    extension: str  # firefox-container: which extension's URL
+    color: str | None  # firefox-container: the colour of roles without one (None: one per account)
+    icon: str  # firefox-container: the icon when the role's tags name none
+    icon_tag: str  # firefox-container: the account tag holding an icon name
+    browser: str  # chromium-profile: which browser
+    executable: str | None  # firefox-container / chromium-profile: the program, when not on PATH
+    profile_per: str  # chromium-profile: one profile per role or per account
+    user_data_dir: str | None  # chromium-profile: another user data directory than the browser's own
+    command: tuple[str, ...]  # command: the template, split into arguments
+
+    def __init__(
+        self,
+        mode: str = "default",
+        extension: str = "granted-containers",
+        color: str | None = None,
+        icon: str = DEFAULT_ICON,
+        icon_tag: str = DEFAULT_ICON_TAG,
+        browser: str = "chromium",
+        executable: str | None = None,
+        profile_per: str = "role",
+        user_data_dir: str | None = None,
+        command: tuple[str, ...] = (),
+    ) -> None:
+        self._init(mode, extension, color, icon, icon_tag, browser, executable, profile_per, user_data_dir, command)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from roleui.core.frozen_record import FrozenRecord, record
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+@record
+class Location(FrozenRecord):
     """Where an entry was written, for messages: `file:line`."""
 
     file: str
     line: int
+
+    def __init__(self, file: str, line: int) -> None:
+        self._init(file, line)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from roleui.core.frozen_record import FrozenRecord
+from roleui.core.frozen_record import FrozenRecord, record
 from roleui.core.models import Role, Scope
 
 MAX_POLICY_ARNS = 10
@@ -34,10 +34,10 @@ SCOPE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}", re.ASCII)
 Finding = tuple[str, str] | None
 
 
+@record
 class SessionPolicy(FrozenRecord):
     """What one AssumeRole sends as session policies; `label` names it in the UI, `status` and the trail."""
 
-    __slots__ = ("label", "policy_arns", "policy")  # noqa: RUF023 - in field order, as a dataclass lists them
     label: str | None
     policy_arns: tuple[str, ...]
     policy: str | None  # minified JSON

@@ -213,6 +213,10 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
         return roles
 
     def compose(self) -> ComposeResult:
+        # The screen's size classes come with its first Resize, which a terminal's driver sends after the first
+        # frame: at 80x24 that frame had the wide layout (details 14 lines high) and the next one moved every
+        # row. Set from the terminal's size before the widgets are registered, they are styled with them.
+        self.screen.update_classes(size_classes(self.size), animate=False)
         yield self.header_bar
         yield self.filter_input
         yield self.role_list
@@ -227,10 +231,6 @@ class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheW
             await super().on_event(event)
 
     def on_mount(self) -> None:
-        # The screen's size classes come with its first Resize, which a terminal's driver sends after the first
-        # frame: at 80x24 that frame had the wide layout (details 14 lines high) and the next one moved every
-        # row. Set from the terminal's size now, they are in the screen's first style pass.
-        self.screen.update_classes(size_classes(self.size), animate=False)
         self.detail_pane.border_title = "Role"
         self.sessions_panel.set_sessions([])
         self.role_list.set_rows(self._filter.filter(""), "")

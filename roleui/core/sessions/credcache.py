@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roleui.core.errors import RoleuiError
-from roleui.core.frozen_record import FrozenRecord
+from roleui.core.frozen_record import FrozenRecord, record
 from roleui.core.models import Catalog, Role
 from roleui.core.paths import cache_dir
 from roleui.core.private_files import (
@@ -64,10 +64,10 @@ _IDENTITY_KEYS = (
 )
 
 
+@record
 class BaseRef(FrozenRecord):
     """Which base credentials a session starts from: for messages (`description`) and the cache key."""
 
-    __slots__ = ("profile", "description", "fingerprint")  # noqa: RUF023 - in field order, as a dataclass lists them
     profile: str | None  # what boto3 is given; None = botocore's default chain
     description: str  # "profile tooling", "environment credentials AKIA...", ...
     fingerprint: str

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from roleui.core.frozen_record import FrozenRecord
+from roleui.core.frozen_record import FrozenRecord, record
 
 
+@record
 class Credentials(FrozenRecord):
     """A set of AWS keys; the secret and the token never appear in its repr."""
 
-    __slots__ = ("access_key_id", "secret_access_key", "session_token", "expiration")  # noqa: RUF023 - in field order, as a dataclass lists them
     _hidden = ("secret_access_key", "session_token")
     access_key_id: str
     secret_access_key: str

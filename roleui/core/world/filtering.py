@@ -213,7 +213,7 @@ def _fitted(values: list[int]) -> Qualities:
 # where a quality is v (0xFF, else 0: a `_select` mask, and a selector; `_EQUALS`, shared with ranked.py); each
 # quality lowered to at most v.
 _FOUND = bytes(quality != NONE for quality in range(256))
-_AT_MOST = [bytes(range(v)) + bytes((v,)) * (256 - v) for v in range(256)]  # C-level: imported before the first screen
+_AT_MOST: dict[int, bytes] = {}  # by v, built on first use (all 256 at import were ~0.7 ms of the first screen)
 _MANY_NAME_QUALITIES = 8  # beyond this, rows take the better of their account and role name one by one
 _FEW_QUALITIES = 8  # up to this many distinct qualities, the list picks out each one's rows; beyond, `_rank` sorts
 _MOSTLY = 0.85  # a share of the roles above which a word is matched in every account, not only the candidates
@@ -228,6 +228,14 @@ def _picked(values: Sequence[_T], indexes: Sequence[int]) -> tuple[_T, ...]:
         picked: tuple[_T, ...] = itemgetter(*indexes)(values)
         return picked
     return tuple(values[i] for i in indexes)
+
+
+def _at_most(v: int) -> bytes:
+    """The `translate` table that lowers each quality to at most v."""
+    table = _AT_MOST.get(v)
+    if table is None:
+        table = _AT_MOST[v] = bytes(range(v)) + bytes((v,)) * (256 - v)
+    return table
 
 
 def _select(mask: bytes, chosen: bytes, other: bytes) -> bytes:
@@ -425,7 +433,7 @@ class RoleFilter:
                 best = bytes(map(min, best, of_name))
             else:
                 for quality in in_names:
-                    best = _select(of_name.translate(_EQUALS[quality]), best.translate(_AT_MOST[quality]), best)
+                    best = _select(of_name.translate(_EQUALS[quality]), best.translate(_at_most(quality)), best)
         # A first letter often keeps every row: then nothing needs picking out.
         if NONE not in best:
             return indexes, best if qualities is None else _fitted(list(map(add, qualities, best))), best
