@@ -16,7 +16,7 @@ from hypothesis import given
 from roleui.core.models import Account, Catalog, Role
 from roleui.core.sessions.credcache import CredentialCache
 from roleui.core.sessions.session import Credentials, Session
-from roleui.core.text import control_pictures, terminal_safe
+from roleui.core.text import control_pictures, has_control, terminal_safe
 from roleui.ui.screens.confirm import ConfirmScreen
 from roleui.ui.state import Active
 
@@ -32,6 +32,20 @@ def test_terminal_safe_leaves_no_control_character_and_hides_nothing(text: str) 
     assert "\u202e" not in safe
     if text.isprintable():
         assert safe == text
+
+
+# The characters that must never reach a terminal as they are: C0, DEL, C1, the line and paragraph separators,
+# and the marks and overrides that reorder a line (LRM/RLM, LRE..RLO, LRI..PDI).
+NEVER_RAW = {*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0x200E, 0x200F, *range(0x202A, 0x202F)}
+NEVER_RAW |= set(range(0x2066, 0x206A))
+
+
+def test_every_character_that_must_not_reach_a_terminal_is_escaped_and_every_other_is_kept() -> None:
+    for code in range(0x3000):
+        char = f"a{chr(code)}b"
+        expected = f"a\\x{code:02x}b" if code < 0x100 else f"a\\u{code:04x}b"
+        assert terminal_safe(char) == (expected if code in NEVER_RAW else char), hex(code)
+        assert has_control(char) is (code in NEVER_RAW), hex(code)
 
 
 @given(st.text())
