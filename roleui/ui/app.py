@@ -88,7 +88,7 @@ class IdentityFetched(Message):
         self.error = error
 
 
-class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignInFlow):
+class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignInFlow, App[None]):
     """roleui's UI over a catalog and a sessions engine (see roleui/aws/engine.py)."""
 
     CSS_PATH = "app.tcss"

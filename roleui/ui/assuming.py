@@ -7,7 +7,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.message import Message
 
 from roleui.core.errors import EXIT_ACCESS_DENIED, RoleuiError
@@ -125,8 +125,7 @@ class AssumeFlow(AppParts):
             return
         self.post_message(RoleAssumed(role.key, session))
 
-    @on(RoleAssumed)
-    def _role_assumed(self, message: RoleAssumed) -> None:
+    def _on_role_assumed(self, message: RoleAssumed) -> None:
         key, session = message.role_key, message.session
         self.states[key] = Active(session)
         self.last_session = session
@@ -145,8 +144,7 @@ class AssumeFlow(AppParts):
         for then in self._pending.pop(key, []):
             then(session)
 
-    @on(AssumeFailed)
-    def _assume_failed(self, message: AssumeFailed) -> None:
+    def _on_assume_failed(self, message: AssumeFailed) -> None:
         self.states[message.role_key] = Failed(message.message)
         self._pending.pop(message.role_key, None)
         self.notify(message.message, title=f"{message.role_key}: not assumed", severity="error", timeout=10)

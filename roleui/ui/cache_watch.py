@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.message import Message
 
 from roleui.core.errors import RoleuiError
@@ -45,8 +45,7 @@ class CacheWatch(AppParts):
             return
         self.post_message(SessionsLoaded(sessions))
 
-    @on(SessionsLoaded)
-    def _sessions_loaded(self, message: SessionsLoaded) -> None:
+    def _on_sessions_loaded(self, message: SessionsLoaded) -> None:
         for session in message.sessions:
             if session.role_key not in self.states:
                 self.states[session.role_key] = Active(session)
@@ -69,8 +68,7 @@ class CacheWatch(AppParts):
             return  # the first read said what was wrong; the rows stay as they are
         self.post_message(CacheReread(sessions, shown))
 
-    @on(CacheReread)
-    def _cache_reread(self, message: CacheReread) -> None:
+    def _on_cache_reread(self, message: CacheReread) -> None:
         from roleui.ui.cache_follow import follow_cache
 
         changed = follow_cache(self.states, message.sessions, message.shown, self.clock())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.message import Message
 
 from roleui.core.models import Catalog
@@ -65,14 +65,12 @@ class DiscoveryRefresh(AppParts):
             return
         self.post_message(OrganizationRefreshed(catalog))
 
-    @on(OrganizationProgressed)
-    def _organization_progressed(self, message: OrganizationProgressed) -> None:
+    def _on_organization_progressed(self, message: OrganizationProgressed) -> None:
         header = self.header_bar
         header.status = message.text
         header.show()
 
-    @on(OrganizationRefreshed)
-    def _organization_refreshed(self, message: OrganizationRefreshed) -> None:
+    def _on_organization_refreshed(self, message: OrganizationRefreshed) -> None:
         header = self.header_bar
         header.status = ""
         if message.catalog is None:

@@ -13,7 +13,7 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import work
 from textual.message import Message
 
 from roleui.core.models import Catalog, Role
@@ -140,9 +140,9 @@ class SignInFlow(AppParts):
             return
         self.call_from_thread(self.begin_sign_in, targets[0])
 
-    @on(events.Unmount)
-    def _cancel_sign_in_on_exit(self) -> None:
-        # The worker waits for the browser's approval: leaving the app must end that wait, or exit hangs.
+    def _on_unmount(self) -> None:
+        # The worker waits for the browser's approval: leaving the app must end that wait, or exit hangs. (Textual
+        # calls the Unmount handler of each class along the MRO: RoleuiApp's own `on_unmount` runs too.)
         if self._sign_in_cancel is not None:
             self._sign_in_cancel.set()
 
@@ -168,8 +168,7 @@ class SignInFlow(AppParts):
             return
         self.post_message(SignedIn(name, token.expires_at, role_key))
 
-    @on(SignInStarted)
-    def _sign_in_started(self, message: SignInStarted) -> None:
+    def _on_sign_in_started(self, message: SignInStarted) -> None:
         from roleui.ui.clipboard import copy_text
         from roleui.ui.screens.sign_in import SignInScreen
 
@@ -204,8 +203,7 @@ class SignInFlow(AppParts):
         if isinstance(self.screen, SignInScreen):
             self.screen.dismiss(True)
 
-    @on(SignedIn)
-    def _signed_in(self, message: SignedIn) -> None:
+    def _on_signed_in(self, message: SignedIn) -> None:
         self._close_sign_in_screen()
         self.notify(f"{message.name}: signed in until {message.expires_at:%H:%M} UTC", title="Identity Center")
         self.read_sign_ins()
@@ -219,8 +217,7 @@ class SignInFlow(AppParts):
             if stale_sign_ins(self.catalog, self.clock()):
                 self._refresh_organization()
 
-    @on(SignInFailed)
-    def _sign_in_failed(self, message: SignInFailed) -> None:
+    def _on_sign_in_failed(self, message: SignInFailed) -> None:
         self._close_sign_in_screen()
         if message.role_key is not None:
             from roleui.ui.state import Failed
@@ -233,8 +230,7 @@ class SignInFlow(AppParts):
         else:
             self.notify(message.message, title=f"{message.name}: not signed in", severity="error", timeout=10)
 
-    @on(SignInNeeded)
-    def _sign_in_needed(self, message: SignInNeeded) -> None:
+    def _on_sign_in_needed(self, message: SignInNeeded) -> None:
         self.states.pop(message.role_key, None)
         self._row_changed(message.role_key)
         self.begin_sign_in(message.target, message.role_key)
@@ -262,8 +258,7 @@ class SignInFlow(AppParts):
                 states.append(SignInState(name, None, token is not None and token.can_refresh(now)))
         self.post_message(SignInsRead(states))
 
-    @on(SignInsRead)
-    def _sign_ins_read(self, message: SignInsRead) -> None:
+    def _on_sign_ins_read(self, message: SignInsRead) -> None:
         self.header_bar.sign_ins = message.states
         self.header_bar.show()
         self.key_bar.set_sign_in(bool(message.states))

@@ -25,7 +25,13 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
 
-class StyledOnce(App[None]):
+if TYPE_CHECKING:
+    _AppBase = App[None]
+else:
+    _AppBase = object  # a plain mixin at run time, as the app's parts are (roleui/ui/app_parts.py)
+
+
+class StyledOnce(_AppBase):
     """An app whose first screen's widgets are styled at their registration, and restyled in the screen's first
     pass only if they changed since (see the module)."""
 
