@@ -38,6 +38,7 @@ from roleui.ui.app_parts import Then, Warned
 from roleui.ui.assuming import AssumeFlow
 from roleui.ui.cache_follow import CHECK_SECONDS as CACHE_CHECK_SECONDS
 from roleui.ui.cache_watch import CacheWatch
+from roleui.ui.compact_css import app_css
 from roleui.ui.discovery_refresh import DiscoveryRefresh
 from roleui.ui.key_routing import focus_now, route_key
 from roleui.ui.palette import ActionsProvider
@@ -91,7 +92,7 @@ class IdentityFetched(Message):
 class RoleuiApp(StyledOnce, AssumeFlow, SessionActions, DiscoveryRefresh, CacheWatch, SignInFlow, App[None]):
     """roleui's UI over a catalog and a sessions engine (see roleui/aws/engine.py)."""
 
-    CSS_PATH = "app.tcss"
+    CSS = app_css()  # app.tcss, compact (roleui/ui/compact_css.py)
     TITLE = "roleui"
     COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
     BINDINGS: ClassVar = [Binding("escape", "clear_filter", "Clear filter", show=False)]
