@@ -185,3 +185,14 @@ def test_a_record_made_twice_with_the_default_dicts_does_not_share_them(record: 
 def _distinct(record: type[FrozenRecord]) -> dict[str, Any]:
     """A value for each field that no default and no other field has."""
     return {name: f"<{record.__name__}.{name}>" for name in record.__slots__}
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda cls: cls.__name__)
+def test_each_record_copies_and_pickles_as_a_frozen_dataclass_does(record: type[FrozenRecord]) -> None:
+    import copy
+    import pickle
+
+    made = record(**_distinct(record))
+    for again in (copy.copy(made), copy.deepcopy(made), pickle.loads(pickle.dumps(made))):
+        assert again == made
+        assert type(again) is record
