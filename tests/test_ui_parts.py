@@ -4,8 +4,10 @@ Textual's naming convention: a handler misnamed would never run, and nothing els
 from __future__ import annotations
 
 import inspect
+import threading
 
 import pytest
+from _ui_helpers import make_app, settle
 from textual.app import App
 from textual.message import Message
 
@@ -52,3 +54,13 @@ def test_only_the_app_itself_is_an_app_class_the_parts_are_plain_mixins() -> Non
 def _decorated(cls: type, message: type[Message]) -> bool:
     """Whether `cls` has an `@on(message)` handler (Textual collects them only from its own classes)."""
     return message in vars(cls).get("_decorated_handlers", {})
+
+
+async def test_leaving_the_app_ends_a_sign_in_that_waits_for_the_browser() -> None:
+    """SignInFlow's Unmount handler (found by name, beside RoleuiApp's own): exit must not hang on the worker."""
+    app = make_app()
+    waiting = threading.Event()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app._sign_in_cancel = waiting
+    assert waiting.is_set()
